@@ -1,0 +1,122 @@
+package dev.sliceflow.runtime;
+
+import dev.sliceflow.core.InvalidInputException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The functions' configuration, read once from the environment (in Lambda) or from the same keys in a map
+ * (local mode builds that map; it is how local mode runs the very same handlers). Documented in docs/operations.md.
+ *
+ * @param region              AWS_REGION
+ * @param bucket              SLICEFLOW_BUCKET: the staging bucket
+ * @param syncQueueUrl        SLICEFLOW_SYNC_QUEUE_URL: where the worker enqueues continuations
+ * @param syncDlqUrl          SLICEFLOW_SYNC_DLQ_URL: where the worker sends permanently invalid requests
+ * @param loadDlqUrl          SLICEFLOW_LOAD_DLQ_URL: where the loader sends permanently invalid manifests
+ * @param warehouseUrl        SLICEFLOW_WAREHOUSE_URL: jdbc:postgresql://host:5432/db or jdbc:duckdb:/path/file.duckdb
+ * @param warehouseUser       SLICEFLOW_WAREHOUSE_USER (local; in AWS the secret holds it)
+ * @param warehousePassword   SLICEFLOW_WAREHOUSE_PASSWORD (local only; never logged)
+ * @param warehouseSecretArn  SLICEFLOW_WAREHOUSE_SECRET_ARN: a Secrets Manager secret in the RDS JSON shape
+ * @param s3Endpoint          SLICEFLOW_S3_ENDPOINT: S3 endpoint override (local mode)
+ * @param sqsEndpoint         SLICEFLOW_SQS_ENDPOINT: SQS endpoint override (local mode)
+ * @param workDir             SLICEFLOW_WORK_DIR: scratch directory for parts, default /tmp/sliceflow
+ * @param deadlineMargin      SLICEFLOW_DEADLINE_MARGIN_SECONDS: commit and continue this long before the timeout (60)
+ * @param roleName            SLICEFLOW_ROLE_NAME: role the AWS source assumes in each account
+ * @param externalId          SLICEFLOW_EXTERNAL_ID: ExternalId for that role
+ * @param credentials         static keys when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are in the map, else the
+ *                            default chain
+ */
+public record Settings(Region region, String bucket, Optional<String> syncQueueUrl, Optional<String> syncDlqUrl,
+                       Optional<String> loadDlqUrl, Optional<String> warehouseUrl, Optional<String> warehouseUser,
+                       Optional<String> warehousePassword, Optional<String> warehouseSecretArn,
+                       Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, Path workDir, Duration deadlineMargin,
+                       Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials) {
+
+    /** Reads the process environment: the one place that does. */
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /**
+     * @throws InvalidInputException naming the missing or malformed key
+     */
+    public static Settings from(Map<String, String> env) {
+        String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION")
+                .orElseThrow(() -> new InvalidInputException("AWS_REGION is not set"));
+        String bucket = get(env, "SLICEFLOW_BUCKET")
+                .orElseThrow(() -> new InvalidInputException("SLICEFLOW_BUCKET is not set"));
+        Optional<String> accessKey = get(env, "AWS_ACCESS_KEY_ID");
+        Optional<String> secretKey = get(env, "AWS_SECRET_ACCESS_KEY");
+        Optional<String> sessionToken = get(env, "AWS_SESSION_TOKEN");
+        AwsCredentialsProvider credentials = accessKey.isPresent() && secretKey.isPresent() && sessionToken.isEmpty()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey.get(), secretKey.get()))
+                : DefaultCredentialsProvider.builder().build();
+        return new Settings(
+                Region.of(region),
+                bucket,
+                get(env, "SLICEFLOW_SYNC_QUEUE_URL"),
+                get(env, "SLICEFLOW_SYNC_DLQ_URL"),
+                get(env, "SLICEFLOW_LOAD_DLQ_URL"),
+                get(env, "SLICEFLOW_WAREHOUSE_URL"),
+                get(env, "SLICEFLOW_WAREHOUSE_USER"),
+                get(env, "SLICEFLOW_WAREHOUSE_PASSWORD"),
+                get(env, "SLICEFLOW_WAREHOUSE_SECRET_ARN"),
+                get(env, "SLICEFLOW_S3_ENDPOINT").map(v -> uri("SLICEFLOW_S3_ENDPOINT", v)),
+                get(env, "SLICEFLOW_SQS_ENDPOINT").map(v -> uri("SLICEFLOW_SQS_ENDPOINT", v)),
+                Path.of(get(env, "SLICEFLOW_WORK_DIR").orElse("/tmp/sliceflow")),
+                Duration.ofSeconds(get(env, "SLICEFLOW_DEADLINE_MARGIN_SECONDS").map(v -> number("SLICEFLOW_DEADLINE_MARGIN_SECONDS", v)).orElse(60L)),
+                get(env, "SLICEFLOW_ROLE_NAME"),
+                get(env, "SLICEFLOW_EXTERNAL_ID"),
+                credentials);
+    }
+
+    /** The AWS clients for these settings. */
+    public AwsClients clients() {
+        return new AwsClients(region, credentials, s3Endpoint, sqsEndpoint);
+    }
+
+    private static Optional<String> get(Map<String, String> env, String key) {
+        return Optional.ofNullable(env.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static Optional<String> first(Map<String, String> env, String... keys) {
+        for (String key : keys) {
+            Optional<String> value = get(env, key);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI uri(String key, String value) {
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(key + " is not a URI: " + value, e);
+        }
+    }
+
+    private static long number(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(key + " is not a number: " + value, e);
+        }
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "Settings[region=" + region + ", bucket=" + bucket + ", warehouseUrl=" + warehouseUrl.orElse("-")
+                + ", secretArn=" + warehouseSecretArn.orElse("-") + ", workDir=" + workDir + "]";
+    }
+}
