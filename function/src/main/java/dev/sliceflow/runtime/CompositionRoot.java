@@ -1,0 +1,45 @@
+package dev.sliceflow.runtime;
+
+import dev.sliceflow.source.SourceFactory;
+import dev.sliceflow.source.SourceRegistry;
+import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
+import dev.sliceflow.staging.S3Uploader;
+import dev.sliceflow.worker.SliceSyncer;
+import dev.sliceflow.worker.SyncWorker;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Wires the functions from {@link Settings}: the one place that builds clients, once per container. */
+public final class CompositionRoot {
+    /** Parallel part uploads of one multipart upload. */
+    private static final int UPLOAD_THREADS = 4;
+
+    private CompositionRoot() {
+    }
+
+    public static SyncWorker worker(Settings settings) {
+        AwsClients clients = settings.clients();
+        S3Client s3 = clients.s3();
+        SqsClient sqs = clients.sqs();
+        ExecutorService chunkUploads = Executors.newFixedThreadPool(UPLOAD_THREADS, r -> {
+            Thread thread = new Thread(r, "sliceflow-multipart");
+            thread.setDaemon(true);
+            return thread;
+        });
+        S3Uploader uploader = new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD,
+                S3Uploader.DEFAULT_CHUNK, chunkUploads);
+        SliceSyncer syncer = new SliceSyncer(sources(settings), uploader, Clock.systemUTC());
+        return new SyncWorker(syncer, sqs, settings.syncQueueUrl(), settings.syncDlqUrl(), settings.workDir(),
+                settings.deadlineMargin());
+    }
+
+    /** The source kinds this build knows. */
+    public static SourceRegistry sources(Settings settings) {
+        List<SourceFactory> factories = List.of(new SyntheticSourceFactory());
+        return new SourceRegistry(factories);
+    }
+}

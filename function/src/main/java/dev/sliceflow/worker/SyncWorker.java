@@ -1,0 +1,135 @@
+package dev.sliceflow.worker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.core.Identifiers;
+import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.request.SyncRequest;
+import dev.sliceflow.request.SyncRequestCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Handles a batch of sync-queue messages, one slice each. Only transiently failed records are reported back to SQS;
+ * permanently invalid ones go to the dead-letter queue at once and count as handled. The work directory is empty
+ * before and after every record, so a warm container never carries files over.
+ */
+public final class SyncWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncWorker.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final SliceSyncer syncer;
+    private final SqsClient sqs;
+    private final Optional<String> syncQueueUrl;
+    private final Optional<DeadLetters> deadLetters;
+    private final Path workDir;
+    private final Duration deadlineMargin;
+
+    public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
+                      Path workDir, Duration deadlineMargin) {
+        this.syncer = syncer;
+        this.sqs = sqs;
+        this.syncQueueUrl = syncQueueUrl;
+        this.deadLetters = dlqUrl.map(url -> new DeadLetters(sqs, url));
+        this.workDir = workDir;
+        this.deadlineMargin = deadlineMargin;
+    }
+
+    public SQSBatchResponse handle(SQSEvent event, Context context) {
+        Deadline deadline = Deadline.of(context, deadlineMargin);
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (SQSEvent.SQSMessage record : records) {
+            if (!process(record, deadline)) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(record.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** @return true when the record is done with (committed, or dead-lettered); false to have SQS retry it. */
+    private boolean process(SQSEvent.SQSMessage record, Deadline deadline) {
+        String messageId = record.getMessageId();
+        clean();
+        try {
+            SyncRequest request = SyncRequestCodec.parse(record.getBody());
+            String attempt = newAttempt();
+            SliceResult result = syncer.sync(request, attempt, workDir, deadline);
+            result.continuation().ifPresent(next -> enqueue(next, messageId));
+            LOG.info("slice committed: messageId={} syncId={} account={} region={} seq={} tables={} rows={} manifest={}{}",
+                    messageId, request.syncId(), request.account(), request.region(), request.seq(),
+                    result.manifest().tables().size(), result.manifest().totalRows(), result.manifestKey(),
+                    result.continuation().map(c -> " continuation=" + c.tables()).orElse(""));
+            return true;
+        } catch (InvalidInputException e) {
+            return deadLetter(record, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("slice failed, SQS will retry it: messageId={} receiveCount={} reason={}", messageId,
+                    record.getAttributes() == null ? "?" : record.getAttributes().get("ApproximateReceiveCount"),
+                    Identifiers.printable(String.valueOf(e.getMessage())), e);
+            return false;
+        } finally {
+            clean();
+        }
+    }
+
+    private boolean deadLetter(SQSEvent.SQSMessage record, String reason) {
+        if (deadLetters.isEmpty()) {
+            LOG.error("invalid sync request and no SLICEFLOW_SYNC_DLQ_URL; SQS redrive will move it: messageId={} "
+                    + "reason={}", record.getMessageId(), reason);
+            return false;
+        }
+        try {
+            deadLetters.get().send(record.getMessageId(), record.getBody(), reason);
+            LOG.warn("invalid sync request sent to the dead-letter queue: messageId={} reason={}",
+                    record.getMessageId(), reason);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot dead-letter messageId={}; SQS will retry it: {}", record.getMessageId(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void enqueue(SyncRequest continuation, String messageId) {
+        String queueUrl = syncQueueUrl.orElseThrow(() -> new IllegalStateException(
+                "a continuation is needed but SLICEFLOW_SYNC_QUEUE_URL is not set (messageId " + messageId + ")"));
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(SyncRequestCodec.toJson(continuation)));
+    }
+
+    private void clean() {
+        if (!Files.exists(workDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(workDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(workDir)) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot empty the work directory " + workDir, e);
+        }
+    }
+
+    static String newAttempt() {
+        char[] id = new char[12];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(id);
+    }
+}
