@@ -1,0 +1,25 @@
+package dev.sliceflow.local.bench;
+
+import java.util.Arrays;
+
+/** {@code bench/run <name> [options]}: the benchmark harnesses. Results go to docs/performance.md. */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N]");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "worker" -> WorkerBench.main(rest);
+            case "coldstart" -> ColdStartBench.main(rest);
+            default -> {
+                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart");
+                System.exit(2);
+            }
+        }
+    }
+}
