@@ -1,10 +1,10 @@
 package dev.sliceflow.infra;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.s3.EventType;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
@@ -49,13 +49,21 @@ public final class Loader extends Construct {
         settings.warehouseSecretArn().ifPresent(arn ->
                 Secret.fromSecretCompleteArn(this, "WarehouseSecret", arn).grantRead(consumer.role()));
 
-        Validations.of(consumer.role()).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("Each wildcard is bounded by what it grants: CDK's grantRead action groups (s3:GetObject*,"
-                        + " s3:GetBucket*, s3:List*) on the staging bucket and its data/* and manifests/* prefixes"
-                        + " only, whose keys are made at run time per slice; and log streams of this function's own"
-                        + " log group.")
-                .build());
+        acknowledgeWildcards(bucket);
+    }
+
+    private void acknowledgeWildcards(IBucket bucket) {
+        Role role = consumer.role();
+        for (String action : List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")) {
+            NagFindings.acknowledge(role, NagFindings.wildcardAction(action),
+                    action + " is one of CDK's grantRead action groups (read-only), granted on the staging bucket"
+                            + " and its data/* and manifests/* prefixes only.");
+        }
+        for (String prefix : List.of(StagingBucket.DATA_PREFIX, StagingBucket.MANIFESTS_PREFIX)) {
+            NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/" + prefix + "*"),
+                    "The loader reads the parts and manifests that a manifest names, keys made at run time, all"
+                            + " under " + prefix + ": the prefix is the narrowest scope there is.");
+        }
     }
 
     public WorkQueue queue() {

@@ -4,6 +4,8 @@ import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.sns.ITopic;
@@ -20,9 +22,9 @@ public final class QueueAlarms extends Construct {
                        Optional<ITopic> topic) {
         super(scope, id);
         Alarm deadLetters = queue.deadLetterQueue().metricApproximateNumberOfMessagesVisible()
-                .with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                .with(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build())
-                .createAlarm(this, "DeadLetters", software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions
+                .createAlarm(this, "DeadLetters", CreateAlarmOptions
                         .builder()
                         .alarmName(alarmPrefix + "-dlq-not-empty")
                         .alarmDescription("Messages in " + alarmPrefix + "-dlq: read them, fix the cause, then redrive"
@@ -33,9 +35,9 @@ public final class QueueAlarms extends Construct {
                         .treatMissingData(TreatMissingData.NOT_BREACHING)
                         .build());
         Alarm oldest = queue.queue().metricApproximateAgeOfOldestMessage()
-                .with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                .with(MetricOptions.builder()
                         .period(Duration.minutes(5)).statistic("Maximum").build())
-                .createAlarm(this, "OldestMessage", software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions
+                .createAlarm(this, "OldestMessage", CreateAlarmOptions
                         .builder()
                         .alarmName(alarmPrefix + "-oldest-message")
                         .alarmDescription("The oldest message in " + alarmPrefix + " is older than "

@@ -4,12 +4,10 @@ import dev.sliceflow.infra.StackSettings.VpcPlacement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -45,6 +43,7 @@ public final class QueueConsumer extends Construct {
     public static final String ALIAS = "live";
     /** Ephemeral storage: the worker keeps at most a couple of parts in /tmp; 512 MB is also SnapStart's limit. */
     static final int EPHEMERAL_STORAGE_MB = 512;
+    static final String VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole";
 
     /** What differs between the worker and the loader. */
     public record Spec(String functionName, String handler, int memoryMb, Duration timeout, int maxConcurrency,
@@ -89,6 +88,11 @@ public final class QueueConsumer extends Construct {
                 .environment(spec.environment());
         spec.vpc().ifPresent(placement -> placeInVpc(builder, placement));
         function = builder.build();
+        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
+            NagFindings.acknowledge(function, "AwsSolutions-L1",
+                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
+                            + " Java 21, so it runs there too; java25 is the default.");
+        }
 
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(ALIAS)
@@ -112,13 +116,11 @@ public final class QueueConsumer extends Construct {
                 .map(id -> SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + id, id)).toList();
         builder.vpc(vpc).vpcSubnets(SubnetSelection.builder().subnets(subnets).build()).securityGroups(groups);
         // With our own role, CDK does not add the VPC permissions: Lambda needs them to manage the function's ENIs.
-        role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole"));
-        Validations.of(role).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-IAM4")
-                .reason("AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for the ENI actions"
-                        + " (ec2:CreateNetworkInterface, ...) that Lambda needs in a VPC; those actions accept no"
-                        + " narrower resource than *.")
-                .build());
+        role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_POLICY));
+        NagFindings.acknowledge(role, NagFindings.awsManagedPolicy(VPC_ACCESS_POLICY),
+                "AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for the network interface actions"
+                        + " (ec2:CreateNetworkInterface, ...) that Lambda needs in a VPC; they accept no narrower"
+                        + " resource than *, so a policy of our own could not be narrower either.");
     }
 
     public Role role() {

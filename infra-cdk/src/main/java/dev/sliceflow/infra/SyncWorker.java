@@ -4,13 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
@@ -49,15 +48,24 @@ public final class SyncWorker extends Construct {
         queue.deadLetterQueue().grantSendMessages(consumer.role());
         settings.roleName().ifPresent(name -> consumer.role().addToPolicy(assumeSourceRole(name, settings.externalId())));
 
-        Validations.of(consumer.role()).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("Each wildcard is bounded by what it grants: s3:Abort* (CDK's grantPut, so that a killed"
-                        + " multipart upload can be aborted) on the staging bucket's data/* and manifests/* prefixes"
-                        + " only, whose keys are made at run time per slice; log streams of this function's own log"
-                        + " group; and sts:AssumeRole on the one configured role name in any account"
-                        + " (arn:aws:iam::*:role/<roleName>): the accounts to sync are the sync request's input,"
-                        + " not known at deploy time, and the ExternalId condition applies when configured.")
-                .build());
+        acknowledgeWildcards(bucket, settings.roleName());
+    }
+
+    private void acknowledgeWildcards(IBucket bucket, Optional<String> roleName) {
+        Role role = consumer.role();
+        NagFindings.acknowledge(role, NagFindings.wildcardAction("s3:Abort*"),
+                "s3:Abort* comes with CDK's grantPut (AbortMultipartUpload, so that a failed multipart upload of a"
+                        + " part can be cleaned up); it applies only to the data/* and manifests/* prefixes.");
+        for (String prefix : List.of(StagingBucket.DATA_PREFIX, StagingBucket.MANIFESTS_PREFIX)) {
+            NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/" + prefix + "*"),
+                    "The worker writes keys that exist only at run time (table, sync id, account, region, attempt),"
+                            + " all under " + prefix + ": the prefix is the narrowest scope there is.");
+        }
+        roleName.ifPresent(name -> NagFindings.acknowledge(role,
+                NagFindings.wildcardResource("arn:<AWS::Partition>:iam::*:role/" + name),
+                "The worker assumes the one configured role name in whichever accounts a sync request lists:"
+                        + " the accounts are input, not known at deploy time. The role's own trust policy (and the"
+                        + " ExternalId condition when configured) decides who may assume it."));
     }
 
     private PolicyStatement assumeSourceRole(String roleName, Optional<String> externalId) {
