@@ -4,6 +4,7 @@ import dev.sliceflow.infra.StackSettings.VpcPlacement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
@@ -88,6 +89,9 @@ public final class QueueConsumer extends Construct {
                 .environment(spec.environment());
         spec.vpc().ifPresent(placement -> placeInVpc(builder, placement));
         function = builder.build();
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "Versions are published: the alias below points at the current version, and only the alias is"
+                        + " invoked (by the event source mapping).");
         if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
             NagFindings.acknowledge(function, "AwsSolutions-L1",
                     "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
@@ -112,6 +116,8 @@ public final class QueueConsumer extends Construct {
                 .build());
         List<ISubnet> subnets = placement.subnetIds().stream()
                 .map(id -> Subnet.fromSubnetId(this, "Subnet-" + id, id)).toList();
+        subnets.forEach(subnet -> Annotations.of(subnet).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                "Only the subnet ids go into the function's VpcConfig; nothing reads their route tables."));
         List<ISecurityGroup> groups = placement.securityGroupIds().stream()
                 .map(id -> SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + id, id)).toList();
         builder.vpc(vpc).vpcSubnets(SubnetSelection.builder().subnets(subnets).build()).securityGroups(groups);

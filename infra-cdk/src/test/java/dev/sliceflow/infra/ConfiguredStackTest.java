@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /** The stack with every optional setting given: cross-account role, warehouse secret, VPC, alarm topic, sizes. */
@@ -146,6 +147,14 @@ class ConfiguredStackTest {
         assertThat(alarms.values().stream().map(Templates::properties)
                 .filter(p -> "ApproximateAgeOfOldestMessage".equals(p.get("MetricName")))
                 .map(p -> p.get("Threshold")).toList()).containsExactly(1800, 1800);
+    }
+
+    @Test
+    void synth_whenSynthesized_leavesNoUnacknowledgedWarningOrError() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
     }
 
     @Test

@@ -306,6 +306,14 @@ class DefaultStackTest {
     }
 
     @Test
+    void synth_whenSynthesized_leavesNoUnacknowledgedWarningOrError() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    @Test
     void cdkNag_whenDefaults_leavesNoUnacknowledgedFinding() {
         assertThat(Templates.unacknowledgedFindings(stack)).isEmpty();
     }
