@@ -45,6 +45,8 @@ public final class SliceflowStack extends Stack {
         output("LoadDeadLetterQueueUrl", loader.queue().deadLetterQueue().getQueueUrl(), "Failed loads");
         output("WorkerFunctionName", worker.consumer().function().getFunctionName(), "Worker function");
         output("LoaderFunctionName", loader.consumer().function().getFunctionName(), "Loader function");
+        output("WorkerRoleArn", worker.consumer().role().getRoleArn(),
+                "Trust this principal in the role the worker assumes in each source account");
     }
 
     private Optional<ITopic> alarmTopic(StackSettings settings) {
@@ -94,6 +96,6 @@ public final class SliceflowStack extends Stack {
 
     static List<String> outputIds() {
         return List.of("BucketName", "SyncQueueUrl", "SyncDeadLetterQueueUrl", "LoadQueueUrl",
-                "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName");
+                "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "WorkerRoleArn");
     }
 }
