@@ -96,18 +96,25 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
         secretArn.ifPresent(arn -> requireMatch("warehouseSecretArn", arn,
                 "arn:aws[\\w-]*:secretsmanager:[\\w-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}"));
         RetentionDays retention = retention(c.number("logRetentionDays", 30, 1, 3653));
+        int workerTimeoutMinutes = c.number("workerTimeoutMinutes", 15, 1, 15);
+        int deadlineMarginSeconds = c.number("deadlineMarginSeconds", 60, 0, 600);
+        if (deadlineMarginSeconds >= workerTimeoutMinutes * 60) {
+            throw new IllegalArgumentException("Context key 'deadlineMarginSeconds' is " + deadlineMarginSeconds
+                    + ": it must be shorter than the worker's timeout (" + workerTimeoutMinutes * 60 + " s), or"
+                    + " the worker would commit before doing any work.");
+        }
         return new StackSettings(
                 requireMatch("prefix", c.text("prefix").orElse("sliceflow"), "[a-z][a-z0-9-]{0,29}"),
                 Path.of(c.text("functionJar").orElse(DEFAULT_FUNCTION_JAR)),
                 architecture(c.text("architecture").orElse("arm64")),
                 runtime(c.text("runtime").orElse("java25")),
                 c.number("workerMemoryMb", 1769, 128, 10240),
-                c.number("workerTimeoutMinutes", 15, 1, 15),
+                workerTimeoutMinutes,
                 c.number("workerMaxConcurrency", 100, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
                 c.number("loaderMemoryMb", 1024, 128, 10240),
                 c.number("loaderTimeoutMinutes", 10, 1, 15),
                 c.number("loaderMaxConcurrency", 2, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
-                c.number("deadlineMarginSeconds", 60, 0, 600),
+                deadlineMarginSeconds,
                 roleName, externalId,
                 c.text("warehouseUrl"), secretArn,
                 vpc(c),

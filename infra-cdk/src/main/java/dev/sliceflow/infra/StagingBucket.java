@@ -1,10 +1,8 @@
 package dev.sliceflow.infra;
 
 import java.util.List;
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -42,13 +40,11 @@ public final class StagingBucket extends Construct {
                         LifecycleRule.builder().id("abort-incomplete-uploads")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 .build();
-        Validations.of(bucket).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-S1")
-                .reason("No server access logs: the bucket only stages objects that expire after " + expiryDays
-                        + " days, every object is written and read by the stack's own two roles (whose calls"
-                        + " CloudTrail records), and access logs would add a log object per request: thousands per"
-                        + " sync. Enable CloudTrail S3 data events on the bucket where an audit trail is required.")
-                .build());
+        NagFindings.acknowledge(bucket, "AwsSolutions-S1",
+                "No server access logs: the bucket only stages objects that expire after " + expiryDays
+                        + " days, written and read only by this stack's two function roles, and access logs would"
+                        + " add a log object per request: thousands per sync. Where an audit trail of object access is"
+                        + " required, enable CloudTrail S3 data events for the bucket instead.");
     }
 
     public IBucket bucket() {

@@ -1,8 +1,6 @@
 package dev.sliceflow.infra;
 
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -34,11 +32,9 @@ public final class WorkQueue extends Construct {
                 .enforceSsl(true)
                 .retentionPeriod(DLQ_RETENTION)
                 .build();
-        Validations.of(deadLetterQueue).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of " + queueName
-                        + "; messages leave it only by an operator's redrive (docs/deploy.md).")
-                .build());
+        NagFindings.acknowledge(deadLetterQueue, "AwsSolutions-SQS3",
+                "This queue is itself the dead-letter queue of " + queueName
+                        + "; messages leave it only by an operator's redrive (docs/deploy.md).");
         queue = Queue.Builder.create(this, "Queue")
                 .queueName(queueName)
                 .encryption(QueueEncryption.SQS_MANAGED)

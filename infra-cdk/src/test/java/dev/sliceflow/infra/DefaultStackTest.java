@@ -277,27 +277,38 @@ class DefaultStackTest {
     }
 
     @Test
-    void alarms_whenSynthesized_fireOnAnyDeadLetterAndOnOldMessagesOfEachQueue() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    void alarms_whenSynthesized_fireOnAnyDeadLetterOnOldMessagesAndBeforeDeadLettersExpire() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
         for (String dlq : List.of("sliceflow-sync-dlq", "sliceflow-load-dlq")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", dlq + "-not-empty",
                     "MetricName", "ApproximateNumberOfMessagesVisible",
                     "Namespace", "AWS/SQS",
-                    "Dimensions", List.of(Map.of("Name", "QueueName",
-                            "Value", Map.of("Fn::GetAtt", List.of(queueId(dlq), "QueueName")))),
+                    "Dimensions", queueDimension(dlq),
                     "ComparisonOperator", "GreaterThanThreshold",
                     "Threshold", 0,
                     "TreatMissingData", "notBreaching",
                     "AlarmActions", Match.absent())));
+            // 14 days of DLQ retention less 3 days' warning.
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", dlq + "-expiring",
+                    "MetricName", "ApproximateAgeOfOldestMessage",
+                    "Dimensions", queueDimension(dlq),
+                    "ComparisonOperator", "GreaterThanThreshold",
+                    "Threshold", 11 * 24 * 3600)));
         }
         for (String queue : List.of("sliceflow-sync", "sliceflow-load")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", queue + "-oldest-message",
                     "MetricName", "ApproximateAgeOfOldestMessage",
-                    "Dimensions", List.of(Map.of("Name", "QueueName",
-                            "Value", Map.of("Fn::GetAtt", List.of(queueId(queue), "QueueName")))),
+                    "Dimensions", queueDimension(queue),
                     "ComparisonOperator", "GreaterThanThreshold",
                     "Threshold", 3600)));
         }
+    }
+
+    private static List<Map<String, Object>> queueDimension(String queueName) {
+        return List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(queueName), "QueueName"))));
     }
 
     @Test
@@ -349,6 +360,10 @@ class DefaultStackTest {
      * logical id, failing if the mapping targets an unqualified function.
      */
     private static String aliasOf(Map<String, Object> mapping) {
+        assertThat(map(mapping.get("FunctionName")))
+                .as("FunctionName of the mapping on %s: the alias <name>:live, not the unqualified function",
+                        mapping.get("EventSourceArn"))
+                .containsKey("Fn::Join");
         List<Object> join = list(map(mapping.get("FunctionName")).get("Fn::Join"));
         List<Object> parts = list(join.get(1));
         assertThat(parts).as("FunctionName of %s", mapping).hasSize(2).endsWith(":live");

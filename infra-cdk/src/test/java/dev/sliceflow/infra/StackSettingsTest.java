@@ -89,6 +89,14 @@ class StackSettingsTest {
     }
 
     @Test
+    void fromContext_whenDeadlineMarginNotShorterThanTimeout_fails() {
+        assertThatThrownBy(() -> settings(Map.of("workerTimeoutMinutes", "1", "deadlineMarginSeconds", "60")))
+                .hasMessageContaining("'deadlineMarginSeconds' is 60: it must be shorter than the worker's timeout");
+        assertThat(settings(Map.of("workerTimeoutMinutes", "2", "deadlineMarginSeconds", "60"))
+                .deadlineMarginSeconds()).isEqualTo(60);
+    }
+
+    @Test
     void fromContext_whenLogRetentionIsNotACloudWatchValue_listsTheAllowedOnes() {
         assertThatThrownBy(() -> settings(Map.of("logRetentionDays", "31")))
                 .hasMessageContaining("'logRetentionDays' is 31").hasMessageContaining("30, 60");
