@@ -1,0 +1,76 @@
+package dev.sliceflow.infra;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.NotificationKeyFilter;
+import software.amazon.awscdk.services.s3.notifications.SqsDestination;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.constructs.Construct;
+
+/**
+ * The load queue, fed by the staging bucket's ObjectCreated events for manifests only, and the loader that
+ * consumes it with a small concurrency cap: the cap is what protects the warehouse. The loader reads the two
+ * staging prefixes, sends permanently bad manifests to its DLQ, and reads the warehouse secret when one is set.
+ */
+public final class Loader extends Construct {
+    static final String HANDLER = "dev.sliceflow.loader.LoaderHandler::handleRequest";
+    /** Only a manifest's creation starts a load: parts under data/ never reach the load queue. */
+    static final String MANIFEST_SUFFIX = ".json";
+
+    private final WorkQueue queue;
+    private final QueueConsumer consumer;
+
+    public Loader(Construct scope, String id, StackSettings settings, QueueConsumer.Platform platform,
+                  IBucket bucket) {
+        super(scope, id);
+        Duration timeout = Duration.minutes(settings.loaderTimeoutMinutes());
+        queue = new WorkQueue(this, "LoadQueue", settings.prefix() + "-load", timeout);
+        bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue.queue()),
+                NotificationKeyFilter.builder().prefix(StagingBucket.MANIFESTS_PREFIX).suffix(MANIFEST_SUFFIX).build());
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
+        env.put("SLICEFLOW_LOAD_DLQ_URL", queue.deadLetterQueue().getQueueUrl());
+        settings.warehouseUrl().ifPresent(url -> env.put("SLICEFLOW_WAREHOUSE_URL", url));
+        settings.warehouseSecretArn().ifPresent(arn -> env.put("SLICEFLOW_WAREHOUSE_SECRET_ARN", arn));
+
+        consumer = new QueueConsumer(this, "Loader", platform, new QueueConsumer.Spec(
+                settings.prefix() + "-loader", HANDLER, settings.loaderMemoryMb(), timeout,
+                settings.loaderMaxConcurrency(), env, settings.vpc()), queue.queue());
+
+        bucket.grantRead(consumer.role(), StagingBucket.DATA_PREFIX + "*");
+        bucket.grantRead(consumer.role(), StagingBucket.MANIFESTS_PREFIX + "*");
+        queue.deadLetterQueue().grantSendMessages(consumer.role());
+        settings.warehouseSecretArn().ifPresent(arn ->
+                Secret.fromSecretCompleteArn(this, "WarehouseSecret", arn).grantRead(consumer.role()));
+
+        acknowledgeWildcards(bucket);
+    }
+
+    private void acknowledgeWildcards(IBucket bucket) {
+        Role role = consumer.role();
+        for (String action : List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")) {
+            NagFindings.acknowledge(role, NagFindings.wildcardAction(action),
+                    action + " is one of CDK's grantRead action groups (read-only), granted on the staging bucket"
+                            + " and its data/* and manifests/* prefixes only.");
+        }
+        for (String prefix : List.of(StagingBucket.DATA_PREFIX, StagingBucket.MANIFESTS_PREFIX)) {
+            NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/" + prefix + "*"),
+                    "The loader reads the parts and manifests that a manifest names, keys made at run time, all"
+                            + " under " + prefix + ": the prefix is the narrowest scope there is.");
+        }
+    }
+
+    public WorkQueue queue() {
+        return queue;
+    }
+
+    public QueueConsumer consumer() {
+        return consumer;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sliceflow.infra;
+
+import dev.sliceflow.infra.StackSettings.VpcPlacement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * A Java Lambda function that consumes one SQS queue, the way both sliceflow handlers run: SnapStart on published
+ * versions, an alias ({@value #ALIAS}) pointing at the current version, and the event source mapping on that alias
+ * (an unqualified function never gets SnapStart), one message per invocation, partial batch responses on
+ * (without ReportBatchItemFailures Lambda ignores the handler's failure list and retries the whole batch),
+ * and a cap on concurrent invocations. Its own role and a log group with a retention.
+ */
+public final class QueueConsumer extends Construct {
+    /** The alias the event source mapping invokes. */
+    public static final String ALIAS = "live";
+    /** Ephemeral storage: the worker keeps at most a couple of parts in /tmp; 512 MB is also SnapStart's limit. */
+    static final int EPHEMERAL_STORAGE_MB = 512;
+    static final String VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole";
+
+    /** What differs between the worker and the loader. */
+    public record Spec(String functionName, String handler, int memoryMb, Duration timeout, int maxConcurrency,
+                       Map<String, String> environment, Optional<VpcPlacement> vpc) {
+    }
+
+    /** What both functions share. */
+    public record Platform(String jar, Runtime runtime, Architecture architecture, RetentionDays logRetention) {
+    }
+
+    private final Role role;
+    private final Function function;
+    private final Alias alias;
+
+    public QueueConsumer(Construct scope, String id, Platform platform, Spec spec, IQueue queue) {
+        super(scope, id);
+        role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Execution role of " + spec.functionName())
+                .build();
+        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
+                .logGroupName("/aws/lambda/" + spec.functionName())
+                .retention(platform.logRetention())
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        // The role is ours (not CDK's default with the AWSLambdaBasicExecutionRole managed policy), so it may write
+        // to this log group only.
+        logGroup.grantWrite(role);
+
+        Function.Builder builder = Function.Builder.create(this, "Function")
+                .functionName(spec.functionName())
+                .code(Code.fromAsset(platform.jar()))
+                .handler(spec.handler())
+                .runtime(platform.runtime())
+                .architecture(platform.architecture())
+                .memorySize(spec.memoryMb())
+                .timeout(spec.timeout())
+                .ephemeralStorageSize(Size.mebibytes(EPHEMERAL_STORAGE_MB))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .role(role)
+                .logGroup(logGroup)
+                .environment(spec.environment());
+        spec.vpc().ifPresent(placement -> placeInVpc(builder, placement));
+        function = builder.build();
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "Versions are published: the alias below points at the current version, and only the alias is"
+                        + " invoked (by the event source mapping).");
+        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
+            NagFindings.acknowledge(function, "AwsSolutions-L1",
+                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
+                            + " Java 21, so it runs there too; java25 is the default.");
+        }
+
+        alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS)
+                .version(function.getCurrentVersion())
+                .build();
+        alias.addEventSource(SqsEventSource.Builder.create(queue)
+                .batchSize(1)
+                .reportBatchItemFailures(true)
+                .maxConcurrency(spec.maxConcurrency())
+                .build());
+    }
+
+    private void placeInVpc(Function.Builder builder, VpcPlacement placement) {
+        IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+                .vpcId(placement.vpcId())
+                .availabilityZones(Stack.of(this).getAvailabilityZones())
+                .build());
+        List<ISubnet> subnets = placement.subnetIds().stream()
+                .map(id -> Subnet.fromSubnetId(this, "Subnet-" + id, id)).toList();
+        subnets.forEach(subnet -> Annotations.of(subnet).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                "Only the subnet ids go into the function's VpcConfig; nothing reads their route tables."));
+        List<ISecurityGroup> groups = placement.securityGroupIds().stream()
+                .map(id -> SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + id, id)).toList();
+        builder.vpc(vpc).vpcSubnets(SubnetSelection.builder().subnets(subnets).build()).securityGroups(groups);
+        // With our own role, CDK does not add the VPC permissions: Lambda needs them to manage the function's ENIs.
+        role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_POLICY));
+        NagFindings.acknowledge(role, NagFindings.awsManagedPolicy(VPC_ACCESS_POLICY),
+                "AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for the network interface actions"
+                        + " (ec2:CreateNetworkInterface, ...) that Lambda needs in a VPC; they accept no narrower"
+                        + " resource than *, so a policy of our own could not be narrower either.");
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Alias alias() {
+        return alias;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.sliceflow.infra;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Node;
+
+/**
+ * Every setting of the stack, read once from CDK context (`cdk deploy -c key=value` or the "context" block of
+ * cdk.json) and validated here, so that a wrong value fails synth with a message naming the key, never a deploy.
+ * The keys and their defaults are documented in docs/deploy.md; keep both in step.
+ *
+ * @param prefix                 `prefix`: names of queues, functions and alarms start with it (default sliceflow)
+ * @param functionJar            `functionJar`: the shaded Lambda jar (default ../function/target/sliceflow-function.jar,
+ *                               relative to infra-cdk/ where the CLI runs the app)
+ * @param architecture           `architecture`: arm64 (default) or x86_64
+ * @param runtime                `runtime`: java25 (default) or java21
+ * @param workerMemoryMb         `workerMemoryMb` (default 1769: one full vCPU)
+ * @param workerTimeoutMinutes   `workerTimeoutMinutes` (default 15, Lambda's maximum)
+ * @param workerMaxConcurrency   `workerMaxConcurrency`: the sync queue's event source cap (default 100)
+ * @param loaderMemoryMb         `loaderMemoryMb` (default 1024)
+ * @param loaderTimeoutMinutes   `loaderTimeoutMinutes` (default 10)
+ * @param loaderMaxConcurrency   `loaderMaxConcurrency`: concurrent loads into the warehouse (default 2)
+ * @param deadlineMarginSeconds  `deadlineMarginSeconds`: the worker commits and continues this long before its
+ *                               timeout (default 60)
+ * @param roleName               `roleName`: the role the worker assumes in each source account (optional)
+ * @param externalId             `externalId`: the ExternalId that role requires (optional; needs roleName)
+ * @param warehouseUrl           `warehouseUrl`: jdbc URL of the warehouse (optional when the secret has host/port/dbname)
+ * @param warehouseSecretArn     `warehouseSecretArn`: complete ARN of a Secrets Manager secret in the RDS shape (optional)
+ * @param vpc                    `vpcId`, `subnetIds`, `securityGroupIds` (comma-separated): loader VPC placement
+ *                               (optional; all three or none)
+ * @param stagingExpiryDays      `stagingExpiryDays`: data/ and manifests/ objects expire after this (default 30)
+ * @param logRetention           `logRetentionDays`: log group retention, one of CloudWatch's values (default 30)
+ * @param queueAgeAlarmMinutes   `queueAgeAlarmMinutes`: alarm when a queue's oldest message is older (default 60)
+ * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional)
+ * @param alarmEmail             `alarmEmail`: create a topic with this email subscription (optional; not with alarmTopicArn)
+ */
+public record StackSettings(String prefix, Path functionJar, Architecture architecture, Runtime runtime,
+                            int workerMemoryMb, int workerTimeoutMinutes, int workerMaxConcurrency,
+                            int loaderMemoryMb, int loaderTimeoutMinutes, int loaderMaxConcurrency,
+                            int deadlineMarginSeconds, Optional<String> roleName, Optional<String> externalId,
+                            Optional<String> warehouseUrl, Optional<String> warehouseSecretArn,
+                            Optional<VpcPlacement> vpc, int stagingExpiryDays, RetentionDays logRetention,
+                            int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, Optional<String> alarmEmail) {
+
+    /** Where the CLI (running in infra-cdk/) finds the jar that `./mvnw package` builds at the repo root. */
+    public static final String DEFAULT_FUNCTION_JAR = "../function/target/sliceflow-function.jar";
+
+    /** Lambda's own limits on SQS event source maximum concurrency. */
+    private static final int MIN_ESM_CONCURRENCY = 2;
+    private static final int MAX_ESM_CONCURRENCY = 1000;
+
+    private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
+            Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS),
+            Map.entry(5, RetentionDays.FIVE_DAYS), Map.entry(7, RetentionDays.ONE_WEEK),
+            Map.entry(14, RetentionDays.TWO_WEEKS), Map.entry(30, RetentionDays.ONE_MONTH),
+            Map.entry(60, RetentionDays.TWO_MONTHS), Map.entry(90, RetentionDays.THREE_MONTHS),
+            Map.entry(120, RetentionDays.FOUR_MONTHS), Map.entry(150, RetentionDays.FIVE_MONTHS),
+            Map.entry(180, RetentionDays.SIX_MONTHS), Map.entry(365, RetentionDays.ONE_YEAR),
+            Map.entry(400, RetentionDays.THIRTEEN_MONTHS), Map.entry(545, RetentionDays.EIGHTEEN_MONTHS),
+            Map.entry(731, RetentionDays.TWO_YEARS), Map.entry(1096, RetentionDays.THREE_YEARS),
+            Map.entry(1827, RetentionDays.FIVE_YEARS), Map.entry(3653, RetentionDays.TEN_YEARS));
+
+    /** The loader's VPC placement, for a warehouse (RDS/Aurora) that is reachable only inside a VPC. */
+    public record VpcPlacement(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the context key, the bad value and what is allowed
+     */
+    public static StackSettings fromContext(Node node) {
+        Context c = new Context(node);
+        if (c.text("schedule").isPresent()) {
+            throw new IllegalArgumentException("Context key 'schedule' is set, but the planner is not built yet:"
+                    + " there is nothing to schedule. Remove -c schedule=... and enqueue sync requests on the sync"
+                    + " queue yourself (docs/deploy.md).");
+        }
+        Optional<String> roleName = c.text("roleName");
+        Optional<String> externalId = c.text("externalId");
+        if (externalId.isPresent() && roleName.isEmpty()) {
+            throw new IllegalArgumentException("Context key 'externalId' is set without 'roleName': the ExternalId"
+                    + " only applies to the role the worker assumes. Set -c roleName=<role name in each account>.");
+        }
+        roleName.ifPresent(name -> requireMatch("roleName", name, "[\\w+=,.@-]{1,64}"));
+        Optional<String> alarmTopicArn = c.text("alarmTopicArn");
+        Optional<String> alarmEmail = c.text("alarmEmail");
+        if (alarmTopicArn.isPresent() && alarmEmail.isPresent()) {
+            throw new IllegalArgumentException("Set one of 'alarmTopicArn' and 'alarmEmail', not both.");
+        }
+        Optional<String> secretArn = c.text("warehouseSecretArn");
+        secretArn.ifPresent(arn -> requireMatch("warehouseSecretArn", arn,
+                "arn:aws[\\w-]*:secretsmanager:[\\w-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}"));
+        RetentionDays retention = retention(c.number("logRetentionDays", 30, 1, 3653));
+        int workerTimeoutMinutes = c.number("workerTimeoutMinutes", 15, 1, 15);
+        int deadlineMarginSeconds = c.number("deadlineMarginSeconds", 60, 0, 600);
+        if (deadlineMarginSeconds >= workerTimeoutMinutes * 60) {
+            throw new IllegalArgumentException("Context key 'deadlineMarginSeconds' is " + deadlineMarginSeconds
+                    + ": it must be shorter than the worker's timeout (" + workerTimeoutMinutes * 60 + " s), or"
+                    + " the worker would commit before doing any work.");
+        }
+        return new StackSettings(
+                requireMatch("prefix", c.text("prefix").orElse("sliceflow"), "[a-z][a-z0-9-]{0,29}"),
+                Path.of(c.text("functionJar").orElse(DEFAULT_FUNCTION_JAR)),
+                architecture(c.text("architecture").orElse("arm64")),
+                runtime(c.text("runtime").orElse("java25")),
+                c.number("workerMemoryMb", 1769, 128, 10240),
+                workerTimeoutMinutes,
+                c.number("workerMaxConcurrency", 100, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
+                c.number("loaderMemoryMb", 1024, 128, 10240),
+                c.number("loaderTimeoutMinutes", 10, 1, 15),
+                c.number("loaderMaxConcurrency", 2, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
+                deadlineMarginSeconds,
+                roleName, externalId,
+                c.text("warehouseUrl"), secretArn,
+                vpc(c),
+                c.number("stagingExpiryDays", 30, 1, 3650),
+                retention,
+                c.number("queueAgeAlarmMinutes", 60, 1, 24 * 60),
+                alarmTopicArn, alarmEmail);
+    }
+
+    private static Optional<VpcPlacement> vpc(Context c) {
+        Optional<String> vpcId = c.text("vpcId");
+        List<String> subnets = c.list("subnetIds");
+        List<String> groups = c.list("securityGroupIds");
+        if (vpcId.isEmpty() && subnets.isEmpty() && groups.isEmpty()) {
+            return Optional.empty();
+        }
+        if (vpcId.isEmpty() || subnets.isEmpty() || groups.isEmpty()) {
+            throw new IllegalArgumentException("Loader VPC placement needs all of 'vpcId', 'subnetIds' and"
+                    + " 'securityGroupIds' (comma-separated), or none of them. Got vpcId=" + vpcId.orElse("-")
+                    + ", subnetIds=" + subnets + ", securityGroupIds=" + groups);
+        }
+        requireMatch("vpcId", vpcId.get(), "vpc-[0-9a-f]+");
+        subnets.forEach(id -> requireMatch("subnetIds", id, "subnet-[0-9a-f]+"));
+        groups.forEach(id -> requireMatch("securityGroupIds", id, "sg-[0-9a-f]+"));
+        return Optional.of(new VpcPlacement(vpcId.get(), subnets, groups));
+    }
+
+    private static Architecture architecture(String value) {
+        return switch (value) {
+            case "arm64" -> Architecture.ARM_64;
+            case "x86_64" -> Architecture.X86_64;
+            default -> throw new IllegalArgumentException(
+                    "Context key 'architecture' is '" + value + "': use arm64 or x86_64.");
+        };
+    }
+
+    private static Runtime runtime(String value) {
+        return switch (value) {
+            case "java25" -> Runtime.JAVA_25;
+            case "java21" -> Runtime.JAVA_21;
+            default -> throw new IllegalArgumentException(
+                    "Context key 'runtime' is '" + value + "': use java25 or java21 (the jar targets Java 21).");
+        };
+    }
+
+    private static RetentionDays retention(int days) {
+        RetentionDays value = RETENTION.get(days);
+        if (value == null) {
+            throw new IllegalArgumentException("Context key 'logRetentionDays' is " + days
+                    + ": CloudWatch Logs accepts one of " + RETENTION.keySet().stream().sorted().toList());
+        }
+        return value;
+    }
+
+    private static String requireMatch(String key, String value, String pattern) {
+        if (!value.matches(pattern)) {
+            throw new IllegalArgumentException(
+                    "Context key '" + key + "' is '" + value + "': it must match " + pattern);
+        }
+        return value;
+    }
+
+    /** Context values arrive as strings from `-c` and as JSON values from cdk.json: read both. */
+    private record Context(Node node) {
+        Optional<String> text(String key) {
+            return Optional.ofNullable(node.tryGetContext(key)).map(Object::toString).map(String::strip)
+                    .filter(v -> !v.isEmpty());
+        }
+
+        List<String> list(String key) {
+            Object value = node.tryGetContext(key);
+            if (value instanceof List<?> items) {
+                return items.stream().map(Object::toString).map(String::strip).filter(v -> !v.isEmpty()).toList();
+            }
+            return text(key).map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .toList()).orElse(List.of());
+        }
+
+        int number(String key, int defaultValue, int min, int max) {
+            Optional<String> raw = text(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            int value;
+            try {
+                value = (int) Double.parseDouble(raw.get());
+                if (value != Double.parseDouble(raw.get())) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Context key '" + key + "' is '" + raw.get()
+                        + "': it must be a whole number", e);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("Context key '" + key + "' is " + value
+                        + ": it must be between " + min + " and " + max);
+            }
+            return value;
+        }
+    }
+}

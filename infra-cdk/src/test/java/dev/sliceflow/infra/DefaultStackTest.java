@@ -1,0 +1,400 @@
+package dev.sliceflow.infra;
+
+import static dev.sliceflow.infra.Templates.actions;
+import static dev.sliceflow.infra.Templates.allowStatements;
+import static dev.sliceflow.infra.Templates.list;
+import static dev.sliceflow.infra.Templates.map;
+import static dev.sliceflow.infra.Templates.one;
+import static dev.sliceflow.infra.Templates.properties;
+import static dev.sliceflow.infra.Templates.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The stack with every setting at its default: the properties that correctness and security depend on. One synth,
+ * shared by every test; it is also written to target/synth-check/expected-template.json, which synth-check.sh
+ * compares with what the CDK CLI synthesizes from the same context.
+ */
+class DefaultStackTest {
+    static final Path EXPECTED_TEMPLATE = Path.of("target/synth-check/expected-template.json");
+
+    private static SliceflowStack stack;
+    private static Template template;
+
+    @BeforeAll
+    static void synth() throws Exception {
+        stack = TestStacks.stack(Map.of());
+        template = Template.fromStack(stack);
+        Files.createDirectories(EXPECTED_TEMPLATE.getParent());
+        Files.writeString(EXPECTED_TEMPLATE, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(template.toJSON()));
+    }
+
+    @Test
+    void stack_whenDefaults_isNamedAfterPrefixAndHasOneOfEachPart() {
+        assertThat(stack.getStackName()).isEqualTo("sliceflow");
+        template.resourceCountIs("AWS::S3::Bucket", 1);
+        template.resourceCountIs("AWS::SQS::Queue", 4);
+        // Two handlers plus CDK's bucket-notifications handler.
+        template.resourceCountIs("AWS::Lambda::Function", 3);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
+        template.resourceCountIs("AWS::SNS::Topic", 0);
+    }
+
+    @Test
+    void bucket_whenSynthesized_isEncryptedPrivateAndRetained() {
+        template.hasResource("AWS::S3::Bucket", Map.of(
+                "DeletionPolicy", "Retain",
+                "Properties", Match.objectLike(Map.of(
+                        "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(
+                                Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                        "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                                "IgnorePublicAcls", true, "RestrictPublicBuckets", true)))));
+    }
+
+    @Test
+    void bucketPolicy_whenSynthesized_deniesEveryRequestWithoutTls() {
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Action", "s3:*",
+                        "Principal", Map.of("AWS", "*"),
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void bucketLifecycle_whenDefaults_expiresDataAndManifestsAfter30Days() {
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Prefix", "data/", "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectLike(Map.of("Prefix", "manifests/", "ExpirationInDays", 30, "Status", "Enabled"))
+                )))));
+    }
+
+    @Test
+    void queues_whenSynthesized_areEncryptedAndDenyRequestsWithoutTls() {
+        Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
+        assertThat(queues.values()).allSatisfy(q -> assertThat(properties(q)).containsEntry("SqsManagedSseEnabled", true));
+        for (String queueId : queues.keySet()) {
+            template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
+                    "Queues", List.of(Map.of("Ref", queueId)),
+                    "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(
+                            Map.of("Effect", "Deny", "Action", "sqs:*",
+                                    "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+        }
+    }
+
+    @Test
+    void workQueues_whenSynthesized_deadLetterAfterFiveReceivesToALongerLivedQueue() {
+        for (String name : List.of("sliceflow-sync", "sliceflow-load")) {
+            Map<String, Object> queue = queueNamed(name);
+            Map<String, Object> redrive = map(queue.get("RedrivePolicy"));
+            assertThat(redrive).containsEntry("maxReceiveCount", 5);
+            Map<String, Object> dlq = properties(template.findResources("AWS::SQS::Queue")
+                    .get(target(redrive.get("deadLetterTargetArn"))));
+            assertThat(dlq).containsEntry("QueueName", name + "-dlq");
+            assertThat((Integer) dlq.get("MessageRetentionPeriod"))
+                    .isEqualTo(14 * 24 * 3600)
+                    .isGreaterThan((Integer) queue.get("MessageRetentionPeriod"));
+        }
+    }
+
+    @Test
+    void eventSources_whenSynthesized_haveVisibilityAtLeastSixTimesTheFunctionTimeout() {
+        Map<String, Map<String, Object>> mappings = template.findResources("AWS::Lambda::EventSourceMapping");
+        assertThat(mappings).hasSize(2);
+        for (Map<String, Object> mapping : mappings.values()) {
+            Map<String, Object> queue = properties(template.findResources("AWS::SQS::Queue")
+                    .get(target(properties(mapping).get("EventSourceArn"))));
+            Map<String, Object> function = functionBehind(properties(mapping));
+            assertThat((Integer) queue.get("VisibilityTimeout"))
+                    .as("visibility of %s", queue.get("QueueName"))
+                    .isGreaterThanOrEqualTo(6 * (Integer) function.get("Timeout"));
+        }
+        assertThat(queueNamed("sliceflow-sync")).containsEntry("VisibilityTimeout", 6 * 900);
+        assertThat(queueNamed("sliceflow-load")).containsEntry("VisibilityTimeout", 6 * 600);
+    }
+
+    @Test
+    void eventSources_whenSynthesized_takeOneMessageAndReportBatchItemFailures() {
+        assertThat(template.findResources("AWS::Lambda::EventSourceMapping").values()).allSatisfy(m -> {
+            assertThat(properties(m)).containsEntry("BatchSize", 1);
+            assertThat(properties(m)).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
+        });
+    }
+
+    @Test
+    void eventSources_whenDefaults_capWorkerAt100AndLoaderAt2() {
+        assertThat(mappingFor("sliceflow-sync")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 100));
+        assertThat(mappingFor("sliceflow-load")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 2));
+    }
+
+    @Test
+    void eventSources_whenSynthesized_invokeTheLiveAliasOfASnapStartVersion() {
+        for (Map<String, Object> mapping : template.findResources("AWS::Lambda::EventSourceMapping").values()) {
+            String aliasId = aliasOf(properties(mapping));
+            Map<String, Object> alias = properties(template.findResources("AWS::Lambda::Alias").get(aliasId));
+            assertThat(alias).containsEntry("Name", "live");
+            String versionId = target(alias.get("FunctionVersion"));
+            assertThat(template.findResources("AWS::Lambda::Version")).containsKey(versionId);
+            Map<String, Object> version = properties(template.findResources("AWS::Lambda::Version").get(versionId));
+            assertThat(target(version.get("FunctionName"))).isEqualTo(target(alias.get("FunctionName")));
+            Map<String, Object> function = properties(template.findResources("AWS::Lambda::Function")
+                    .get(target(alias.get("FunctionName"))));
+            assertThat(function).containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        }
+    }
+
+    @Test
+    void functions_whenDefaults_runJava25OnArm64WithTheirHandlersAndLimits() {
+        assertThat(function("sliceflow-worker"))
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("Handler", "dev.sliceflow.worker.WorkerHandler::handleRequest")
+                .containsEntry("MemorySize", 1769)
+                .containsEntry("Timeout", 900)
+                .containsEntry("EphemeralStorage", Map.of("Size", 512));
+        assertThat(function("sliceflow-loader"))
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("Handler", "dev.sliceflow.loader.LoaderHandler::handleRequest")
+                .containsEntry("MemorySize", 1024)
+                .containsEntry("Timeout", 600)
+                .containsEntry("EphemeralStorage", Map.of("Size", 512))
+                .doesNotContainKey("VpcConfig");
+    }
+
+    @Test
+    void workerEnvironment_whenDefaults_pointsAtTheBucketItsQueueAndItsDlq() {
+        Map<String, Object> env = environment("sliceflow-worker");
+        String bucketId = Templates.logicalId(template, "AWS::S3::Bucket", "Staging");
+        assertThat(env).containsEntry("SLICEFLOW_BUCKET", Map.of("Ref", bucketId))
+                .containsEntry("SLICEFLOW_SYNC_QUEUE_URL", Map.of("Ref", queueId("sliceflow-sync")))
+                .containsEntry("SLICEFLOW_SYNC_DLQ_URL", Map.of("Ref", queueId("sliceflow-sync-dlq")))
+                .containsEntry("SLICEFLOW_DEADLINE_MARGIN_SECONDS", "60")
+                .doesNotContainKeys("SLICEFLOW_ROLE_NAME", "SLICEFLOW_EXTERNAL_ID");
+    }
+
+    @Test
+    void loaderEnvironment_whenDefaults_pointsAtTheBucketAndItsDlqOnly() {
+        assertThat(environment("sliceflow-loader"))
+                .containsOnlyKeys("SLICEFLOW_BUCKET", "SLICEFLOW_LOAD_DLQ_URL")
+                .containsEntry("SLICEFLOW_LOAD_DLQ_URL", Map.of("Ref", queueId("sliceflow-load-dlq")));
+    }
+
+    @Test
+    void notification_whenSynthesized_sendsOnlyCreatedManifestsToTheLoadQueue() {
+        Map<String, Object> notifications = one(template, "Custom::S3BucketNotifications", "Staging");
+        List<Object> configurations = list(map(notifications.get("NotificationConfiguration")).get("QueueConfigurations"));
+        assertThat(configurations).hasSize(1);
+        Map<String, Object> configuration = map(configurations.get(0));
+        assertThat(configuration).containsEntry("Events", List.of("s3:ObjectCreated:*"));
+        assertThat(target(configuration.get("QueueArn"))).isEqualTo(queueId("sliceflow-load"));
+        assertThat(list(map(map(configuration.get("Filter")).get("Key")).get("FilterRules")))
+                .containsExactlyInAnyOrder(Map.of("Name", "prefix", "Value", "manifests/"),
+                        Map.of("Name", "suffix", "Value", ".json"));
+        assertThat(map(notifications.get("NotificationConfiguration"))).doesNotContainKeys(
+                "LambdaFunctionConfigurations", "TopicConfigurations");
+    }
+
+    @Test
+    void iamPolicies_whenSynthesized_grantNoWildcardServiceActionAndNoResourceStar() {
+        // Every Allow in the stack's own policies names a resource: the bucket, a prefix of it, a queue, a log group
+        // or a role. AWS requires Resource "*" only for the ENI actions of a function in a VPC, which come with the
+        // AWS-managed AWSLambdaVPCAccessExecutionRole (ConfiguredStackTest), not with a statement here.
+        assertThat(allowStatements(template)).isNotEmpty().allSatisfy(statement -> {
+            assertThat(actions(statement)).as("actions in %s", statement.get("_policy"))
+                    .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+            assertThat(list(statement.get("Resource"))).as("resources in %s", statement.get("_policy"))
+                    .doesNotContain("*");
+        });
+    }
+
+    @Test
+    void workerPolicy_whenSynthesized_putsOnlyUnderDataAndManifestsAndReadsNothing() {
+        List<Map<String, Object>> s3 = s3Statements("SyncWorkerRole");
+        assertThat(s3).hasSize(2).allSatisfy(statement -> {
+            assertThat(actions(statement)).contains("s3:PutObject")
+                    .noneMatch(a -> a.startsWith("s3:Get") || a.startsWith("s3:Delete") || a.startsWith("s3:List"));
+        });
+        assertThat(s3.stream().map(s -> prefixOf(s.get("Resource"))).toList())
+                .containsExactlyInAnyOrder("/data/*", "/manifests/*");
+        assertThat(allowStatements(template)).filteredOn(s -> s.get("_policy").toString().startsWith("SyncWorkerRole"))
+                .noneMatch(s -> actions(s).contains("sts:AssumeRole"));
+    }
+
+    @Test
+    void workerPolicy_whenSynthesized_sendsOnlyToItsOwnQueueAndDlq() {
+        List<String> sendTargets = allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("SyncWorkerRole"))
+                .filter(s -> actions(s).contains("sqs:SendMessage"))
+                .map(s -> target(s.get("Resource"))).toList();
+        assertThat(sendTargets).containsExactlyInAnyOrder(queueId("sliceflow-sync"), queueId("sliceflow-sync-dlq"));
+    }
+
+    @Test
+    void loaderPolicy_whenSynthesized_readsOnlyDataAndManifestsAndWritesNothing() {
+        List<Map<String, Object>> s3 = s3Statements("LoadLoaderRole");
+        assertThat(s3).hasSize(2).allSatisfy(statement -> assertThat(actions(statement))
+                .contains("s3:GetObject*")
+                .noneMatch(a -> a.startsWith("s3:Put") || a.startsWith("s3:Delete") || a.startsWith("s3:Abort")));
+        assertThat(s3.stream().flatMap(s -> list(s.get("Resource")).stream())
+                .filter(r -> !map(r).containsKey("Fn::GetAtt")).map(DefaultStackTest::prefixOf).toList())
+                .containsExactlyInAnyOrder("/data/*", "/manifests/*");
+        List<String> sendTargets = allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
+                .filter(s -> actions(s).contains("sqs:SendMessage"))
+                .map(s -> target(s.get("Resource"))).toList();
+        assertThat(sendTargets).containsExactly(queueId("sliceflow-load-dlq"));
+        assertThat(allowStatements(template)).filteredOn(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
+                .noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:")));
+    }
+
+    @Test
+    void executionRoles_whenSynthesized_useNoManagedPolicies() {
+        for (String role : List.of("SyncWorkerRole", "LoadLoaderRole")) {
+            assertThat(one(template, "AWS::IAM::Role", role)).doesNotContainKey("ManagedPolicyArns");
+        }
+    }
+
+    @Test
+    void logGroups_whenDefaults_keepLogsFor30Days() {
+        Map<String, Map<String, Object>> groups = template.findResources("AWS::Logs::LogGroup");
+        assertThat(groups).hasSize(2);
+        assertThat(groups.values()).allSatisfy(g -> assertThat(properties(g)).containsEntry("RetentionInDays", 30));
+        assertThat(function("sliceflow-worker")).containsEntry("LoggingConfig",
+                Map.of("LogGroup", Map.of("Ref", Templates.logicalId(template, "AWS::Logs::LogGroup", "SyncWorkerLogs"))));
+    }
+
+    @Test
+    void alarms_whenSynthesized_fireOnAnyDeadLetterOnOldMessagesAndBeforeDeadLettersExpire() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        for (String dlq : List.of("sliceflow-sync-dlq", "sliceflow-load-dlq")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", dlq + "-not-empty",
+                    "MetricName", "ApproximateNumberOfMessagesVisible",
+                    "Namespace", "AWS/SQS",
+                    "Dimensions", queueDimension(dlq),
+                    "ComparisonOperator", "GreaterThanThreshold",
+                    "Threshold", 0,
+                    "TreatMissingData", "notBreaching",
+                    "AlarmActions", Match.absent())));
+            // 14 days of DLQ retention less 3 days' warning.
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", dlq + "-expiring",
+                    "MetricName", "ApproximateAgeOfOldestMessage",
+                    "Dimensions", queueDimension(dlq),
+                    "ComparisonOperator", "GreaterThanThreshold",
+                    "Threshold", 11 * 24 * 3600)));
+        }
+        for (String queue : List.of("sliceflow-sync", "sliceflow-load")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "AlarmName", queue + "-oldest-message",
+                    "MetricName", "ApproximateAgeOfOldestMessage",
+                    "Dimensions", queueDimension(queue),
+                    "ComparisonOperator", "GreaterThanThreshold",
+                    "Threshold", 3600)));
+        }
+    }
+
+    private static List<Map<String, Object>> queueDimension(String queueName) {
+        return List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(queueName), "QueueName"))));
+    }
+
+    @Test
+    void outputs_whenSynthesized_nameTheQueuesAndBucketAnOperatorNeeds() {
+        assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(SliceflowStack.outputIds());
+    }
+
+    @Test
+    void synth_whenSynthesized_leavesNoUnacknowledgedWarningOrError() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    @Test
+    void cdkNag_whenDefaults_leavesNoUnacknowledgedFinding() {
+        assertThat(Templates.unacknowledgedFindings(stack)).isEmpty();
+    }
+
+    private static Map<String, Object> queueNamed(String name) {
+        return properties(template.findResources("AWS::SQS::Queue").get(queueId(name)));
+    }
+
+    private static String queueId(String name) {
+        return template.findResources("AWS::SQS::Queue").entrySet().stream()
+                .filter(e -> name.equals(properties(e.getValue()).get("QueueName"))).map(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("no queue named " + name));
+    }
+
+    private static Map<String, Object> function(String name) {
+        return template.findResources("AWS::Lambda::Function").values().stream().map(Templates::properties)
+                .filter(p -> name.equals(p.get("FunctionName"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no function named " + name));
+    }
+
+    private static Map<String, Object> environment(String functionName) {
+        return map(map(function(functionName).get("Environment")).get("Variables"));
+    }
+
+    private static Map<String, Object> mappingFor(String queueName) {
+        String queue = queueId(queueName);
+        return template.findResources("AWS::Lambda::EventSourceMapping").values().stream().map(Templates::properties)
+                .filter(p -> queue.equals(target(p.get("EventSourceArn")))).findFirst().orElseThrow();
+    }
+
+    /**
+     * The ESM's FunctionName is `<function name>:live`, built from the alias's Ref (its ARN): return that alias's
+     * logical id, failing if the mapping targets an unqualified function.
+     */
+    private static String aliasOf(Map<String, Object> mapping) {
+        assertThat(map(mapping.get("FunctionName")))
+                .as("FunctionName of the mapping on %s: the alias <name>:live, not the unqualified function",
+                        mapping.get("EventSourceArn"))
+                .containsKey("Fn::Join");
+        List<Object> join = list(map(mapping.get("FunctionName")).get("Fn::Join"));
+        List<Object> parts = list(join.get(1));
+        assertThat(parts).as("FunctionName of %s", mapping).hasSize(2).endsWith(":live");
+        Map<String, Object> select = map(parts.get(0));
+        Map<String, Object> split = map(list(select.get("Fn::Select")).get(1));
+        String aliasId = target(list(split.get("Fn::Split")).get(1));
+        assertThat(template.findResources("AWS::Lambda::Alias")).containsKey(aliasId);
+        return aliasId;
+    }
+
+    private static Map<String, Object> functionBehind(Map<String, Object> mapping) {
+        Map<String, Object> alias = properties(template.findResources("AWS::Lambda::Alias").get(aliasOf(mapping)));
+        return properties(template.findResources("AWS::Lambda::Function").get(target(alias.get("FunctionName"))));
+    }
+
+    private static List<Map<String, Object>> s3Statements(String rolePrefix) {
+        return allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith(rolePrefix))
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("s3:"))).toList();
+    }
+
+    /** `{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/data/*"]]}` -> "/data/*" */
+    private static String prefixOf(Object resource) {
+        for (Object r : list(resource)) {
+            Map<String, Object> m = map(r);
+            if (m.containsKey("Fn::Join")) {
+                List<Object> parts = list(list(m.get("Fn::Join")).get(1));
+                assertThat(target(parts.get(0))).startsWith("Staging");
+                return (String) parts.get(1);
+            }
+        }
+        throw new AssertionError("no bucket prefix in " + resource);
+    }
+}
