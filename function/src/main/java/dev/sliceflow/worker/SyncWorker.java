@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class SyncWorker {
     private static final Logger LOG = LoggerFactory.getLogger(SyncWorker.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final SliceSyncer syncer;
@@ -67,7 +66,7 @@ public final class SyncWorker {
         clean();
         try {
             SyncRequest request = SyncRequestCodec.parse(record.getBody());
-            String attempt = newAttempt();
+            String attempt = newAttempt(messageId);
             SliceResult result = syncer.sync(request, attempt, workDir, deadline);
             result.continuation().ifPresent(next -> enqueue(next, messageId));
             LOG.info("slice committed: messageId={} syncId={} account={} region={} seq={} tables={} rows={} manifest={}{}",
@@ -125,10 +124,17 @@ public final class SyncWorker {
         }
     }
 
-    static String newAttempt() {
+    /**
+     * A new attempt id. The generator is made per attempt and mixed with the message id and the clock: with SnapStart,
+     * anything built at init (a shared random generator included) is cloned into every restored environment.
+     */
+    static String newAttempt(String messageId) {
+        SecureRandom random = new SecureRandom();
+        random.setSeed((messageId + System.nanoTime() + Thread.currentThread().threadId()).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
         char[] id = new char[12];
         for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         return new String(id);
     }
