@@ -9,15 +9,16 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N]");
+            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "worker" -> WorkerBench.main(rest);
             case "coldstart" -> ColdStartBench.main(rest);
+            case "enqueue" -> EnqueueBench.main(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart");
+                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue");
                 System.exit(2);
             }
         }
