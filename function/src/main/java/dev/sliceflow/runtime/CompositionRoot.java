@@ -1,5 +1,11 @@
 package dev.sliceflow.runtime;
 
+import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.planner.Discovery;
+import dev.sliceflow.planner.Planner;
+import dev.sliceflow.planner.ScheduledPlanner;
+import dev.sliceflow.planner.SqsEnqueuer;
+import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.source.SourceFactory;
 import dev.sliceflow.source.SourceRegistry;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
@@ -17,6 +23,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class CompositionRoot {
     /** Parallel part uploads of one multipart upload. */
     private static final int UPLOAD_THREADS = 4;
+    /** SendMessageBatch calls in flight when enqueueing a sync. */
+    public static final int ENQUEUE_CONCURRENCY = 8;
 
     private CompositionRoot() {
     }
@@ -35,6 +43,20 @@ public final class CompositionRoot {
         SliceSyncer syncer = new SliceSyncer(sources(settings), uploader, Clock.systemUTC());
         return new SyncWorker(syncer, sqs, settings.syncQueueUrl(), settings.syncDlqUrl(), settings.workDir(),
                 settings.deadlineMargin());
+    }
+
+    /** The scheduled planner: reads specs from the bucket, enqueues on the sync queue. */
+    public static ScheduledPlanner planner(Settings settings) {
+        AwsClients clients = settings.clients();
+        S3Client s3 = clients.s3();
+        String queueUrl = settings.syncQueueUrl().orElseThrow(
+                () -> new InvalidInputException("SLICEFLOW_SYNC_QUEUE_URL is not set"));
+        S3Uploader uploader = new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD,
+                S3Uploader.DEFAULT_CHUNK, Executors.newSingleThreadExecutor());
+        Planner planner = new Planner(sources(settings), Discovery.none());
+        SyncLauncher launcher = new SyncLauncher(planner, uploader, s3, settings.bucket(),
+                new SqsEnqueuer(clients.sqs(), ENQUEUE_CONCURRENCY));
+        return new ScheduledPlanner(launcher, s3, settings.bucket(), queueUrl, Clock.systemUTC());
     }
 
     /** The source kinds this build knows. */

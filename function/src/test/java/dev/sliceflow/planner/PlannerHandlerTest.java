@@ -1,0 +1,57 @@
+package dev.sliceflow.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.runtime.Settings;
+import dev.sliceflow.testing.LocalS3;
+import dev.sliceflow.testing.LocalSqs;
+import dev.sliceflow.testing.TestContext;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** The scheduled planner as Lambda runs it, against s3proxy and ElasticMQ. */
+class PlannerHandlerTest {
+    private final LocalS3 s3 = LocalS3.get();
+    private final LocalSqs sqs = LocalSqs.get();
+    private final String bucket = s3.newBucket();
+    private final String queue = sqs.newQueue("sync");
+
+    private PlannerHandler handler() {
+        return new PlannerHandler(Settings.from(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
+                "SLICEFLOW_BUCKET", bucket,
+                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
+                "SLICEFLOW_SQS_ENDPOINT", sqs.endpoint().toString(),
+                "SLICEFLOW_SYNC_QUEUE_URL", queue)));
+    }
+
+    @Test
+    void handleRequest_whenScheduledWithASpecKey_writesThePlanAndEnqueuesEverySlice() {
+        s3.client().putObject(b -> b.bucket(bucket).key("specs/nightly.yaml"),
+                RequestBody.fromString(SyncSpecParserTest.VALID));
+
+        Map<String, Object> result = handler().handleRequest(Map.of("specKey", "specs/nightly.yaml", "syncId", "n-1"),
+                TestContext.fifteenMinutes());
+
+        assertThat(result).containsEntry("syncId", "n-1").containsEntry("slices", 2L).containsEntry("sent", 2L);
+        assertThat(sqs.drain(queue)).hasSize(2);
+        assertThat(s3.client().headObject(b -> b.bucket(bucket).key("syncs/sync_id=n-1/plan.json")).contentLength())
+                .isPositive();
+        Map<String, Object> again = handler().handleRequest(Map.of("specKey", "specs/nightly.yaml", "syncId", "n-1"),
+                TestContext.fifteenMinutes());
+        assertThat(again).containsEntry("alreadyEnqueued", true).containsEntry("sent", 0L);
+    }
+
+    @Test
+    void handleRequest_whenTheSpecKeyIsMissingOrOutsideSpecs_failsSayingWhatItNeeds() {
+        assertThatThrownBy(() -> handler().handleRequest(Map.of("specKey", "data/x.yaml"), TestContext.fifteenMinutes()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("a key under specs/");
+        assertThatThrownBy(() -> handler().handleRequest(Map.of("specKey", "specs/none.yaml"), TestContext.fifteenMinutes()))
+                .hasMessageContaining("specs/none.yaml does not exist");
+    }
+}
