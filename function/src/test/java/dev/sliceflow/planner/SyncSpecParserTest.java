@@ -72,6 +72,17 @@ class SyncSpecParserTest {
     }
 
     @Test
+    void parse_whenTheDocumentedExample_isValidAndPlansFourSlices() throws Exception {
+        String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "examples", "nightly.yaml"));
+        SyncSpec spec = SyncSpecParser.parse("nightly.yaml", yaml);
+        Plan plan = new Planner(new dev.sliceflow.source.SourceRegistry(java.util.List.of(
+                new dev.sliceflow.source.synthetic.SyntheticSourceFactory())), Discovery.none())
+                .plan(spec, java.time.Instant.parse("2026-11-25T03:00:00Z"), java.util.Optional.empty());
+        assertThat(plan.slices()).isEqualTo(4);
+        assertThat(plan.tables()).containsExactly("synthetic_types", "synthetic_resources");
+    }
+
+    @Test
     void parse_whenEmpty_saysSo() {
         assertThatThrownBy(() -> SyncSpecParser.parse("s.yaml", "")).hasMessageContaining("s.yaml: the spec is empty");
     }
