@@ -1,0 +1,152 @@
+package dev.sliceflow.warehouse;
+
+import dev.sliceflow.manifest.Manifest;
+import dev.sliceflow.manifest.ManifestPart;
+import dev.sliceflow.request.Compression;
+import dev.sliceflow.schema.ColumnType;
+import dev.sliceflow.schema.TableSchema;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * PostgreSQL (also Aurora PostgreSQL and RDS). Parts stream from the opener through SHA-256 verification and gzip
+ * straight into {@code COPY <table> (<columns>, <metadata>) FROM STDIN}: nothing is staged on disk, and the metadata
+ * columns are appended to each CSV record on the way ({@link MetadataColumnsInputStream}), so COPY writes the target
+ * table directly.
+ */
+public final class PostgresWarehouse extends JdbcWarehouse {
+    private static final int BUFFER = 64 * 1024;
+    private static final Map<ColumnType, String> TYPES = Map.of(
+            ColumnType.STRING, "text",
+            ColumnType.LONG, "bigint",
+            ColumnType.DOUBLE, "double precision",
+            ColumnType.DECIMAL, "numeric(38,9)",
+            ColumnType.BOOLEAN, "boolean",
+            ColumnType.TIMESTAMP, "timestamp with time zone",
+            ColumnType.DATE, "date",
+            ColumnType.JSON, "json");
+    /** Key of the advisory lock that serialises creating the ledger tables. */
+    private static final long LEDGER_LOCK = 0x51_1CEF_10L;
+
+    private final WarehouseConfig config;
+
+    public PostgresWarehouse(WarehouseConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected Connection openConnection() throws SQLException {
+        Properties properties = new Properties();
+        config.user().ifPresent(user -> properties.setProperty("user", user));
+        config.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("ApplicationName", "sliceflow-loader");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("connectTimeout", "10");
+        Connection c = DriverManager.getConnection(config.url(), properties);
+        try (var st = c.createStatement()) {
+            st.execute("SET TIME ZONE 'UTC'");
+        }
+        return c;
+    }
+
+    @Override
+    protected void createLedger(Connection c) throws SQLException {
+        // CREATE TABLE IF NOT EXISTS races with itself in PostgreSQL: serialise the first loaders
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, LEDGER_LOCK);
+            ps.execute();
+        }
+        super.createLedger(c);
+    }
+
+    @Override
+    protected List<String> ledgerExtras() {
+        return List.of("CREATE INDEX IF NOT EXISTS _sliceflow_loads_sync_id ON " + LOADS + " (sync_id)");
+    }
+
+    @Override
+    protected String typeName(ColumnType type) {
+        return TYPES.get(type);
+    }
+
+    @Override
+    protected Map<String, String> existingColumns(Connection c, String table) throws SQLException {
+        Map<String, String> columns = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod)"
+                + " FROM pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(?)) AND a.attnum > 0"
+                + " AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return columns;
+    }
+
+    @Override
+    protected void lockForDdl(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, "sliceflow.ddl." + table);
+            ps.execute();
+        }
+    }
+
+    @Override
+    protected String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    @Override
+    protected List<String> afterCreate(String table) {
+        // replace and re-load delete by slice: keep that from scanning the whole table
+        return List.of("CREATE INDEX ON " + quote(table)
+                + " (_account, _region, _source, _sync_id)");
+    }
+
+    /** The COPY statement for a table's part: documented in docs/loading.md. */
+    static String copySql(TableSchema schema) {
+        return "COPY " + quote(schema.name()) + " (" + columnList(schema) + ") FROM STDIN WITH (FORMAT csv,"
+                + " HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')";
+    }
+
+    @Override
+    protected long loadPart(Connection c, TableSchema schema, Manifest manifest, ManifestPart part, PartOpener parts)
+            throws SQLException, IOException {
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        String metadata = ",\"" + manifest.syncId() + "\",\"" + timestamp(manifest.syncTime()) + "\",\""
+                + manifest.source() + "\",\"" + manifest.account() + "\",\"" + manifest.region() + "\"";
+        String header = "," + String.join(",", METADATA_COLUMNS);
+        try (InputStream raw = parts.open(part)) {
+            VerifyingInputStream verifying = new VerifyingInputStream(new BufferedInputStream(raw, BUFFER), part);
+            long rows;
+            try {
+                InputStream csv = manifest.dialect().compression() == Compression.GZIP
+                        ? new GZIPInputStream(verifying, BUFFER) : verifying;
+                rows = copy.copyIn(copySql(schema), new MetadataColumnsInputStream(csv, header, metadata), BUFFER);
+            } catch (ZipException | EOFException e) {
+                // corrupt gzip: most likely not the bytes the manifest lists; say so if the checksum disagrees
+                verifying.verify();
+                throw e;
+            }
+            verifying.verify();
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.sliceflow.warehouse;
+
+/**
+ * A kind of warehouse, found with {@link java.util.ServiceLoader} by its JDBC URL: PostgreSQL is in the function jar;
+ * DuckDB is registered by the local module only, so it never enters the Lambda jar.
+ */
+public interface WarehouseProvider {
+    /** Whether this provider handles the URL, e.g. it starts with jdbc:postgresql: */
+    boolean accepts(String jdbcUrl);
+
+    Warehouse open(WarehouseConfig config);
+}
