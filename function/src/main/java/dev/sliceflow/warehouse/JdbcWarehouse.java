@@ -49,8 +49,21 @@ public abstract class JdbcWarehouse implements Warehouse {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWarehouse.class);
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     private Connection connection;
+
+    /** A warehouse whose loads this instance serialises (its one connection runs one transaction at a time). */
+    protected JdbcWarehouse() {
+        this(new ReentrantLock());
+    }
+
+    /**
+     * @param lock held for each load; warehouses with a single writer per database (DuckDB) share one lock between
+     *             every instance on the same database
+     */
+    protected JdbcWarehouse(ReentrantLock lock) {
+        this.lock = lock;
+    }
 
     /** A new connection to the warehouse (auto-commit is turned off by the caller). */
     protected abstract Connection openConnection() throws SQLException;
