@@ -16,6 +16,7 @@ import dev.sliceflow.warehouse.Warehouses;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,7 +70,7 @@ public final class ManifestLoader {
      * @throws TransientLoadException (or another runtime exception) when the message should be retried
      */
     public void handleMessage(String body) {
-        java.util.List<S3Notifications.ObjectCreated> records;
+        List<S3Notifications.ObjectCreated> records;
         try {
             records = S3Notifications.parse(body);
         } catch (InvalidInputException e) {
@@ -189,9 +190,5 @@ public final class ManifestLoader {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-    }
-
-    Warehouse warehouse() {
-        return warehouse;
     }
 }

@@ -1,9 +1,10 @@
 package dev.sliceflow.loader;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.core.Json;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class S3Notifications {
         try {
             return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("object key " + dev.sliceflow.core.Identifiers.printable(encoded)
+            throw new InvalidInputException("object key " + Identifiers.printable(encoded)
                     + " is not URL-encoded: " + e.getMessage());
         }
     }
