@@ -571,6 +571,27 @@ public abstract class WarehouseContract {
                 .containsExactly(List.of("manifests/sync_id=s/account=1/region=r/manifest-0.json", "ab", "not JSON"));
     }
 
+    @Test
+    void statusQuery_fromDocs_countsTablesByStatusAndRows() throws Exception {
+        TableSchema users = new TableSchema("users", List.of(Column.of("name", ColumnType.STRING)), List.of());
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1, 2)).failedTable(users, "AccessDenied").build());
+        load(ManifestFixtures.manifest("sync-2", T2).account(OTHER_ACCOUNT).table(ITEMS, items(3)).build());
+
+        // docs/loading.md, "Status: the SQL to run"
+        assertThat(query("SELECT sync_id, count(DISTINCT manifest_key) AS manifests,"
+                + " count(*) FILTER (WHERE status = 'loaded') AS tables_loaded,"
+                + " count(*) FILTER (WHERE status = 'failed') AS tables_failed,"
+                + " count(*) FILTER (WHERE status = 'stale')  AS tables_stale,"
+                + " sum(row_count) AS rows"
+                + " FROM _sliceflow_loads WHERE sync_id = 'sync-2' GROUP BY sync_id").get(0).toString())
+                .isEqualTo("[sync-2, 2, 2, 1, 0, 3]");
+        assertThat(query("SELECT count(*) FROM _sliceflow_manifests WHERE sync_id = 'sync-2' AND is_last"))
+                .containsExactly(List.of(2L));
+        assertThat(query("SELECT account, last_sync_id FROM _sliceflow_state WHERE table_name = 'items'"
+                + " ORDER BY account")).containsExactly(List.of(ManifestFixtures.ACCOUNT, "sync-2"),
+                List.of(OTHER_ACCOUNT, "sync-2"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     protected LoadResult load(Fixture f) {
@@ -596,6 +617,10 @@ public abstract class WarehouseContract {
                     Object value = rs.getObject(i);
                     if (value instanceof Integer n) {
                         value = n.longValue();
+                    } else if (value instanceof java.math.BigInteger n) {
+                        value = n.longValueExact();
+                    } else if (value instanceof BigDecimal n && n.scale() <= 0) {
+                        value = n.longValueExact();
                     }
                     row.add(value);
                 }
