@@ -10,6 +10,8 @@ import dev.sliceflow.warehouse.JdbcWarehouse;
 import dev.sliceflow.warehouse.PartOpener;
 import dev.sliceflow.warehouse.VerifyingInputStream;
 import dev.sliceflow.warehouse.WarehouseConfig;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,14 +30,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * DuckDB, the local mode's embedded warehouse. DuckDB reads files, not streams (and has no S3 access offline): each
- * part is downloaded to a temporary file, verified (size, SHA-256) before DuckDB sees it, and inserted with
+ * part is downloaded to a temporary file (decompressed on the way, so DuckDB reads it in parallel), verified (size,
+ * SHA-256 of the stored bytes) before DuckDB sees it, and inserted with
  * {@code read_csv} and every CSV option stated ({@link #insertSql}). One writer per database file: every instance on
  * the same file shares one lock, so concurrent loaders queue instead of failing on DuckDB's write conflicts.
  */
 public final class DuckDbWarehouse extends JdbcWarehouse {
+    private static final int BUFFER = 64 * 1024;
     private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     private static final Map<ColumnType, String> TYPES = Map.of(
             ColumnType.STRING, "VARCHAR",
@@ -118,16 +124,22 @@ public final class DuckDbWarehouse extends JdbcWarehouse {
     protected long loadPart(Connection c, TableSchema schema, Manifest manifest, ManifestPart part, PartOpener parts)
             throws SQLException, IOException {
         Files.createDirectories(scratch);
-        Path file = Files.createTempFile(scratch, "part-", manifest.dialect().compression().suffix());
+        // decompressed while downloading: DuckDB reads a gzip file on one thread, a plain one in parallel
+        Path file = Files.createTempFile(scratch, "part-", ".csv");
         try {
             try (InputStream raw = parts.open(part)) {
-                VerifyingInputStream verifying = new VerifyingInputStream(raw, part);
+                VerifyingInputStream verifying = new VerifyingInputStream(new BufferedInputStream(raw, BUFFER), part);
                 try (OutputStream out = Files.newOutputStream(file)) {
-                    verifying.transferTo(out);
+                    InputStream csv = manifest.dialect().compression() == Compression.GZIP
+                            ? new GZIPInputStream(verifying, BUFFER) : verifying;
+                    csv.transferTo(out);
+                } catch (ZipException | EOFException e) {
+                    verifying.verify();
+                    throw e;
                 }
                 verifying.verify();
             }
-            try (PreparedStatement ps = c.prepareStatement(insertSql(schema, file, manifest.dialect().compression()))) {
+            try (PreparedStatement ps = c.prepareStatement(insertSql(schema, file, Compression.NONE))) {
                 ps.setString(1, manifest.syncId());
                 ps.setString(2, timestamp(manifest.syncTime()));
                 ps.setString(3, manifest.source());
