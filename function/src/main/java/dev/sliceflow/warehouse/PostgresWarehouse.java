@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,19 @@ public final class PostgresWarehouse extends JdbcWarehouse {
     private static final long LEDGER_LOCK = 0x51_1CEF_10L;
 
     private final WarehouseConfig config;
+    private final Duration lockTimeout;
 
     public PostgresWarehouse(WarehouseConfig config) {
+        this(config, Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param lockTimeout how long a load waits for a lock (a concurrent loader of the same manifest or slice, DDL)
+     *                    before it fails transiently and is retried later
+     */
+    PostgresWarehouse(WarehouseConfig config, Duration lockTimeout) {
         this.config = config;
+        this.lockTimeout = lockTimeout;
     }
 
     @Override
@@ -60,6 +71,14 @@ public final class PostgresWarehouse extends JdbcWarehouse {
         Connection c = DriverManager.getConnection(config.url(), properties);
         try (var st = c.createStatement()) {
             st.execute("SET TIME ZONE 'UTC'");
+            // A Lambda that dies mid-load sends no FIN: have the server notice within about a minute and roll back,
+            // so the manifest's claim and the slice's state locks are not held for the kernel's 2-hour keepalive.
+            st.execute("SET tcp_keepalives_idle = 30");
+            st.execute("SET tcp_keepalives_interval = 10");
+            st.execute("SET tcp_keepalives_count = 3");
+            st.execute("SET idle_in_transaction_session_timeout = '5min'");
+            // and never wait on a lock until the Lambda's own timeout: fail, roll back, retry later
+            st.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
         }
         return c;
     }

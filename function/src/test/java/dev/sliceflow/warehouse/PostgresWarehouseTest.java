@@ -115,6 +115,32 @@ class PostgresWarehouseTest extends WarehouseContract {
     }
 
     @Test
+    void load_whenAnotherSessionHoldsTheClaim_failsTransientlyAfterTheLockTimeoutThenLoads() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
+        load(ManifestFixtures.manifest("sync-0", T1).table(ITEMS, List.of()).build());
+        try (Warehouse impatient = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER),
+                Optional.of("")), java.time.Duration.ofMillis(500));
+             Connection stuck = connect()) {
+            // a loader that died mid-transaction: its claim of this manifest is not committed
+            stuck.setAutoCommit(false);
+            try (var ps = stuck.prepareStatement("INSERT INTO " + JdbcWarehouse.MANIFESTS + " VALUES (?, ?, 's',"
+                    + " now(), 'x', 'a', 'r', 0, true, 'replace', 0, 0, now())")) {
+                ps.setString(1, f.key());
+                ps.setString(2, f.sha256());
+                ps.executeUpdate();
+            }
+
+            assertThatThrownBy(() -> impatient.load(f.manifest(), f.key(), f.sha256(), f.opener()))
+                    .isInstanceOf(TransientLoadException.class)
+                    .hasMessageContaining("lock");
+
+            stuck.rollback();
+            assertThat(impatient.load(f.manifest(), f.key(), f.sha256(), f.opener()).skipped()).isFalse();
+        }
+        assertThat(ids("items")).containsExactly(1L);
+    }
+
+    @Test
     void load_createsTheSliceIndexAndMapsEveryType() throws Exception {
         load(ManifestFixtures.manifest("sync-1", T1).table(EVERY_TYPE, List.of()).build());
 
