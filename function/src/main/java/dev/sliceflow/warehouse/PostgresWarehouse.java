@@ -6,7 +6,6 @@ import dev.sliceflow.request.Compression;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -145,6 +143,22 @@ public final class PostgresWarehouse extends JdbcWarehouse {
                 + " HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')";
     }
 
+    /**
+     * After a failed COPY: the part's size/checksum mismatch if there is one (transient, and the real cause), else
+     * the original failure.
+     */
+    private static <E extends Exception> E mismatchOr(VerifyingInputStream verifying, E failure) {
+        try {
+            verifying.verify();
+        } catch (TransientLoadException mismatch) {
+            mismatch.addSuppressed(failure);
+            throw mismatch;
+        } catch (IOException | RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
+        }
+        return failure;
+    }
+
     @Override
     protected long loadPart(Connection c, TableSchema schema, Manifest manifest, ManifestPart part, PartOpener parts)
             throws SQLException, IOException {
@@ -159,10 +173,12 @@ public final class PostgresWarehouse extends JdbcWarehouse {
                 InputStream csv = manifest.dialect().compression() == Compression.GZIP
                         ? new GZIPInputStream(verifying, BUFFER) : verifying;
                 rows = copy.copyIn(copySql(schema), new MetadataColumnsInputStream(csv, header, metadata), BUFFER);
-            } catch (ZipException | EOFException e) {
-                // corrupt gzip: most likely not the bytes the manifest lists; say so if the checksum disagrees
-                verifying.verify();
-                throw e;
+            } catch (SQLException e) {
+                // CSV that the server refused: most likely not the bytes the manifest lists
+                throw mismatchOr(verifying, e);
+            } catch (IOException e) {
+                // corrupt gzip, or the part's stream broke
+                throw mismatchOr(verifying, e);
             }
             verifying.verify();
             return rows;

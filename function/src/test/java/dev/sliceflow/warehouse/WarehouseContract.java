@@ -523,6 +523,22 @@ public abstract class WarehouseContract {
     }
 
     @Test
+    void load_whenATamperedPartIsNoLongerValidCsv_stillReportsTheChecksumMismatch() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).compression(Compression.NONE)
+                .table(ITEMS, items(1, 2, 3)).build();
+        String key = f.manifest().tables().get(0).parts().get(0).key();
+        byte[] tampered = f.parts().get(key).clone();
+        int at = new String(tampered, StandardCharsets.UTF_8).indexOf("\"item-2\"");
+        tampered[at] = 'X';
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), p -> new ByteArrayInputStream(tampered)))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("SHA-256");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
     void load_whenAGzipPartIsCorrupted_failsTransientlyNamingThePart() throws Exception {
         Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3)).build();
         String key = f.manifest().tables().get(0).parts().get(0).key();
