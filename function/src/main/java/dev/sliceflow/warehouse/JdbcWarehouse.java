@@ -559,14 +559,24 @@ public abstract class JdbcWarehouse implements Warehouse {
         }
     }
 
-    /** Validates every identifier a manifest brings again (it is input), and refuses the metadata names. */
+    /**
+     * Validates every identifier a manifest brings again (it is input), refuses the metadata names, and refuses a part
+     * listed twice (it would load its rows twice).
+     */
     static void checkIdentifiers(Manifest m) {
         Identifiers.syncId(m.syncId());
         Identifiers.source(m.source());
         Identifiers.account(m.account());
         Identifiers.region(m.region());
+        java.util.Set<String> partKeys = new java.util.HashSet<>();
         for (ManifestTable table : m.tables()) {
             Identifiers.table(table.name());
+            for (ManifestPart part : table.parts()) {
+                if (!partKeys.add(part.key())) {
+                    throw new InvalidInputException("part " + Identifiers.printable(part.key())
+                            + " is listed twice in the manifest");
+                }
+            }
             for (Column column : table.schema().columns()) {
                 Identifiers.column(column.name());
                 if (METADATA_COLUMNS.contains(column.name()) || column.name().startsWith("_sliceflow")) {

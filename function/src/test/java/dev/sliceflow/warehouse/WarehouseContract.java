@@ -580,6 +580,19 @@ public abstract class WarehouseContract {
     }
 
     @Test
+    void load_whenAPartIsListedTwice_rejectsTheManifest() throws Exception {
+        Fixture once = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+        ManifestPart part = once.manifest().tables().get(0).parts().get(0);
+        Fixture twice = ManifestFixtures.manifest("sync-1", T1)
+                .rawTable(ManifestTable.ok(ITEMS, List.of(part, part)), once.parts()).build();
+
+        assertThatThrownBy(() -> load(twice))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("listed twice");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
     void recordRejected_storesTheReason() throws Exception {
         warehouse.recordRejected("manifests/sync_id=s/account=1/region=r/manifest-0.json", "ab", "not JSON");
 
