@@ -17,12 +17,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The loader's logic, behind both handlers: from an S3 notification to a committed load.
@@ -57,7 +59,20 @@ public final class ManifestLoader {
     /** Builds the collaborators once per container: S3 and SQS clients, the warehouse (its secret fetched now). */
     public static ManifestLoader create(Settings settings) {
         AwsClients clients = settings.clients();
-        Warehouse warehouse = Warehouses.open(Warehouses.config(settings, clients::secretsManager));
+        Supplier<SecretsManagerClient> secrets = new Supplier<>() {
+            private SecretsManagerClient client;
+
+            @Override
+            public synchronized SecretsManagerClient get() {
+                if (client == null) {
+                    client = clients.secretsManager();
+                }
+                return client;
+            }
+        };
+        // the secret is read once per container, and again only if the warehouse refuses it (rotation)
+        Warehouse warehouse = Warehouses.open(Warehouses.config(settings, secrets),
+                () -> Warehouses.config(settings, secrets));
         LoadDeadLetters deadLetters = settings.loadDlqUrl()
                 .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
                 .orElseGet(LoadDeadLetters::logOnly);

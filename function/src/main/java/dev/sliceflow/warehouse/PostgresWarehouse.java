@@ -18,9 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL (also Aurora PostgreSQL and RDS). Parts stream from the opener through SHA-256 verification and gzip
@@ -29,6 +32,7 @@ import org.postgresql.copy.CopyManager;
  * table directly.
  */
 public final class PostgresWarehouse extends JdbcWarehouse {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresWarehouse.class);
     private static final int BUFFER = 64 * 1024;
     private static final Map<ColumnType, String> TYPES = Map.of(
             ColumnType.STRING, "text",
@@ -42,24 +46,46 @@ public final class PostgresWarehouse extends JdbcWarehouse {
     /** Key of the advisory lock that serialises creating the ledger tables. */
     private static final long LEDGER_LOCK = 0x51_1CEF_10L;
 
-    private final WarehouseConfig config;
+    /** How long a load waits for a lock by default. */
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Supplier<WarehouseConfig> refresh;
     private final Duration lockTimeout;
+    private volatile WarehouseConfig config;
 
     public PostgresWarehouse(WarehouseConfig config) {
-        this(config, Duration.ofSeconds(60));
+        this(config, () -> config, LOCK_TIMEOUT);
     }
 
     /**
+     * @param config      where and who
+     * @param refresh     the current configuration, asked once when the server refuses the credentials (28xxx): a
+     *                    rotated secret is picked up without a new container
      * @param lockTimeout how long a load waits for a lock (a concurrent loader of the same manifest or slice, DDL)
      *                    before it fails transiently and is retried later
      */
-    PostgresWarehouse(WarehouseConfig config, Duration lockTimeout) {
+    PostgresWarehouse(WarehouseConfig config, Supplier<WarehouseConfig> refresh, Duration lockTimeout) {
         this.config = config;
+        this.refresh = refresh;
         this.lockTimeout = lockTimeout;
     }
 
     @Override
     protected Connection openConnection() throws SQLException {
+        try {
+            return connect(config);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("28")) {
+                throw e;
+            }
+            LOG.warn("the warehouse refused the credentials of {} ({}): reading them again", config.user().orElse("-"),
+                    e.getSQLState());
+            config = refresh.get();
+            return connect(config);
+        }
+    }
+
+    private Connection connect(WarehouseConfig config) throws SQLException {
         Properties properties = new Properties();
         config.user().ifPresent(user -> properties.setProperty("user", user));
         config.password().ifPresent(password -> properties.setProperty("password", password));

@@ -1,5 +1,7 @@
 package dev.sliceflow.warehouse;
 
+import java.util.function.Supplier;
+
 /** jdbc:postgresql:... URLs. */
 public final class PostgresWarehouseProvider implements WarehouseProvider {
     @Override
@@ -10,5 +12,10 @@ public final class PostgresWarehouseProvider implements WarehouseProvider {
     @Override
     public Warehouse open(WarehouseConfig config) {
         return new PostgresWarehouse(config);
+    }
+
+    @Override
+    public Warehouse open(WarehouseConfig config, Supplier<WarehouseConfig> refresh) {
+        return new PostgresWarehouse(config, refresh, PostgresWarehouse.LOCK_TIMEOUT);
     }
 }

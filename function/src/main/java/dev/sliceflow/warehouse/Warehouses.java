@@ -64,9 +64,17 @@ public final class Warehouses {
      * @throws InvalidInputException when none does (e.g. jdbc:duckdb: without the local module on the classpath)
      */
     public static Warehouse open(WarehouseConfig config) {
+        return open(config, () -> config);
+    }
+
+    /**
+     * Opens the warehouse whose provider accepts the URL; {@code refresh} is asked for the current configuration when
+     * the warehouse refuses the credentials (see {@link WarehouseProvider#open(WarehouseConfig, Supplier)}).
+     */
+    public static Warehouse open(WarehouseConfig config, Supplier<WarehouseConfig> refresh) {
         for (WarehouseProvider provider : ServiceLoader.load(WarehouseProvider.class)) {
             if (provider.accepts(config.url())) {
-                return provider.open(config);
+                return provider.open(config, refresh);
             }
         }
         throw new InvalidInputException("no warehouse for " + config.url()

@@ -119,7 +119,7 @@ class PostgresWarehouseTest extends WarehouseContract {
         Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
         load(ManifestFixtures.manifest("sync-0", T1).table(ITEMS, List.of()).build());
         try (Warehouse impatient = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER),
-                Optional.of("")), java.time.Duration.ofMillis(500));
+                Optional.of("")), () -> null, java.time.Duration.ofMillis(500));
              Connection stuck = connect()) {
             // a loader that died mid-transaction: its claim of this manifest is not committed
             stuck.setAutoCommit(false);
@@ -138,6 +138,29 @@ class PostgresWarehouseTest extends WarehouseContract {
             assertThat(impatient.load(f.manifest(), f.key(), f.sha256(), f.opener()).skipped()).isFalse();
         }
         assertThat(ids("items")).containsExactly(1L);
+    }
+
+    @Test
+    void load_whenTheCredentialsWereRotated_readsThemAgainOnceAndLoads() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        WarehouseConfig stale = new WarehouseConfig(url, Optional.of("rotated_away"), Optional.of("0ld-s3cret"));
+        WarehouseConfig current = new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of(""));
+
+        try (Warehouse rotating = new PostgresWarehouse(stale, () -> {
+            refreshes.incrementAndGet();
+            return current;
+        }, java.time.Duration.ofSeconds(5))) {
+            assertThat(rotating.load(f.manifest(), f.key(), f.sha256(), f.opener()).skipped()).isFalse();
+        }
+        assertThat(refreshes).hasValue(1);
+
+        try (Warehouse hopeless = new PostgresWarehouse(stale, () -> stale, java.time.Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> hopeless.isLoaded(f.key(), f.sha256()))
+                    .isInstanceOf(TransientLoadException.class)
+                    .hasMessageContaining("rotated_away")
+                    .hasMessageNotContaining("0ld-s3cret");
+        }
     }
 
     @Test
