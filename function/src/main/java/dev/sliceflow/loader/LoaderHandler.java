@@ -1,0 +1,50 @@
+package dev.sliceflow.loader;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.runtime.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loader Lambda: SQS load queue messages carrying S3 notifications of manifests. Each message is handled on its
+ * own; one that should be retried becomes a batch item failure (the event source mapping must report them).
+ */
+public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
+
+    private final ManifestLoader loader;
+
+    /** For the Lambda runtime: reads the environment, once per container. */
+    public LoaderHandler() {
+        this(Settings.fromEnvironment());
+    }
+
+    /** For local mode, which runs this very handler with its own settings. */
+    public LoaderHandler(Settings settings) {
+        this(ManifestLoader.create(settings));
+    }
+
+    LoaderHandler(ManifestLoader loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try {
+                loader.handleMessage(message.getBody());
+            } catch (RuntimeException e) {
+                LOG.warn("message {} will be retried: {}", message.getMessageId(), e.getMessage());
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.sliceflow.loader;
+
+import static dev.sliceflow.testing.ManifestFixtures.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.sliceflow.manifest.ManifestPart;
+import dev.sliceflow.manifest.ManifestTable;
+import dev.sliceflow.runtime.Settings;
+import dev.sliceflow.schema.Column;
+import dev.sliceflow.schema.ColumnType;
+import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.staging.ObjectLayout;
+import dev.sliceflow.testing.LocalPostgres;
+import dev.sliceflow.testing.LocalS3;
+import dev.sliceflow.testing.ManifestFixtures;
+import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.warehouse.PostgresWarehouse;
+import dev.sliceflow.warehouse.Warehouse;
+import dev.sliceflow.warehouse.WarehouseConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/** The loader handler fed the sample events in events/, against s3proxy and embedded PostgreSQL. */
+class LoaderHandlerTest {
+    /** The bucket the sample events name. */
+    static final String BUCKET = "sliceflow-staging-111122223333";
+    static final String MANIFEST_KEY = ObjectLayout.manifestKey("sync-1", ManifestFixtures.ACCOUNT,
+            ManifestFixtures.REGION, 0);
+    static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
+    static final TableSchema ITEMS = new TableSchema("items",
+            List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
+
+    private final S3Client s3 = LocalS3.get().client();
+    private final List<String> deadLetters = Collections.synchronizedList(new ArrayList<>());
+    private String url;
+    private Warehouse warehouse;
+    private LoaderHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        try {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        } catch (BucketAlreadyOwnedByYouException ignored) {
+            // shared by the tests of this JVM; every test writes its own objects first
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+        }
+        url = LocalPostgres.get().newDatabase();
+        warehouse = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
+        handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (body, reason) -> deadLetters.add(reason)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        warehouse.close();
+    }
+
+    static Fixture items(long... ids) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (long id : ids) {
+            rows.add(row(id, "item " + id));
+        }
+        return ManifestFixtures.manifest("sync-1", T1).table(ITEMS, rows, 2).build();
+    }
+
+    static SQSEvent event(String name) {
+        return EventLoader.loadSQSEvent("../events/" + name);
+    }
+
+    @Test
+    void sampleEvent_decodesToTheManifestKey() {
+        String body = event("loader-sqs-manifest.json").getRecords().get(0).getBody();
+
+        assertThat(S3Notifications.parse(body)).containsExactly(new S3Notifications.ObjectCreated(BUCKET, MANIFEST_KEY));
+        assertThat(S3Notifications.decodeKey("exports/daily+report%3D2026-01-01.csv"))
+                .isEqualTo("exports/daily report=2026-01-01.csv");
+        assertThat(S3Notifications.decodeKey("a%2Bb+c%C3%A9")).isEqualTo("a+b cé");
+    }
+
+    @Test
+    void handle_manifestEvent_loadsItOnceHoweverOftenItArrives() throws Exception {
+        Fixture f = items(1, 2, 3);
+        f.upload(s3, BUCKET);
+
+        SQSBatchResponse first = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+        SQSBatchResponse second = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(first.getBatchItemFailures()).isEmpty();
+        assertThat(second.getBatchItemFailures()).isEmpty();
+        assertThat(query("SELECT id FROM items ORDER BY id")).containsExactly(List.of(1L), List.of(2L), List.of(3L));
+        assertThat(warehouse.ledger("sync-1")).singleElement().satisfies(e -> {
+            assertThat(e.manifestKey()).isEqualTo(MANIFEST_KEY);
+            assertThat(e.manifestSha256()).isEqualTo(f.sha256());
+        });
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void handle_testEventAndNonManifestKey_areIgnored() {
+        SQSBatchResponse test = handler.handleRequest(event("loader-sqs-test-event.json"), null);
+        SQSBatchResponse other = handler.handleRequest(event("loader-sqs-non-manifest.json"), null);
+
+        assertThat(test.getBatchItemFailures()).isEmpty();
+        assertThat(other.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void handle_whenAPartIsMissing_failsTheMessageForARetryThatThenLoads() throws Exception {
+        Fixture f = items(1, 2, 3);
+        f.upload(s3, BUCKET);
+        ManifestPart missing = f.manifest().tables().get(0).parts().get(1);
+        s3.deleteObject(b -> b.bucket(BUCKET).key(missing.key()));
+        SQSEvent event = event("loader-sqs-manifest.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(0).getMessageId());
+        assertThat(deadLetters).isEmpty();
+
+        s3.putObject(b -> b.bucket(BUCKET).key(missing.key()), RequestBody.fromBytes(f.parts().get(missing.key())));
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        assertThat(query("SELECT count(*) FROM items")).containsExactly(List.of(3L));
+    }
+
+    @Test
+    void load_whenAPartHasAnotherSize_failsTransientlyNamingThePart() {
+        Fixture f = items(1, 2, 3);
+        f.upload(s3, BUCKET);
+        ManifestPart part = f.manifest().tables().get(0).parts().get(0);
+        s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
+                .isInstanceOf(dev.sliceflow.warehouse.TransientLoadException.class)
+                .hasMessageContaining(part.key())
+                .hasMessageContaining("5 bytes, manifest says " + part.bytes());
+    }
+
+    @Test
+    void handle_whenTheManifestIsInvalid_rejectsItToTheDlqAndTheLedgerWithoutRetry() throws Exception {
+        s3.putObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY), RequestBody.fromString("{\"formatVersion\": 99}"));
+
+        SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).singleElement().asString().contains(MANIFEST_KEY);
+        assertThat(query("SELECT manifest_key FROM _sliceflow_rejects")).containsExactly(List.of(MANIFEST_KEY));
+    }
+
+    @Test
+    void handle_whenAPartLiesOutsideItsTable_rejectsTheManifest() throws Exception {
+        byte[] bytes = ManifestFixtures.csv(ITEMS, List.of(row(1L, "x")), dev.sliceflow.request.Compression.GZIP);
+        String foreign = "manifests/sync_id=other/account=111122223333/region=us-east-1/secret.csv.gz";
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).rawTable(ManifestTable.ok(ITEMS,
+                List.of(new ManifestPart(foreign, 1, bytes.length, ManifestFixtures.sha256(bytes)))),
+                Map.of(foreign, bytes)).build();
+        f.upload(s3, BUCKET);
+
+        SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).singleElement().asString().contains(foreign).contains("is not under data/items/");
+    }
+
+    @Test
+    void handle_whenAColumnChangedType_rejectsTheManifestNamingTheColumn() throws Exception {
+        items(1).upload(s3, BUCKET);
+        handler.handleRequest(event("loader-sqs-manifest.json"), null);
+        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
+                Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
+        ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(changed, List.of(row(2L, true))).build()
+                .upload(s3, BUCKET);
+
+        SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).singleElement().asString()
+                .contains("table items").contains("column name").contains("STRING").contains("BOOLEAN");
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(1L));
+    }
+
+    @Test
+    void handle_mixedBatch_loadsIgnoresAndRejectsEachMessageOnItsOwn() throws Exception {
+        items(7).upload(s3, BUCKET);
+
+        SQSBatchResponse response = handler.handleRequest(event("loader-sqs-mixed-batch.json"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(7L));
+        assertThat(deadLetters).singleElement().asString().contains("not JSON");
+    }
+
+    @Test
+    void handle_whenTheWarehouseIsDown_failsTheMessageForARetry() {
+        items(1).upload(s3, BUCKET);
+        Warehouse down = new PostgresWarehouse(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/none",
+                Optional.of("u"), Optional.of("p")));
+        LoaderHandler broken = new LoaderHandler(new ManifestLoader(s3, BUCKET, down,
+                (body, reason) -> deadLetters.add(reason)));
+
+        SQSBatchResponse response = broken.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void s3EventHandler_loadsTheManifestOfADirectS3Event() throws Exception {
+        items(4, 5).upload(s3, BUCKET);
+        LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (body, reason) -> deadLetters.add(reason)));
+
+        String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);
+
+        assertThat(result).isEqualTo("loaded 1");
+        assertThat(query("SELECT id FROM items ORDER BY id")).containsExactly(List.of(4L), List.of(5L));
+    }
+
+    @Test
+    void publicConstructor_buildsEverythingFromSettingsAsLocalModeDoes() throws Exception {
+        items(9).upload(s3, BUCKET);
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
+        env.put("SLICEFLOW_BUCKET", BUCKET);
+        env.put("SLICEFLOW_S3_ENDPOINT", LocalS3.get().endpoint().toString());
+        env.put("SLICEFLOW_WAREHOUSE_URL", url);
+        env.put("SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER);
+        env.put("SLICEFLOW_WAREHOUSE_PASSWORD", "");
+
+        LoaderHandler fromSettings = new LoaderHandler(Settings.from(env));
+
+        assertThat(fromSettings.handleRequest(event("loader-sqs-manifest.json"), null).getBatchItemFailures()).isEmpty();
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(9L));
+    }
+
+    private List<List<Object>> query(String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, "");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}

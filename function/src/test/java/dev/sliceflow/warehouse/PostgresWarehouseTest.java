@@ -1,0 +1,179 @@
+package dev.sliceflow.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sliceflow.request.WriteMode;
+import dev.sliceflow.testing.LocalPostgres;
+import dev.sliceflow.testing.ManifestFixtures;
+import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PostgresWarehouseTest extends WarehouseContract {
+    private String url;
+
+    @Override
+    protected Warehouse newWarehouse() {
+        url = LocalPostgres.get().newDatabase();
+        return anotherWarehouse();
+    }
+
+    @Override
+    protected Warehouse anotherWarehouse() {
+        return Warehouses.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
+    }
+
+    @Override
+    protected Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, LocalPostgres.USER, "");
+    }
+
+    @Test
+    void provider_whenUrlIsPostgres_opensPostgresWarehouse() {
+        assertThat(warehouse).isInstanceOf(PostgresWarehouse.class);
+    }
+
+    @Test
+    void copySql_statesEveryOptionExplicitly() {
+        assertThat(PostgresWarehouse.copySql(ITEMS)).isEqualTo("COPY \"items\" (\"id\", \"name\", \"_sync_id\","
+                + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT csv, HEADER true,"
+                + " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')");
+    }
+
+    @Test
+    void load_whenTheBackendIsKilledMidCopy_rollsBackAndTheRetryLoadsOnce() throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        for (long i = 0; i < 50_000; i++) {
+            rows.add(ManifestFixtures.row(i, "row " + i));
+        }
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).writeMode(WriteMode.APPEND).table(ITEMS, rows, 10_000).build();
+        String held = f.manifest().tables().get(0).parts().get(2).key();
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PartOpener slow = part -> {
+            InputStream in = f.opener().open(part);
+            if (!part.key().equals(held)) {
+                return in;
+            }
+            return new FilterInputStream(in) {
+                private boolean first = true;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (!first) {
+                        copying.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException(e);
+                        }
+                    }
+                    first = false;
+                    return super.read(b, off, Math.min(len, 1024));
+                }
+            };
+        };
+
+        CompletableFuture<LoadResult> crashed = CompletableFuture.supplyAsync(
+                () -> warehouse.load(f.manifest(), f.key(), f.sha256(), slow));
+        assertThat(copying.await(60, TimeUnit.SECONDS)).isTrue();
+        try (Connection admin = connect(); Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     + " WHERE application_name = 'sliceflow-loader' AND datname = current_database()"
+                     + " AND query LIKE 'COPY%'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).isTrue();
+        }
+        release.countDown();
+
+        assertThatThrownBy(() -> crashed.get(60, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(TransientLoadException.class);
+        assertThat(tableExists("items")).isFalse();
+
+        LoadResult retry = load(f);
+        LoadResult duplicate = load(f);
+
+        assertThat(retry.skipped()).isFalse();
+        assertThat(duplicate.skipped()).isTrue();
+        assertThat(count("items")).isEqualTo(50_000);
+        assertThat(query("SELECT count(DISTINCT id) FROM items")).containsExactly(List.of(50_000L));
+    }
+
+    @Test
+    void load_whenAnotherSessionHoldsTheClaim_failsTransientlyAfterTheLockTimeoutThenLoads() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
+        load(ManifestFixtures.manifest("sync-0", T1).table(ITEMS, List.of()).build());
+        try (Warehouse impatient = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER),
+                Optional.of("")), () -> null, java.time.Duration.ofMillis(500));
+             Connection stuck = connect()) {
+            // a loader that died mid-transaction: its claim of this manifest is not committed
+            stuck.setAutoCommit(false);
+            try (var ps = stuck.prepareStatement("INSERT INTO " + JdbcWarehouse.MANIFESTS + " VALUES (?, ?, 's',"
+                    + " now(), 'x', 'a', 'r', 0, true, 'replace', 0, 0, now())")) {
+                ps.setString(1, f.key());
+                ps.setString(2, f.sha256());
+                ps.executeUpdate();
+            }
+
+            assertThatThrownBy(() -> impatient.load(f.manifest(), f.key(), f.sha256(), f.opener()))
+                    .isInstanceOf(TransientLoadException.class)
+                    .hasMessageContaining("lock");
+
+            stuck.rollback();
+            assertThat(impatient.load(f.manifest(), f.key(), f.sha256(), f.opener()).skipped()).isFalse();
+        }
+        assertThat(ids("items")).containsExactly(1L);
+    }
+
+    @Test
+    void load_whenTheCredentialsWereRotated_readsThemAgainOnceAndLoads() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        WarehouseConfig stale = new WarehouseConfig(url, Optional.of("rotated_away"), Optional.of("0ld-s3cret"));
+        WarehouseConfig current = new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of(""));
+
+        try (Warehouse rotating = new PostgresWarehouse(stale, () -> {
+            refreshes.incrementAndGet();
+            return current;
+        }, java.time.Duration.ofSeconds(5))) {
+            assertThat(rotating.load(f.manifest(), f.key(), f.sha256(), f.opener()).skipped()).isFalse();
+        }
+        assertThat(refreshes).hasValue(1);
+
+        try (Warehouse hopeless = new PostgresWarehouse(stale, () -> stale, java.time.Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> hopeless.isLoaded(f.key(), f.sha256()))
+                    .isInstanceOf(TransientLoadException.class)
+                    .hasMessageContaining("rotated_away")
+                    .hasMessageNotContaining("0ld-s3cret");
+        }
+    }
+
+    @Test
+    void load_createsTheSliceIndexAndMapsEveryType() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(EVERY_TYPE, List.of()).build());
+
+        assertThat(query("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                + " WHERE a.attrelid = 'every_type'::regclass AND a.attnum > 0 ORDER BY a.attnum"))
+                .containsExactly(List.of("id", "bigint"), List.of("s", "text"), List.of("l", "bigint"),
+                        List.of("d", "double precision"), List.of("n", "numeric(38,9)"), List.of("b", "boolean"),
+                        List.of("ts", "timestamp with time zone"), List.of("dt", "date"), List.of("j", "json"),
+                        List.of("_sync_id", "text"), List.of("_sync_time", "timestamp with time zone"),
+                        List.of("_source", "text"), List.of("_account", "text"), List.of("_region", "text"));
+        assertThat(query("SELECT count(*) FROM pg_indexes WHERE tablename = 'every_type'")).containsExactly(List.of(1L));
+    }
+}

@@ -1,0 +1,717 @@
+package dev.sliceflow.warehouse;
+
+import static dev.sliceflow.testing.ManifestFixtures.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.manifest.ManifestCodec;
+import dev.sliceflow.manifest.ManifestPart;
+import dev.sliceflow.manifest.ManifestTable;
+import dev.sliceflow.request.Compression;
+import dev.sliceflow.request.WriteMode;
+import dev.sliceflow.schema.Column;
+import dev.sliceflow.schema.ColumnType;
+import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.testing.ManifestFixtures;
+import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The semantics every warehouse keeps (docs/loading.md). PostgreSQL and DuckDB extend it; so must every later one.
+ */
+public abstract class WarehouseContract {
+    protected static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
+    protected static final Instant T2 = Instant.parse("2026-01-02T00:00:00Z");
+    protected static final Instant T3 = Instant.parse("2026-01-03T00:00:00Z");
+    protected static final String OTHER_ACCOUNT = "444455556666";
+
+    protected static final TableSchema ITEMS = new TableSchema("items",
+            List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
+
+    protected Warehouse warehouse;
+    private final List<Warehouse> opened = new ArrayList<>();
+
+    /** A warehouse on a fresh, empty database for one test. */
+    protected abstract Warehouse newWarehouse();
+
+    /** A second loader on the same database as the last {@link #newWarehouse()} (a concurrent Lambda). */
+    protected abstract Warehouse anotherWarehouse();
+
+    /** A connection to read the database the warehouse writes. */
+    protected abstract Connection connect() throws SQLException;
+
+    @BeforeEach
+    void openWarehouse() {
+        warehouse = newWarehouse();
+        opened.add(warehouse);
+    }
+
+    @AfterEach
+    void closeWarehouses() {
+        opened.forEach(Warehouse::close);
+    }
+
+    // ------------------------------------------------------------------ basics
+
+    @Test
+    void load_whenTableIsNew_createsItWithMetadataColumnsAndRecordsTheLedger() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 2).build();
+
+        LoadResult result = load(f);
+
+        assertThat(result.skipped()).isFalse();
+        assertThat(result.tables()).containsExactly(new LoadResult.TableLoad("items", LoadStatus.LOADED, 3, null));
+        assertThat(query("SELECT id, name, _sync_id, _source, _account, _region FROM items ORDER BY id"))
+                .containsExactly(
+                        List.of(1L, "item-1", "sync-1", "synthetic", ManifestFixtures.ACCOUNT, ManifestFixtures.REGION),
+                        List.of(2L, "item-2", "sync-1", "synthetic", ManifestFixtures.ACCOUNT, ManifestFixtures.REGION),
+                        List.of(3L, "item-3", "sync-1", "synthetic", ManifestFixtures.ACCOUNT, ManifestFixtures.REGION));
+        assertThat(syncTimes("items")).containsOnly(T1);
+        List<LedgerEntry> ledger = warehouse.ledger("sync-1");
+        assertThat(ledger).singleElement().satisfies(e -> {
+            assertThat(e.manifestKey()).isEqualTo(f.key());
+            assertThat(e.manifestSha256()).isEqualTo(f.sha256());
+            assertThat(e.table()).isEqualTo("items");
+            assertThat(e.rows()).isEqualTo(3);
+            assertThat(e.status()).isEqualTo(LoadStatus.LOADED);
+            assertThat(e.syncTime()).isEqualTo(T1);
+            assertThat(e.account()).isEqualTo(ManifestFixtures.ACCOUNT);
+        });
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isTrue();
+        assertThat(warehouse.isLoaded(f.key(), "0".repeat(64))).isFalse();
+    }
+
+    @Test
+    void load_whenPartsAreUncompressed_loadsThem() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).compression(Compression.NONE)
+                .table(ITEMS, items(1, 2), 1).build();
+
+        load(f);
+
+        assertThat(ids("items")).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void load_whenTableHasNoRows_createsItAndReplacesPreviousRowsWithNothing() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+
+        LoadResult result = load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, List.of()).build());
+
+        assertThat(result.tables()).containsExactly(new LoadResult.TableLoad("items", LoadStatus.LOADED, 0, null));
+        assertThat(ids("items")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ lossless
+
+    static final TableSchema EVERY_TYPE = new TableSchema("every_type", List.of(
+            Column.required("id", ColumnType.LONG),
+            Column.of("s", ColumnType.STRING),
+            Column.of("l", ColumnType.LONG),
+            Column.of("d", ColumnType.DOUBLE),
+            Column.of("n", ColumnType.DECIMAL),
+            Column.of("b", ColumnType.BOOLEAN),
+            Column.of("ts", ColumnType.TIMESTAMP),
+            Column.of("dt", ColumnType.DATE),
+            Column.of("j", ColumnType.JSON)), List.of("id"));
+
+    static final List<Object> STRINGS = Arrays.asList(null, "", "a\"b", "\"", "\"\"", "a,b", ",", "line1\nline2", "\n",
+            "cr\rx", "crlf\r\nx", "\r\n", "tab\tx", "back\\slash", "\\", "\\N", "\\.", "NULL", "null", " ",
+            "emoji \uD83D\uDE00 \uD834\uDD1E \u4E2D\u6587 \u00E9", "=1+2", "+x", "-x", "@x", " lead", "trail ",
+            "\u00A0nbsp", "zero\u200Bwidth", "'single'", "semi;colon", "x".repeat(10_000));
+    static final List<Object> LONGS = Arrays.asList(null, Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L);
+    static final List<Object> DOUBLES = Arrays.asList(null, -0.0, 0.0, 4.9E-324, 1.7976931348623157E308,
+            -1.7976931348623157E308, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1,
+            2.2250738585072014E-308, -123.456e-200);
+    static final List<Object> DECIMALS = Arrays.asList(null, new BigDecimal("99999999999999999999999999999.999999999"),
+            new BigDecimal("-99999999999999999999999999999.999999999"), BigDecimal.ZERO,
+            new BigDecimal("-0.000000001"), new BigDecimal("12345678901234567890123456789.123456789"),
+            new BigDecimal("1.5"));
+    static final List<Object> BOOLEANS = Arrays.asList(null, true, false);
+    static final List<Object> TIMESTAMPS = Arrays.asList(null, Instant.parse("0001-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999999Z"), Instant.parse("1970-01-01T00:00:00Z"),
+            Instant.parse("2024-02-29T12:34:56.123456Z"), Instant.parse("1969-12-31T23:59:59.999999Z"),
+            Instant.parse("2026-03-29T01:30:00.000001Z"));
+    static final List<Object> DATES = Arrays.asList(null, LocalDate.parse("0001-01-01"),
+            LocalDate.parse("9999-12-31"), LocalDate.parse("2024-02-29"), LocalDate.parse("1970-01-01"));
+    static final List<Object> JSONS = Arrays.asList(null, "{\"a\":1}", "[1,2,[3,{\"b\":null}]]",
+            "{\"s\":\"quote \\\" comma , newline \\n tab \\t\",\"e\":\"\uD83D\uDE00\",\"nested\":{\"x\":[{},[]]}}",
+            "\"str\"", "1.5e10", "true", "null", "{}", "[]", "{\"b\":2,\"a\":1,\"a2\":  [ 1 , 2 ]}");
+
+    static List<List<Object>> everyTypeRows() {
+        List<List<Object>> values = List.of(STRINGS, LONGS, DOUBLES, DECIMALS, BOOLEANS, TIMESTAMPS, DATES, JSONS);
+        int n = values.stream().mapToInt(List::size).max().orElseThrow();
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Object> row = new ArrayList<>();
+            row.add((long) i);
+            for (List<Object> column : values) {
+                row.add(column.get(i % column.size()));
+            }
+            rows.add(row);
+        }
+        // one row of NULLs everywhere, one with the empty string in every text column
+        List<Object> nulls = new ArrayList<>(Arrays.asList(new Object[EVERY_TYPE.width()]));
+        nulls.set(0, (long) n);
+        rows.add(nulls);
+        List<Object> empty = new ArrayList<>(nulls);
+        empty.set(0, (long) n + 1);
+        empty.set(1, "");
+        rows.add(empty);
+        return rows;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "none"})
+    void load_everyTypeWithNastyValues_readsBackExactly(String compression) throws Exception {
+        List<List<Object>> rows = everyTypeRows();
+        Fixture f = ManifestFixtures.manifest("sync-1", T1)
+                .compression(compression.equals("gzip") ? Compression.GZIP : Compression.NONE)
+                .table(EVERY_TYPE, rows, 7).build();
+
+        load(f);
+
+        Map<Long, List<Object>> actual = new HashMap<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, s, l, d, n, b, ts, dt, j FROM every_type")) {
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < EVERY_TYPE.width(); i++) {
+                    row.add(read(rs, i + 1, EVERY_TYPE.column(i).type()));
+                }
+                actual.put((Long) row.get(0), row);
+            }
+        }
+        assertThat(actual).hasSize(rows.size());
+        for (List<Object> expected : rows) {
+            List<Object> got = actual.get((Long) expected.get(0));
+            for (int i = 0; i < EVERY_TYPE.width(); i++) {
+                Column column = EVERY_TYPE.column(i);
+                Object want = expected.get(i);
+                Object have = got.get(i);
+                String where = "row " + expected.get(0) + " column " + column.name() + " (" + column.type() + ")";
+                if (want == null) {
+                    assertThat(have).as(where).isNull();
+                } else if (column.type() == ColumnType.DECIMAL) {
+                    assertThat((BigDecimal) have).as(where).isEqualByComparingTo((BigDecimal) want);
+                } else if (column.type() == ColumnType.DOUBLE) {
+                    assertThat(Double.compare((Double) have, (Double) want)).as(where + ": " + have + " vs " + want)
+                            .isZero();
+                } else {
+                    assertThat(have).as(where).isEqualTo(want);
+                }
+            }
+        }
+    }
+
+    /** Reads a column the way a user's JDBC code would. */
+    protected Object read(ResultSet rs, int index, ColumnType type) throws SQLException {
+        Object value = switch (type) {
+            case STRING, JSON -> rs.getString(index);
+            case LONG -> rs.getLong(index);
+            case DOUBLE -> rs.getDouble(index);
+            case DECIMAL -> rs.getBigDecimal(index);
+            case BOOLEAN -> rs.getBoolean(index);
+            case TIMESTAMP -> {
+                OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+                yield t == null ? null : t.toInstant();
+            }
+            case DATE -> rs.getObject(index, LocalDate.class);
+        };
+        return rs.wasNull() ? null : value;
+    }
+
+    // ------------------------------------------------------------------ exactly once
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5, 10})
+    void load_sameManifestManyTimes_loadsItOnce(int times) throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).writeMode(WriteMode.APPEND)
+                .table(ITEMS, items(1, 2, 3), 2).build();
+
+        List<LoadResult> results = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            results.add(load(f));
+        }
+
+        assertThat(results.get(0).skipped()).isFalse();
+        assertThat(results.subList(1, times)).allSatisfy(r -> assertThat(r.skipped()).isTrue());
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L);
+        assertThat(warehouse.ledger("sync-1")).hasSize(1);
+    }
+
+    @Test
+    void load_twoLoadersAtOnce_loadOnce() throws Exception {
+        List<List<Object>> many = new ArrayList<>();
+        for (long i = 0; i < 20_000; i++) {
+            many.add(row(i, "row " + i));
+        }
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).writeMode(WriteMode.APPEND).table(ITEMS, many, 5_000).build();
+        Warehouse other = anotherWarehouse();
+        opened.add(other);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<LoadResult>> futures = new ArrayList<>();
+            for (Warehouse w : List.of(warehouse, other)) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    // a transient failure is retried, as SQS would redeliver it
+                    for (int attempt = 0; ; attempt++) {
+                        try {
+                            return w.load(f.manifest(), f.key(), f.sha256(), f.opener());
+                        } catch (TransientLoadException e) {
+                            if (attempt == 5) {
+                                throw e;
+                            }
+                        }
+                    }
+                }));
+            }
+            start.countDown();
+            List<LoadResult> results = new ArrayList<>();
+            for (Future<LoadResult> future : futures) {
+                results.add(future.get(120, TimeUnit.SECONDS));
+            }
+            assertThat(results).filteredOn(r -> !r.skipped()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("items")).isEqualTo(20_000);
+        assertThat(warehouse.ledger("sync-1")).hasSize(1);
+    }
+
+    @Test
+    void load_whenAPartFailsMidway_leavesNothingVisible() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+        TableSchema other = new TableSchema("zz_other", List.of(Column.of("v", ColumnType.STRING)), List.of());
+        Fixture f = ManifestFixtures.manifest("sync-2", T2)
+                .table(ITEMS, items(10, 11, 12, 13), 2)
+                .table(other, List.of(row("a"), row("b"), row("c")), 1)
+                .build();
+        String lastPart = f.manifest().tables().get(1).parts().get(2).key();
+        PartOpener failing = part -> part.key().equals(lastPart)
+                ? new FailingInputStream(f.parts().get(part.key()), 10)
+                : f.opener().open(part);
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), failing))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(f.key());
+
+        assertThat(ids("items")).containsExactly(1L, 2L);
+        assertThat(tableExists("zz_other")).isFalse();
+        assertThat(warehouse.ledger("sync-2")).isEmpty();
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+
+        LoadResult retry = load(f);
+
+        assertThat(retry.skipped()).isFalse();
+        assertThat(ids("items")).containsExactly(10L, 11L, 12L, 13L);
+        assertThat(count("zz_other")).isEqualTo(3);
+    }
+
+    // ------------------------------------------------------------------ write modes, staleness, failed tables
+
+    @Test
+    void load_replace_replacesOnlyThatSlicesRows() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+        load(ManifestFixtures.manifest("sync-1", T1).account(OTHER_ACCOUNT).table(ITEMS, items(100)).build());
+
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(3)).build());
+
+        assertThat(query("SELECT id, _sync_id, _account FROM items ORDER BY id")).containsExactly(
+                List.of(3L, "sync-2", ManifestFixtures.ACCOUNT),
+                List.of(100L, "sync-1", OTHER_ACCOUNT));
+    }
+
+    @Test
+    void load_append_keepsEverySyncAndReloadsOfOneSyncStayOnce() throws Exception {
+        Fixture s1 = ManifestFixtures.manifest("sync-1", T1).writeMode(WriteMode.APPEND).table(ITEMS, items(1, 2)).build();
+        Fixture s2 = ManifestFixtures.manifest("sync-2", T2).writeMode(WriteMode.APPEND).table(ITEMS, items(1, 3)).build();
+        load(s1);
+        load(s2);
+
+        // a second attempt of sync-2's slice wrote the same manifest key with another checksum
+        LoadResult again = load(s2.anotherAttempt());
+
+        assertThat(again.skipped()).isFalse();
+        assertThat(query("SELECT id, _sync_id FROM items ORDER BY _sync_id, id")).containsExactly(
+                List.of(1L, "sync-1"), List.of(2L, "sync-1"), List.of(1L, "sync-2"), List.of(3L, "sync-2"));
+    }
+
+    @Test
+    void load_whenManifestIsOlderThanTheLastLoaded_recordsStaleAndChangesNothing() throws Exception {
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(2)).build());
+
+        LoadResult stale = load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1)).build());
+
+        assertThat(stale.tables()).containsExactly(new LoadResult.TableLoad("items", LoadStatus.STALE, 0, null));
+        assertThat(query("SELECT id, _sync_id FROM items")).containsExactly(List.of(2L, "sync-2"));
+        assertThat(warehouse.ledger("sync-1")).singleElement()
+                .satisfies(e -> assertThat(e.status()).isEqualTo(LoadStatus.STALE));
+
+        load(ManifestFixtures.manifest("sync-3", T3).table(ITEMS, items(3)).build());
+        assertThat(ids("items")).containsExactly(3L);
+    }
+
+    @Test
+    void load_whenATableFailedInTheWorker_keepsItsPreviousRowsAndRecordsTheError() throws Exception {
+        TableSchema users = new TableSchema("users", List.of(Column.of("name", ColumnType.STRING)), List.of());
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).table(users, List.of(row("ann"))).build());
+
+        LoadResult result = load(ManifestFixtures.manifest("sync-2", T2)
+                .failedTable(ITEMS, "AccessDenied: not authorized to perform ec2:DescribeItems")
+                .table(users, List.of(row("bob")))
+                .build());
+
+        assertThat(result.tables()).containsExactly(
+                new LoadResult.TableLoad("items", LoadStatus.FAILED, 0,
+                        "AccessDenied: not authorized to perform ec2:DescribeItems"),
+                new LoadResult.TableLoad("users", LoadStatus.LOADED, 1, null));
+        assertThat(query("SELECT id, _sync_id FROM items ORDER BY id"))
+                .containsExactly(List.of(1L, "sync-1"), List.of(2L, "sync-1"));
+        assertThat(query("SELECT name FROM users")).containsExactly(List.of("bob"));
+        assertThat(warehouse.ledger("sync-2")).anySatisfy(e -> {
+            assertThat(e.table()).isEqualTo("items");
+            assertThat(e.status()).isEqualTo(LoadStatus.FAILED);
+            assertThat(e.error()).contains("AccessDenied");
+        });
+        // the failure did not advance the table's state: sync-1's data is still the newest loaded
+        LoadResult late = load(ManifestFixtures.manifest("sync-1b", T1.plusSeconds(1)).table(ITEMS, items(5)).build());
+        assertThat(late.tables().get(0).status()).isEqualTo(LoadStatus.LOADED);
+    }
+
+    @Test
+    void load_whenATableFailedBeforeItWasEverLoaded_createsNothing() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).failedTable(ITEMS, "Throttling").build());
+
+        assertThat(tableExists("items")).isFalse();
+        assertThat(warehouse.ledger("sync-1")).singleElement()
+                .satisfies(e -> assertThat(e.error()).isEqualTo("Throttling"));
+    }
+
+    // ------------------------------------------------------------------ schema evolution
+
+    @Test
+    void load_whenAColumnIsNew_addsIt() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).writeMode(WriteMode.APPEND).table(ITEMS, items(1)).build());
+        TableSchema wider = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
+                Column.of("name", ColumnType.STRING), Column.of("size", ColumnType.DOUBLE)), List.of("id"));
+
+        load(ManifestFixtures.manifest("sync-2", T2).writeMode(WriteMode.APPEND)
+                .table(wider, List.of(row(2L, "two", 2.5))).build());
+
+        List<List<Object>> rows = query("SELECT id, name, size FROM items ORDER BY id");
+        assertThat(rows.get(0)).containsExactly(1L, "item-1", null);
+        assertThat(rows.get(1)).containsExactly(2L, "two", 2.5);
+
+        // a later manifest without the column still loads: the column is NULL
+        load(ManifestFixtures.manifest("sync-3", T3).writeMode(WriteMode.APPEND).table(ITEMS, items(3)).build());
+        assertThat(query("SELECT size FROM items WHERE id = 3")).containsExactly(Arrays.asList((Object) null));
+    }
+
+    @Test
+    void load_whenAColumnChangesType_failsNamingTableColumnAndTypesAndWritesNothing() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1)).build());
+        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.STRING),
+                Column.of("name", ColumnType.STRING)), List.of("id"));
+        TableSchema fresh = new TableSchema("aa_fresh", List.of(Column.of("v", ColumnType.LONG)), List.of());
+        Fixture f = ManifestFixtures.manifest("sync-2", T2)
+                .table(fresh, List.of(row(1L)))
+                .table(changed, List.of(row("x", "y"))).build();
+
+        assertThatThrownBy(() -> load(f))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("table items")
+                .hasMessageContaining("column id")
+                .hasMessageContaining("LONG")
+                .hasMessageContaining("STRING");
+
+        assertThat(query("SELECT id, _sync_id FROM items")).containsExactly(List.of(1L, "sync-1"));
+        assertThat(tableExists("aa_fresh")).isFalse();
+        assertThat(warehouse.ledger("sync-2")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ hostile input
+
+    @Test
+    void parse_whenTableOrColumnNameIsHostile_rejectsItBeforeAnySql() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1)).build();
+        String json = new String(f.json(), StandardCharsets.UTF_8);
+        String hostileTable = json.replace("\"items\"", "\"x; drop table y\"");
+        String hostileColumn = json.replace("\"name\" : \"name\"", "\"name\" : \"na\\\"me\"");
+        assertThat(hostileColumn).isNotEqualTo(json);
+
+        assertThatThrownBy(() -> ManifestCodec.parse(f.key(), hostileTable.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("table");
+        assertThatThrownBy(() -> ManifestCodec.parse(f.key(), hostileColumn.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("column");
+        assertThatThrownBy(() -> JdbcWarehouse.quote("x\"; drop table y; --"))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenAColumnUsesAMetadataName_rejectsTheManifest() throws Exception {
+        TableSchema sneaky = new TableSchema("items", List.of(Column.of("id", ColumnType.LONG),
+                Column.of("_sync_id", ColumnType.STRING)), List.of());
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(sneaky, List.of(row(1L, "forged"))).build();
+
+        assertThatThrownBy(() -> load(f))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("_sync_id")
+                .hasMessageContaining("reserved");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenNamesAreSqlKeywords_quotesThem() throws Exception {
+        TableSchema order = new TableSchema("order", List.of(Column.of("select", ColumnType.STRING),
+                Column.of("from", ColumnType.LONG), Column.of("user", ColumnType.STRING)), List.of());
+
+        load(ManifestFixtures.manifest("sync-1", T1).table(order, List.of(row("a", 1L, "u"))).build());
+
+        assertThat(query("SELECT \"select\", \"from\", \"user\" FROM \"order\"")).containsExactly(List.of("a", 1L, "u"));
+    }
+
+    // ------------------------------------------------------------------ part verification
+
+    @Test
+    void load_whenAPartsChecksumDiffers_failsTransientlyNamingThePartAndLoadsNothing() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).compression(Compression.NONE)
+                .table(ITEMS, items(1, 2, 3)).build();
+        String key = f.manifest().tables().get(0).parts().get(0).key();
+        byte[] tampered = f.parts().get(key).clone();
+        int at = new String(tampered, StandardCharsets.UTF_8).indexOf("item-2");
+        tampered[at] = 'X';
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), p -> new ByteArrayInputStream(tampered)))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("SHA-256");
+
+        assertThat(tableExists("items")).isFalse();
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+    }
+
+    @Test
+    void load_whenATamperedPartIsNoLongerValidCsv_stillReportsTheChecksumMismatch() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).compression(Compression.NONE)
+                .table(ITEMS, items(1, 2, 3)).build();
+        String key = f.manifest().tables().get(0).parts().get(0).key();
+        byte[] tampered = f.parts().get(key).clone();
+        int at = new String(tampered, StandardCharsets.UTF_8).indexOf("\"item-2\"");
+        tampered[at] = 'X';
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), p -> new ByteArrayInputStream(tampered)))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("SHA-256");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenAGzipPartIsCorrupted_failsTransientlyNamingThePart() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3)).build();
+        String key = f.manifest().tables().get(0).parts().get(0).key();
+        byte[] tampered = f.parts().get(key).clone();
+        tampered[tampered.length / 2] ^= 0x55;
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), p -> new ByteArrayInputStream(tampered)))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(key);
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenAPartsSizeDiffers_failsTransientlyNamingThePart() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3)).build();
+        String key = f.manifest().tables().get(0).parts().get(0).key();
+        byte[] original = f.parts().get(key);
+        byte[] truncated = Arrays.copyOf(original, original.length - 3);
+
+        assertThatThrownBy(() -> warehouse.load(f.manifest(), f.key(), f.sha256(), p -> new ByteArrayInputStream(truncated)))
+                .isInstanceOf(TransientLoadException.class)
+                .hasMessageContaining(key);
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenAPartHoldsOtherRowsThanListed_failsPermanently() throws Exception {
+        byte[] bytes = ManifestFixtures.csv(ITEMS, items(1, 2), Compression.GZIP);
+        String key = "data/items/sync_date=2026-01-01/sync_id=sync-1/account=111122223333/region=us-east-1/part-a1-0.csv.gz";
+        ManifestPart lying = new ManifestPart(key, 3, bytes.length, ManifestFixtures.sha256(bytes));
+        Fixture f = ManifestFixtures.manifest("sync-1", T1)
+                .rawTable(ManifestTable.ok(ITEMS, List.of(lying)), Map.of(key, bytes)).build();
+
+        assertThatThrownBy(() -> load(f))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("has 2 rows, manifest says 3");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void load_whenAPartIsListedTwice_rejectsTheManifest() throws Exception {
+        Fixture once = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+        ManifestPart part = once.manifest().tables().get(0).parts().get(0);
+        Fixture twice = ManifestFixtures.manifest("sync-1", T1)
+                .rawTable(ManifestTable.ok(ITEMS, List.of(part, part)), once.parts()).build();
+
+        assertThatThrownBy(() -> load(twice))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("listed twice");
+        assertThat(tableExists("items")).isFalse();
+    }
+
+    @Test
+    void recordRejected_storesTheReason() throws Exception {
+        warehouse.recordRejected("manifests/sync_id=s/account=1/region=r/manifest-0.json", "ab", "not JSON");
+
+        assertThat(query("SELECT manifest_key, manifest_sha256, reason FROM _sliceflow_rejects"))
+                .containsExactly(List.of("manifests/sync_id=s/account=1/region=r/manifest-0.json", "ab", "not JSON"));
+    }
+
+    @Test
+    void statusQuery_fromDocs_countsTablesByStatusAndRows() throws Exception {
+        TableSchema users = new TableSchema("users", List.of(Column.of("name", ColumnType.STRING)), List.of());
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1, 2)).failedTable(users, "AccessDenied").build());
+        load(ManifestFixtures.manifest("sync-2", T2).account(OTHER_ACCOUNT).table(ITEMS, items(3)).build());
+
+        // docs/loading.md, "Status: the SQL to run"
+        assertThat(query("SELECT sync_id, count(DISTINCT manifest_key) AS manifests,"
+                + " count(*) FILTER (WHERE status = 'loaded') AS tables_loaded,"
+                + " count(*) FILTER (WHERE status = 'failed') AS tables_failed,"
+                + " count(*) FILTER (WHERE status = 'stale')  AS tables_stale,"
+                + " sum(row_count) AS rows"
+                + " FROM _sliceflow_loads WHERE sync_id = 'sync-2' GROUP BY sync_id").get(0).toString())
+                .isEqualTo("[sync-2, 2, 2, 1, 0, 3]");
+        assertThat(query("SELECT count(*) FROM _sliceflow_manifests WHERE sync_id = 'sync-2' AND is_last"))
+                .containsExactly(List.of(2L));
+        assertThat(query("SELECT account, last_sync_id FROM _sliceflow_state WHERE table_name = 'items'"
+                + " ORDER BY account")).containsExactly(List.of(ManifestFixtures.ACCOUNT, "sync-2"),
+                List.of(OTHER_ACCOUNT, "sync-2"));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    protected LoadResult load(Fixture f) {
+        return warehouse.load(f.manifest(), f.key(), f.sha256(), f.opener());
+    }
+
+    protected static List<List<Object>> items(long... ids) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (long id : ids) {
+            rows.add(row(id, "item-" + id));
+        }
+        return rows;
+    }
+
+    /** Rows as lists of JDBC objects (integers widened to Long). */
+    protected List<List<Object>> query(String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int width = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= width; i++) {
+                    Object value = rs.getObject(i);
+                    if (value instanceof Integer n) {
+                        value = n.longValue();
+                    } else if (value instanceof java.math.BigInteger n) {
+                        value = n.longValueExact();
+                    } else if (value instanceof BigDecimal n && n.scale() <= 0) {
+                        value = n.longValueExact();
+                    }
+                    row.add(value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    protected List<Long> ids(String table) throws SQLException {
+        return query("SELECT id FROM " + table + " ORDER BY id").stream().map(r -> (Long) r.get(0)).toList();
+    }
+
+    protected long count(String table) throws SQLException {
+        return ((Number) query("SELECT count(*) FROM " + table).get(0).get(0)).longValue();
+    }
+
+    protected List<Instant> syncTimes(String table) throws SQLException {
+        List<Instant> times = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT _sync_time FROM " + table)) {
+            while (rs.next()) {
+                times.add(rs.getObject(1, OffsetDateTime.class).toInstant());
+            }
+        }
+        return times;
+    }
+
+    protected boolean tableExists(String table) throws SQLException {
+        try (Connection c = connect(); var ps = c.prepareStatement(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Serves {@code ok} bytes, then fails: a network drop in the middle of a part. */
+    protected static final class FailingInputStream extends FilterInputStream {
+        private int remaining;
+
+        public FailingInputStream(byte[] bytes, int okBytes) {
+            super(new ByteArrayInputStream(bytes));
+            this.remaining = okBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                throw new IOException("connection reset (injected)");
+            }
+            int n = super.read(b, off, Math.min(len, remaining));
+            remaining -= Math.max(n, 0);
+            return n;
+        }
+    }
+}

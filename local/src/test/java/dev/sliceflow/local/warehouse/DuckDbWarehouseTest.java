@@ -1,0 +1,88 @@
+package dev.sliceflow.local.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sliceflow.request.Compression;
+import dev.sliceflow.testing.ManifestFixtures;
+import dev.sliceflow.warehouse.Warehouse;
+import dev.sliceflow.warehouse.WarehouseConfig;
+import dev.sliceflow.warehouse.WarehouseContract;
+import dev.sliceflow.warehouse.Warehouses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class DuckDbWarehouseTest extends WarehouseContract {
+    private static final Path DIR = Path.of("target", "duckdb").toAbsolutePath();
+    private String url;
+
+    static {
+        // DuckDB unpacks its native library into java.io.tmpdir, which surefire points into target/
+        try {
+            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected Warehouse newWarehouse() {
+        try {
+            Files.createDirectories(DIR);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        url = "jdbc:duckdb:" + DIR.resolve("test-" + UUID.randomUUID() + ".duckdb");
+        return anotherWarehouse();
+    }
+
+    @Override
+    protected Warehouse anotherWarehouse() {
+        return Warehouses.open(new WarehouseConfig(url, Optional.empty(), Optional.empty()));
+    }
+
+    @Override
+    protected Connection connect() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+
+    @Test
+    void provider_whenUrlIsDuckDb_opensDuckDbWarehouse() {
+        assertThat(warehouse).isInstanceOf(DuckDbWarehouse.class);
+    }
+
+    @Test
+    void insertSql_statesEveryCsvOptionExplicitly() {
+        String sql = new DuckDbWarehouse(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()),
+                DIR).insertSql(ITEMS, Path.of("/scratch/it's.csv.gz"), Compression.GZIP);
+
+        assertThat(sql).isEqualTo("INSERT INTO \"items\" (\"id\", \"name\", \"_sync_id\", \"_sync_time\", \"_source\","
+                + " \"_account\", \"_region\") SELECT *, ?, CAST(? AS TIMESTAMP WITH TIME ZONE), ?, ?, ? FROM"
+                + " read_csv('/scratch/it''s.csv.gz', header = true, delim = ',', quote = '\"', escape = '\"',"
+                + " new_line = '\\n', nullstr = '', allow_quoted_nulls = false, auto_detect = false,"
+                + " strict_mode = true, encoding = 'utf-8', compression = 'gzip',"
+                + " columns = {'id': 'BIGINT', 'name': 'VARCHAR'})");
+    }
+
+    @Test
+    void load_leavesNoDownloadedPartBehind() throws Exception {
+        Path scratch = DIR.resolve("scratch-" + UUID.randomUUID());
+        try (DuckDbWarehouse duck = new DuckDbWarehouse(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
+                scratch)) {
+            var f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 1).build();
+            duck.load(f.manifest(), f.key(), f.sha256(), f.opener());
+        }
+        try (Stream<Path> files = Files.list(scratch)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        assertThat(query("SELECT count(*) FROM items")).isEqualTo(List.of(List.of(3L)));
+    }
+}
