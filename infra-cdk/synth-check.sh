@@ -1,43 +1,58 @@
 #!/usr/bin/env bash
 # Synthesizes the stack through the real CDK CLI, offline, exactly as `cdk deploy` would (cdk.json's app, cdk-nag
-# included), and checks that the template equals the one the Java tests asserted on: DefaultStackTest writes it to
-# target/synth-check/expected-template.json. Both use the same stand-in jar (target/synth-check/function.jar, also
-# written by the tests), so the Lambda asset hash matches and this needs no build of the function module.
+# included), and checks that the template equals the one the Java tests asserted on, for two contexts:
+#   default    no context: DefaultStackTest writes target/synth-check/expected-template.json
+#   scheduled  the planner's schedule and spec key (ScheduledStackTest.CONTEXT): ScheduledStackTest writes
+#              target/synth-check/expected-scheduled-template.json
+# Both sides use the same stand-in jar (target/synth-check/function.jar, also written by the tests), so the Lambda
+# asset hash matches and this needs no build of the function module.
 #
 # Run after `./mvnw -pl infra-cdk verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21 and Node on
-# the PATH. Prints "synth-check: 1 passed, 0 failed" or "... 0 passed, 1 failed" (and exits 1).
+# the PATH. Prints "synth-check: 2 passed, 0 failed" (or how many failed, and exits 1).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 CDK_CLI="aws-cdk@2.1148.1"
 dir=target/synth-check
-expected=$dir/expected-template.json
 jar=$dir/function.jar
-out=$dir/cdk.out
 
-for f in "$expected" "$jar"; do
+# name | expected template | extra CLI context (keep in step with the tests that write the templates)
+cases=(
+  "default|$dir/expected-template.json|"
+  "scheduled|$dir/expected-scheduled-template.json|schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml"
+)
+
+for f in "$jar" $(printf '%s\n' "${cases[@]}" | cut -d'|' -f2); do
   if [ ! -f "$f" ]; then
-    echo "synth-check: $f is missing: run ./mvnw -pl infra-cdk verify first (DefaultStackTest writes it)." >&2
+    echo "synth-check: $f is missing: run ./mvnw -pl infra-cdk verify first (the stack tests write it)." >&2
     exit 1
   fi
 done
 
-rm -rf "$out"
-start=$(date +%s)
-if ! CDK_DISABLE_CLI_TELEMETRY=true npx --yes "$CDK_CLI" synth --no-notices --output "$out" \
-      --context "functionJar=$jar" >"$dir/cli-stdout.yaml" 2>"$dir/cli-stderr.txt"; then
-  grep -v -e '^WARNING: ' -e '^!!' "$dir/cli-stderr.txt" >&2 || true
-  echo "synth-check: cdk synth failed (full output in infra-cdk/$dir/cli-stderr.txt)" >&2
-  echo "synth-check: 0 passed, 1 failed"
-  exit 1
-fi
-echo "synth-check: cdk synth took $(( $(date +%s) - start )) s"
+check() {
+  local name=$1 expected=$2 context=$3
+  local out=$dir/cdk.out.$name
+  local args=(--context "functionJar=$jar")
+  local kv
+  if [ -n "$context" ]; then
+    while IFS= read -r kv; do args+=(--context "$kv"); done < <(tr ';' '\n' <<<"$context")
+  fi
+  rm -rf "$out"
+  local start
+  start=$(date +%s)
+  if ! CDK_DISABLE_CLI_TELEMETRY=true npx --yes "$CDK_CLI" synth --no-notices --output "$out" "${args[@]}" \
+        >"$dir/cli-stdout.$name.yaml" 2>"$dir/cli-stderr.$name.txt"; then
+    grep -v -e '^WARNING: ' -e '^!!' "$dir/cli-stderr.$name.txt" >&2 || true
+    echo "synth-check: $name: cdk synth failed (full output in infra-cdk/$dir/cli-stderr.$name.txt)" >&2
+    return 1
+  fi
+  echo "synth-check: $name: cdk synth took $(( $(date +%s) - start )) s"
 
-# Compare everything but what only the CLI adds: the CDKMetadata resource (and its condition) and each resource's
-# Metadata (construct paths, asset paths for SAM).
-node - "$expected" "$out/sliceflow.template.json" <<'JS'
+  # Compare everything but what only the CLI adds: the CDKMetadata resource (and its condition) and each resource's
+  # Metadata (construct paths, asset paths for SAM).
+  node - "$name" "$expected" "$out/sliceflow.template.json" <<'JS'
 const fs = require('fs');
-const [expectedPath, actualPath] = process.argv.slice(2);
+const [name, expectedPath, actualPath] = process.argv.slice(2);
 const normalize = (t) => {
   delete t.Resources.CDKMetadata;
   if (t.Conditions) {
@@ -66,10 +81,18 @@ for (const section of new Set([...Object.keys(expected), ...Object.keys(actual)]
 }
 const resources = Object.keys(actual.Resources).length;
 if (differing.length) {
-  console.error(`synth-check: the CLI's template differs from the Java test's in: ${differing.join(', ')}`);
-  console.log('synth-check: 0 passed, 1 failed');
+  console.error(`synth-check: ${name}: the CLI's template differs from the Java test's in: ${differing.join(', ')}`);
   process.exit(1);
 }
-console.log(`synth-check: the CLI's template equals the Java test's (${resources} resources)`);
-console.log('synth-check: 1 passed, 0 failed');
+console.log(`synth-check: ${name}: the CLI's template equals the Java test's (${resources} resources)`);
 JS
+}
+
+passed=0
+failed=0
+for c in "${cases[@]}"; do
+  IFS='|' read -r name expected context <<<"$c"
+  if check "$name" "$expected" "$context"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+echo "synth-check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

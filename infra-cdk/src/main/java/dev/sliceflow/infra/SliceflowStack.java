@@ -13,16 +13,20 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, alarms. Environment-agnostic
- * (no account or region lookups), so it synthesizes offline.
+ * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, alarms, and, when a schedule
+ * is configured, the scheduled planner. Environment-agnostic (no account or region lookups), so it synthesizes
+ * offline.
  */
 public final class SliceflowStack extends Stack {
     /** The construct CDK adds once per stack for bucket notifications (a fixed id in aws-cdk-lib). */
     static final String NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834";
+    /** The output that only a stack with a schedule has. */
+    static final String PLANNER_OUTPUT_ID = "PlannerFunctionName";
 
     private final StagingBucket staging;
     private final SyncWorker worker;
     private final Loader loader;
+    private final Optional<Planner> planner;
 
     public SliceflowStack(Construct scope, String id, StackProps props, StackSettings settings, String functionJar) {
         super(scope, id, props);
@@ -37,8 +41,11 @@ public final class SliceflowStack extends Stack {
         Duration maxAge = Duration.minutes(settings.queueAgeAlarmMinutes());
         new QueueAlarms(this, "SyncAlarms", settings.prefix() + "-sync", worker.queue(), maxAge, topic);
         new QueueAlarms(this, "LoadAlarms", settings.prefix() + "-load", loader.queue(), maxAge, topic);
+        planner = settings.planner().map(schedule -> new Planner(this, "Planner", settings.prefix(), schedule,
+                platform, staging.bucket(), worker.queue().queue(), topic));
 
-        output("BucketName", staging.bucket().getBucketName(), "Staging bucket (data/, manifests/)");
+        output("BucketName", staging.bucket().getBucketName(),
+                "Staging bucket (data/, manifests/, syncs/; sync specs under specs/)");
         output("SyncQueueUrl", worker.queue().queue().getQueueUrl(), "Send sync requests here");
         output("SyncDeadLetterQueueUrl", worker.queue().deadLetterQueue().getQueueUrl(), "Failed sync requests");
         output("LoadQueueUrl", loader.queue().queue().getQueueUrl(), "Manifest events for the loader");
@@ -47,6 +54,8 @@ public final class SliceflowStack extends Stack {
         output("LoaderFunctionName", loader.consumer().function().getFunctionName(), "Loader function");
         output("WorkerRoleArn", worker.consumer().role().getRoleArn(),
                 "Trust this principal in the role the worker assumes in each source account");
+        planner.ifPresent(p -> output(PLANNER_OUTPUT_ID, p.function().getFunctionName(),
+                "Scheduled planner function (invoke by hand with {\"specKey\": \"specs/...\"})"));
     }
 
     private Optional<ITopic> alarmTopic(StackSettings settings) {
@@ -94,6 +103,11 @@ public final class SliceflowStack extends Stack {
         return loader;
     }
 
+    public Optional<Planner> planner() {
+        return planner;
+    }
+
+    /** The outputs of every stack; one with a schedule adds {@link #PLANNER_OUTPUT_ID}. */
     static List<String> outputIds() {
         return List.of("BucketName", "SyncQueueUrl", "SyncDeadLetterQueueUrl", "LoadQueueUrl",
                 "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "WorkerRoleArn");

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -39,6 +41,9 @@ import software.constructs.Node;
  * @param queueAgeAlarmMinutes   `queueAgeAlarmMinutes`: alarm when a queue's oldest message is older (default 60)
  * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional)
  * @param alarmEmail             `alarmEmail`: create a topic with this email subscription (optional; not with alarmTopicArn)
+ * @param planner                `schedule`, `scheduleSpecKey`, `plannerMemoryMb` (default 1024),
+ *                               `plannerTimeoutMinutes` (default 5): the scheduled planner (optional; without
+ *                               `schedule` the stack has no planner, and the other three keys are errors)
  */
 public record StackSettings(String prefix, Path functionJar, Architecture architecture, Runtime runtime,
                             int workerMemoryMb, int workerTimeoutMinutes, int workerMaxConcurrency,
@@ -46,7 +51,8 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                             int deadlineMarginSeconds, Optional<String> roleName, Optional<String> externalId,
                             Optional<String> warehouseUrl, Optional<String> warehouseSecretArn,
                             Optional<VpcPlacement> vpc, int stagingExpiryDays, RetentionDays logRetention,
-                            int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, Optional<String> alarmEmail) {
+                            int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, Optional<String> alarmEmail,
+                            Optional<PlannerSchedule> planner) {
 
     /** Where the CLI (running in infra-cdk/) finds the jar that `./mvnw package` builds at the repo root. */
     public static final String DEFAULT_FUNCTION_JAR = "../function/target/sliceflow-function.jar";
@@ -66,6 +72,18 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
             Map.entry(731, RetentionDays.TWO_YEARS), Map.entry(1096, RetentionDays.THREE_YEARS),
             Map.entry(1827, RetentionDays.FIVE_YEARS), Map.entry(3653, RetentionDays.TEN_YEARS));
 
+    /** EventBridge's rate expressions: singular unit for 1, plural otherwise. */
+    private static final String RATE = "rate\\((?:1 (?:minute|hour|day)|(?:[2-9]|[1-9]\\d+) (?:minutes|hours|days))\\)";
+    private static final Pattern CRON = Pattern.compile("cron\\((.+)\\)");
+    private static final String CRON_FIELD = "[0-9A-Za-z*?,/#-]+";
+
+    /**
+     * The scheduled planner: an EventBridge rule with this schedule expression (UTC) invokes it with
+     * {"specKey": specKey}.
+     */
+    public record PlannerSchedule(String expression, String specKey, int memoryMb, int timeoutMinutes) {
+    }
+
     /** The loader's VPC placement, for a warehouse (RDS/Aurora) that is reachable only inside a VPC. */
     public record VpcPlacement(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
     }
@@ -75,11 +93,7 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
      */
     public static StackSettings fromContext(Node node) {
         Context c = new Context(node);
-        if (c.text("schedule").isPresent()) {
-            throw new IllegalArgumentException("Context key 'schedule' is set, but the planner is not built yet:"
-                    + " there is nothing to schedule. Remove -c schedule=... and enqueue sync requests on the sync"
-                    + " queue yourself (docs/deploy.md).");
-        }
+        Optional<PlannerSchedule> planner = planner(c);
         Optional<String> roleName = c.text("roleName");
         Optional<String> externalId = c.text("externalId");
         if (externalId.isPresent() && roleName.isEmpty()) {
@@ -121,7 +135,66 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 c.number("stagingExpiryDays", 30, 1, 3650),
                 retention,
                 c.number("queueAgeAlarmMinutes", 60, 1, 24 * 60),
-                alarmTopicArn, alarmEmail);
+                alarmTopicArn, alarmEmail,
+                planner);
+    }
+
+    private static Optional<PlannerSchedule> planner(Context c) {
+        Optional<String> schedule = c.text("schedule");
+        int memoryMb = c.number("plannerMemoryMb", 1024, 128, 10240);
+        int timeoutMinutes = c.number("plannerTimeoutMinutes", 5, 1, 15);
+        if (schedule.isEmpty()) {
+            for (String key : List.of("scheduleSpecKey", "plannerMemoryMb", "plannerTimeoutMinutes")) {
+                if (c.text(key).isPresent()) {
+                    throw new IllegalArgumentException("Context key '" + key + "' is set without 'schedule': the"
+                            + " planner exists only with a schedule. Set -c schedule='cron(0 2 * * ? *)' (or a"
+                            + " rate(...)), or remove -c " + key + "=...");
+                }
+            }
+            return Optional.empty();
+        }
+        String expression = scheduleExpression(schedule.get());
+        String specKey = c.text("scheduleSpecKey").orElseThrow(() -> new IllegalArgumentException(
+                "Context key 'schedule' is set without 'scheduleSpecKey': the planner needs the sync spec to run,"
+                        + " a key under " + StagingBucket.SPECS_PREFIX + " in the staging bucket. Set -c"
+                        + " scheduleSpecKey=specs/nightly.yaml (docs/deploy.md)."));
+        return Optional.of(new PlannerSchedule(expression, specKey(specKey), memoryMb, timeoutMinutes));
+    }
+
+    /** An EventBridge rule schedule: rate(...), or cron(...) with six fields and '?' in one of the two day fields. */
+    private static String scheduleExpression(String value) {
+        String allowed = ": use rate(<n> minute(s)|hour(s)|day(s)), e.g. rate(1 day), or cron(<minutes> <hours>"
+                + " <day-of-month> <month> <day-of-week> <year>) in UTC with '?' in exactly one of the day fields,"
+                + " e.g. cron(0 2 * * ? *)";
+        if (value.matches(RATE)) {
+            return value;
+        }
+        Matcher cron = CRON.matcher(value);
+        if (!cron.matches()) {
+            throw new IllegalArgumentException("Context key 'schedule' is '" + value + "'" + allowed);
+        }
+        String[] fields = cron.group(1).strip().split("\\s+");
+        if (fields.length != 6 || !Arrays.stream(fields).allMatch(f -> f.matches(CRON_FIELD))) {
+            throw new IllegalArgumentException("Context key 'schedule' is '" + value + "': a cron expression has"
+                    + " six fields" + allowed);
+        }
+        if ("?".equals(fields[2]) == "?".equals(fields[4])) {
+            throw new IllegalArgumentException("Context key 'schedule' is '" + value + "': EventBridge needs '?' in"
+                    + " exactly one of day-of-month and day-of-week" + allowed);
+        }
+        return value;
+    }
+
+    /** The key of a sync spec in the staging bucket: what the planner itself accepts. */
+    private static String specKey(String value) {
+        String prefix = StagingBucket.SPECS_PREFIX;
+        boolean names = value.startsWith(prefix) && value.length() > prefix.length() && !value.endsWith("/");
+        if (!names || value.contains("..") || value.length() > 1024 || !value.matches("\\S+")) {
+            throw new IllegalArgumentException("Context key 'scheduleSpecKey' is '" + value + "': it must be the key"
+                    + " of an object under " + prefix + " in the staging bucket (no '..', no spaces),"
+                    + " e.g. specs/nightly.yaml");
+        }
+        return value;
     }
 
     private static Optional<VpcPlacement> vpc(Context c) {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The stack with every optional setting given: cross-account role, warehouse secret, VPC, alarm topic, sizes. */
+/**
+ * The stack with every optional setting given: cross-account role, warehouse secret, VPC, alarm topic, sizes, and
+ * the scheduled planner.
+ */
 class ConfiguredStackTest {
     static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123";
     static final String TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:oncall";
@@ -46,7 +49,11 @@ class ConfiguredStackTest {
                 Map.entry("stagingExpiryDays", "7"),
                 Map.entry("logRetentionDays", "90"),
                 Map.entry("queueAgeAlarmMinutes", "30"),
-                Map.entry("alarmTopicArn", TOPIC_ARN)));
+                Map.entry("alarmTopicArn", TOPIC_ARN),
+                Map.entry("schedule", "rate(6 hours)"),
+                Map.entry("scheduleSpecKey", "specs/acme/hourly.yaml"),
+                Map.entry("plannerMemoryMb", "2048"),
+                Map.entry("plannerTimeoutMinutes", 10)));
         template = Template.fromStack(stack);
     }
 
@@ -66,6 +73,18 @@ class ConfiguredStackTest {
                 .containsEntry("Runtime", "java21").containsEntry("MemorySize", 3008).containsEntry("Timeout", 600);
         assertThat(function("acme-elt-loader")).containsEntry("Architectures", List.of("x86_64"))
                 .containsEntry("MemorySize", 2048).containsEntry("Timeout", 300);
+        assertThat(function("acme-elt-planner")).containsEntry("Architectures", List.of("x86_64"))
+                .containsEntry("Runtime", "java21").containsEntry("MemorySize", 2048).containsEntry("Timeout", 600)
+                .doesNotContainKey("VpcConfig");
+    }
+
+    @Test
+    void planner_whenScheduleSet_runsOnItWithTheGivenSpecKey() {
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "Name", "acme-elt-planner",
+                "ScheduleExpression", "rate(6 hours)",
+                "Targets", List.of(Match.objectLike(Map.of("Input", "{\"specKey\":\"specs/acme/hourly.yaml\"}")))
+        )));
     }
 
     @Test
@@ -133,15 +152,18 @@ class ConfiguredStackTest {
         List<Object> rules = list(map(one(template, "AWS::S3::Bucket", "Staging").get("LifecycleConfiguration"))
                 .get("Rules"));
         assertThat(rules.stream().map(Templates::map).filter(r -> r.containsKey("Prefix"))
-                .map(r -> r.get("ExpirationInDays")).toList()).containsExactly(7, 7);
+                .map(r -> r.get("ExpirationInDays")).toList()).containsExactly(7, 7, 7);
         assertThat(template.findResources("AWS::Logs::LogGroup").values())
                 .allSatisfy(g -> assertThat(properties(g)).containsEntry("RetentionInDays", 90));
     }
 
     @Test
     void alarms_whenTopicSet_notifyItAndUseTheGivenAge() {
+        // Six queue alarms and the planner's two.
         Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
-        assertThat(alarms).hasSize(6);
+        assertThat(alarms).hasSize(8);
+        assertThat(alarms.values().stream().map(a -> properties(a).get("AlarmName")).toList())
+                .contains("acme-elt-planner-errors", "acme-elt-planner-failed-invocations");
         assertThat(alarms.values()).allSatisfy(a -> assertThat(properties(a))
                 .containsEntry("AlarmActions", List.of(TOPIC_ARN)));
         assertThat(alarms.values().stream().map(Templates::properties)

@@ -73,12 +73,32 @@ class DefaultStackTest {
     }
 
     @Test
-    void bucketLifecycle_whenDefaults_expiresDataAndManifestsAfter30Days() {
+    void bucketLifecycle_whenDefaults_expiresDataManifestsAndSyncsAfter30DaysButNeverSpecs() {
         template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules",
                 Match.arrayWith(List.of(
                         Match.objectLike(Map.of("Prefix", "data/", "ExpirationInDays", 30, "Status", "Enabled")),
-                        Match.objectLike(Map.of("Prefix", "manifests/", "ExpirationInDays", 30, "Status", "Enabled"))
+                        Match.objectLike(Map.of("Prefix", "manifests/", "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectLike(Map.of("Prefix", "syncs/", "ExpirationInDays", 30, "Status", "Enabled"))
                 )))));
+        // Specs are configuration: no rule may expire them, neither one on specs/ nor one on the whole bucket.
+        List<Object> rules = list(map(one(template, "AWS::S3::Bucket", "Staging").get("LifecycleConfiguration"))
+                .get("Rules"));
+        assertThat(rules.stream().map(Templates::map).filter(r -> r.containsKey("ExpirationInDays"))
+                .map(r -> r.get("Prefix")).toList()).containsExactlyInAnyOrder("data/", "manifests/", "syncs/");
+    }
+
+    @Test
+    void planner_whenNoSchedule_isNotDeployed() {
+        assertThat(template.findResources("AWS::Lambda::Function").values().stream()
+                .map(f -> properties(f).get("Handler")).toList()).doesNotContain(Planner.HANDLER);
+        template.resourceCountIs("AWS::Events::Rule", 0);
+        template.resourceCountIs("AWS::Lambda::Permission", 0);
+        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
+        assertThat(template.findResources("AWS::Logs::LogGroup").values().stream()
+                .map(g -> properties(g).get("LogGroupName")).toList()).doesNotContain("/aws/lambda/sliceflow-planner");
+        assertThat(template.findResources("AWS::IAM::Role")).noneSatisfy((id, role) ->
+                assertThat(id).startsWith("Planner"));
+        assertThat(stack.planner()).isEmpty();
     }
 
     @Test

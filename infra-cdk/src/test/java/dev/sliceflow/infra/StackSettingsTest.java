@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -37,13 +39,63 @@ class StackSettingsTest {
         assertThat(s.vpc()).isEmpty();
         assertThat(s.alarmTopicArn()).isEmpty();
         assertThat(s.alarmEmail()).isEmpty();
+        assertThat(s.planner()).isEmpty();
     }
 
     @Test
-    void fromContext_whenScheduleSet_failsBecauseThePlannerIsNotBuilt() {
+    void fromContext_whenScheduleAndSpecKeySet_configuresThePlannerWithDefaults() {
+        assertThat(settings(Map.of("schedule", "cron(0 2 * * ? *)", "scheduleSpecKey", "specs/nightly.yaml"))
+                .planner()).contains(new StackSettings.PlannerSchedule("cron(0 2 * * ? *)", "specs/nightly.yaml",
+                1024, 5));
+        assertThat(settings(Map.of("schedule", " rate(1 day) ", "scheduleSpecKey", "specs/team/a.yml",
+                "plannerMemoryMb", "2048", "plannerTimeoutMinutes", 15)).planner()).contains(
+                new StackSettings.PlannerSchedule("rate(1 day)", "specs/team/a.yml", 2048, 15));
+    }
+
+    @Test
+    void fromContext_whenScheduleWithoutSpecKey_asksForTheSpecKey() {
         assertThatThrownBy(() -> settings(Map.of("schedule", "rate(1 day)")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'schedule'").hasMessageContaining("planner is not built yet");
+                .hasMessageContaining("'schedule' is set without 'scheduleSpecKey'")
+                .hasMessageContaining("-c scheduleSpecKey=specs/nightly.yaml");
+    }
+
+    @Test
+    void fromContext_whenPlannerKeysWithoutSchedule_fails() {
+        Map<String, Object> alone = Map.of("scheduleSpecKey", "specs/a.yaml", "plannerMemoryMb", "2048",
+                "plannerTimeoutMinutes", "5");
+        alone.forEach((key, value) -> assertThatThrownBy(() -> settings(Map.of(key, value)))
+                .hasMessageContaining("'" + key + "' is set without 'schedule'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rate(1 minute)", "rate(5 minutes)", "rate(1 hour)", "rate(12 hours)", "rate(1 day)",
+            "rate(10 days)", "cron(0 2 * * ? *)", "cron(0/15 8-18 ? * MON-FRI *)", "cron(30 6 L * ? 2027)",
+            "cron(0 3 ? * 2#1 *)"})
+    void fromContext_whenScheduleIsAnEventBridgeExpression_acceptsIt(String schedule) {
+        assertThat(settings(Map.of("schedule", schedule, "scheduleSpecKey", "specs/a.yaml")).planner())
+                .map(StackSettings.PlannerSchedule::expression).contains(schedule);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"daily", "rate(1 days)", "rate(2 minute)", "rate(0 minutes)", "rate(1 week)",
+            "cron(0 2 * * *)", "cron(0 2 * * MON *)", "cron(0 2 ? * ? *)", "cron(0 2 * * ? * *)", "cron()",
+            "CRON(0 2 * * ? *)", "at(2026-12-01T02:00:00)", "cron(0 2 * * ? $)"})
+    void fromContext_whenScheduleIsNotAnEventBridgeExpression_explainsTheForms(String schedule) {
+        assertThatThrownBy(() -> settings(Map.of("schedule", schedule, "scheduleSpecKey", "specs/a.yaml")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Context key 'schedule' is '")
+                .hasMessageContaining("rate(1 day)").hasMessageContaining("cron(0 2 * * ? *)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nightly.yaml", "/specs/nightly.yaml", "specs/", "specs/team/", "specs/../data/x.csv",
+            "specs/a..yaml", "specs/a b.yaml", "data/specs/a.yaml"})
+    void fromContext_whenSpecKeyIsNotAnObjectUnderSpecs_fails(String key) {
+        assertThatThrownBy(() -> settings(Map.of("schedule", "rate(1 day)", "scheduleSpecKey", key)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'scheduleSpecKey' is '" + key + "'")
+                .hasMessageContaining("under specs/");
     }
 
     @Test

@@ -1,0 +1,165 @@
+package dev.sliceflow.infra;
+
+import dev.sliceflow.infra.StackSettings.PlannerSchedule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The scheduled planner: an EventBridge rule invokes the planner function on the configured schedule with the
+ * constant input {"specKey": "specs/..."}; the function reads that sync spec from the staging bucket, writes the
+ * sync's plan.json and enqueued.json under syncs/, and sends one message per slice to the sync queue.
+ * <p>
+ * An EventBridge rule rather than an EventBridge Scheduler schedule: the rule invokes the function through a
+ * resource-based permission limited to the rule's ARN, so there is no invoker role to manage (nor its
+ * {@code function:*} wildcard), and its cron and rate expressions are what {@code schedule} accepts. Scheduler's
+ * extras (time zones, one-time {@code at()} schedules, flexible windows) are not needed for a UTC nightly sync.
+ * <p>
+ * Invoked asynchronously, the function is not retried by Lambda: without a pinned {@code syncId} a retry plans a
+ * new sync (its id is the spec's name and the time), so a retry after a half-finished enqueue would start a second
+ * sync of the same slices. A failure raises the errors alarm instead; re-run by hand (docs/deploy.md). EventBridge
+ * still retries a delivery that Lambda did not accept: the function never ran then.
+ */
+public final class Planner extends Construct {
+    static final String HANDLER = "dev.sliceflow.planner.PlannerHandler::handleRequest";
+
+    private final Role role;
+    private final Function function;
+    private final Rule rule;
+
+    public Planner(Construct scope, String id, String prefix, PlannerSchedule schedule,
+                   QueueConsumer.Platform platform, IBucket bucket, IQueue syncQueue, Optional<ITopic> topic) {
+        super(scope, id);
+        String functionName = prefix + "-planner";
+        role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Execution role of " + functionName)
+                .build();
+        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
+                .logGroupName("/aws/lambda/" + functionName)
+                .retention(platform.logRetention())
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        logGroup.grantWrite(role);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
+        env.put("SLICEFLOW_SYNC_QUEUE_URL", syncQueue.getQueueUrl());
+        // No SnapStart and no alias: a schedule's cold start costs nothing that matters.
+        function = Function.Builder.create(this, "Function")
+                .functionName(functionName)
+                .code(Code.fromAsset(platform.jar()))
+                .handler(HANDLER)
+                .runtime(platform.runtime())
+                .architecture(platform.architecture())
+                .memorySize(schedule.memoryMb())
+                .timeout(Duration.minutes(schedule.timeoutMinutes()))
+                .retryAttempts(0)
+                .role(role)
+                .logGroup(logGroup)
+                .environment(env)
+                .build();
+        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
+            NagFindings.acknowledge(function, "AwsSolutions-L1",
+                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
+                            + " Java 21, so it runs there too; java25 is the default.");
+        }
+
+        // Read the specs; read (HeadObject of enqueued.json) and write the plan and marker. grantRead also allows
+        // s3:ListBucket on the bucket, without which S3 answers HeadObject of a missing key with 403, not 404, and
+        // the planner could not tell a new sync from a failed request.
+        bucket.grantRead(role, StagingBucket.SPECS_PREFIX + "*");
+        bucket.grantRead(role, StagingBucket.SYNCS_PREFIX + "*");
+        bucket.grantPut(role, StagingBucket.SYNCS_PREFIX + "*");
+        syncQueue.grantSendMessages(role);
+        acknowledgeWildcards(bucket);
+
+        rule = Rule.Builder.create(this, "Schedule")
+                .ruleName(functionName)
+                .description("Runs " + functionName + " on s3://<staging bucket>/" + schedule.specKey())
+                .schedule(Schedule.expression(schedule.expression()))
+                .targets(List.of(new LambdaFunction(function, LambdaFunctionProps.builder()
+                        .event(RuleTargetInput.fromObject(Map.of("specKey", schedule.specKey())))
+                        .build())))
+                .build();
+
+        List<Alarm> alarms = List.of(
+                alarm(function.metricErrors(), "Errors", prefix + "-planner-errors",
+                        "A run of " + functionName + " failed (it is not retried): read its log, fix the cause, then"
+                                + " invoke it by hand (docs/deploy.md)."),
+                alarm(Metric.Builder.create().namespace("AWS/Events").metricName("FailedInvocations")
+                                .dimensionsMap(Map.of("RuleName", rule.getRuleName())).build(),
+                        "FailedInvocations", prefix + "-planner-failed-invocations",
+                        "EventBridge could not invoke " + functionName + " on schedule (after its retries): the"
+                                + " scheduled sync did not start."));
+        topic.ifPresent(t -> alarms.forEach(alarm -> alarm.addAlarmAction(new SnsAction(t))));
+    }
+
+    private Alarm alarm(Metric metric, String id, String name, String description) {
+        return metric.with(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build())
+                .createAlarm(this, id, CreateAlarmOptions.builder()
+                        .alarmName(name)
+                        .alarmDescription(description)
+                        .threshold(0)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                        .evaluationPeriods(1)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
+    }
+
+    private void acknowledgeWildcards(IBucket bucket) {
+        for (String action : List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")) {
+            NagFindings.acknowledge(role, NagFindings.wildcardAction(action),
+                    action + " is one of CDK's grantRead action groups (read-only), granted on the staging bucket"
+                            + " and its specs/* and syncs/* prefixes only.");
+        }
+        NagFindings.acknowledge(role, NagFindings.wildcardAction("s3:Abort*"),
+                "s3:Abort* comes with CDK's grantPut (AbortMultipartUpload, so that a failed multipart upload of a"
+                        + " large plan can be cleaned up); it applies only to the syncs/* prefix.");
+        NagFindings.acknowledge(role, NagFindings.wildcardResource(
+                        NagFindings.arnOf(bucket) + "/" + StagingBucket.SPECS_PREFIX + "*"),
+                "The planner reads the spec its input names, any key under specs/ (the schedule's, or another one"
+                        + " when invoked by hand): the prefix is the narrowest scope there is.");
+        NagFindings.acknowledge(role, NagFindings.wildcardResource(
+                        NagFindings.arnOf(bucket) + "/" + StagingBucket.SYNCS_PREFIX + "*"),
+                "The planner writes syncs/sync_id=<id>/plan.json and enqueued.json for a sync id made at run time:"
+                        + " the prefix is the narrowest scope there is.");
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Rule rule() {
+        return rule;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.sliceflow.infra;
+
+import static dev.sliceflow.infra.Templates.actions;
+import static dev.sliceflow.infra.Templates.allowStatements;
+import static dev.sliceflow.infra.Templates.list;
+import static dev.sliceflow.infra.Templates.map;
+import static dev.sliceflow.infra.Templates.one;
+import static dev.sliceflow.infra.Templates.properties;
+import static dev.sliceflow.infra.Templates.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The default stack plus a schedule: the planner, its rule, its permissions and its alarms. Also written to
+ * target/synth-check/expected-scheduled-template.json, which synth-check.sh compares with the CLI's synth of
+ * {@link #CONTEXT}.
+ */
+class ScheduledStackTest {
+    static final Path EXPECTED_TEMPLATE = Path.of("target/synth-check/expected-scheduled-template.json");
+    /** synth-check.sh passes the same values with --context. */
+    static final Map<String, Object> CONTEXT = Map.of(
+            "schedule", "cron(0 2 * * ? *)",
+            "scheduleSpecKey", "specs/nightly.yaml");
+
+    private static SliceflowStack stack;
+    private static Template template;
+
+    @BeforeAll
+    static void synth() throws Exception {
+        stack = TestStacks.stack(CONTEXT);
+        template = Template.fromStack(stack);
+        Files.createDirectories(EXPECTED_TEMPLATE.getParent());
+        Files.writeString(EXPECTED_TEMPLATE, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(template.toJSON()));
+    }
+
+    @Test
+    void rule_whenScheduled_runsOnTheScheduleWithTheSpecKeyAsConstantInput() throws Exception {
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        assertThat(rules).hasSize(1);
+        Map<String, Object> rule = properties(rules.values().iterator().next());
+        assertThat(rule).containsEntry("ScheduleExpression", "cron(0 2 * * ? *)")
+                .containsEntry("State", "ENABLED")
+                .containsEntry("Name", "sliceflow-planner");
+        List<Object> targets = list(rule.get("Targets"));
+        assertThat(targets).hasSize(1);
+        Map<String, Object> ruleTarget = map(targets.get(0));
+        assertThat(target(ruleTarget.get("Arn"))).isEqualTo(plannerId());
+        assertThat(map(ruleTarget.get("Arn")).get("Fn::GetAtt")).isEqualTo(List.of(plannerId(), "Arn"));
+        assertThat(new ObjectMapper().readValue((String) ruleTarget.get("Input"), Map.class))
+                .isEqualTo(Map.of("specKey", "specs/nightly.yaml"));
+        assertThat(ruleTarget).doesNotContainKeys("InputPath", "InputTransformer");
+    }
+
+    @Test
+    void permission_whenScheduled_letsOnlyThisRuleInvokeThePlanner() {
+        Map<String, Map<String, Object>> permissions = template.findResources("AWS::Lambda::Permission");
+        assertThat(permissions).hasSize(1);
+        Map<String, Object> permission = properties(permissions.values().iterator().next());
+        assertThat(permission).containsEntry("Action", "lambda:InvokeFunction")
+                .containsEntry("Principal", "events.amazonaws.com");
+        assertThat(target(permission.get("FunctionName"))).isEqualTo(plannerId());
+        assertThat(target(permission.get("SourceArn")))
+                .isEqualTo(Templates.logicalId(template, "AWS::Events::Rule", "Planner"));
+    }
+
+    @Test
+    void planner_whenDefaults_runsThePlannerHandlerOnTheSharedPlatformWithoutSnapStart() {
+        assertThat(planner())
+                .containsEntry("FunctionName", "sliceflow-planner")
+                .containsEntry("Handler", "dev.sliceflow.planner.PlannerHandler::handleRequest")
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("MemorySize", 1024)
+                .containsEntry("Timeout", 300)
+                .doesNotContainKeys("SnapStart", "VpcConfig");
+        assertThat(target(planner().get("Role"))).startsWith("PlannerRole");
+        assertThat(map(map(planner().get("Environment")).get("Variables")))
+                .containsOnlyKeys("SLICEFLOW_BUCKET", "SLICEFLOW_SYNC_QUEUE_URL")
+                .containsEntry("SLICEFLOW_BUCKET", Map.of("Ref", bucketId()))
+                .containsEntry("SLICEFLOW_SYNC_QUEUE_URL", Map.of("Ref", queueId("sliceflow-sync")));
+        // Nothing invokes a version: the rule targets the function itself.
+        template.resourceCountIs("AWS::Lambda::Alias", 2);
+    }
+
+    @Test
+    void planner_whenInvokedAsynchronously_isNotRetriedByLambda() {
+        // A retry without a pinned syncId would plan a second sync of the same slices.
+        Map<String, Map<String, Object>> configs = template.findResources("AWS::Lambda::EventInvokeConfig");
+        assertThat(configs).hasSize(1);
+        Map<String, Object> config = properties(configs.values().iterator().next());
+        assertThat(config).containsEntry("MaximumRetryAttempts", 0).containsEntry("Qualifier", "$LATEST");
+        assertThat(config.get("FunctionName")).isEqualTo(Map.of("Ref", plannerId()));
+    }
+
+    @Test
+    void plannerLogs_whenDefaults_goToItsOwnLogGroupWithTheStackRetention() {
+        String groupId = Templates.logicalId(template, "AWS::Logs::LogGroup", "PlannerLogs");
+        assertThat(properties(template.findResources("AWS::Logs::LogGroup").get(groupId)))
+                .containsEntry("LogGroupName", "/aws/lambda/sliceflow-planner")
+                .containsEntry("RetentionInDays", 30);
+        assertThat(planner()).containsEntry("LoggingConfig", Map.of("LogGroup", Map.of("Ref", groupId)));
+        assertThat(one(template, "AWS::IAM::Role", "PlannerRole")).doesNotContainKey("ManagedPolicyArns");
+    }
+
+    @Test
+    void plannerPolicy_whenScheduled_readsSpecsReadsAndWritesSyncsAndNothingElse() {
+        List<Map<String, Object>> s3 = plannerStatements().stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("s3:"))).toList();
+        assertThat(s3).isNotEmpty().allSatisfy(statement -> assertThat(actions(statement))
+                .noneMatch(a -> a.equals("s3:*") || a.startsWith("s3:Delete") || a.startsWith("s3:PutBucket")));
+        assertThat(s3.stream().flatMap(s -> list(s.get("Resource")).stream())
+                .filter(r -> map(r).containsKey("Fn::Join")).map(ScheduledStackTest::prefixOf).distinct().toList())
+                .containsExactlyInAnyOrder("/specs/*", "/syncs/*");
+        // Writes go to syncs/ only: specs are the operator's.
+        List<Map<String, Object>> writes = s3.stream().filter(s -> actions(s).contains("s3:PutObject")).toList();
+        assertThat(writes).isNotEmpty().allSatisfy(s -> assertThat(list(s.get("Resource")).stream()
+                .map(ScheduledStackTest::prefixOf).toList()).containsOnly("/syncs/*"));
+        // HeadObject of a missing enqueued.json answers 404 only with s3:ListBucket on the bucket (else 403).
+        assertThat(s3).anySatisfy(s -> {
+            assertThat(actions(s)).contains("s3:List*");
+            assertThat(list(s.get("Resource"))).contains(Map.of("Fn::GetAtt", List.of(bucketId(), "Arn")));
+        });
+    }
+
+    @Test
+    void plannerPolicy_whenScheduled_sendsOnlyToTheSyncQueue() {
+        List<Map<String, Object>> sqs = plannerStatements().stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("sqs:"))).toList();
+        assertThat(sqs).hasSize(1);
+        assertThat(actions(sqs.get(0))).contains("sqs:SendMessage").noneMatch(a -> a.startsWith("sqs:Receive")
+                || a.startsWith("sqs:Delete") || a.startsWith("sqs:Purge"));
+        assertThat(target(sqs.get(0).get("Resource"))).isEqualTo(queueId("sliceflow-sync"));
+        assertThat(plannerStatements()).noneMatch(s -> actions(s).stream()
+                .anyMatch(a -> a.startsWith("sts:") || a.startsWith("secretsmanager:")));
+    }
+
+    @Test
+    void iamPolicies_whenScheduled_grantNoWildcardServiceActionAndNoResourceStar() {
+        assertThat(plannerStatements()).isNotEmpty();
+        assertThat(allowStatements(template)).allSatisfy(statement -> {
+            assertThat(actions(statement)).as("actions in %s", statement.get("_policy"))
+                    .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+            assertThat(list(statement.get("Resource"))).as("resources in %s", statement.get("_policy"))
+                    .doesNotContain("*");
+        });
+    }
+
+    @Test
+    void alarms_whenScheduledWithoutTopic_watchPlannerErrorsAndFailedInvocations() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 8);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "AlarmName", "sliceflow-planner-errors",
+                "Namespace", "AWS/Lambda",
+                "MetricName", "Errors",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", plannerId()))),
+                "Statistic", "Sum",
+                "ComparisonOperator", "GreaterThanThreshold",
+                "Threshold", 0,
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", Match.absent())));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "AlarmName", "sliceflow-planner-failed-invocations",
+                "Namespace", "AWS/Events",
+                "MetricName", "FailedInvocations",
+                "Dimensions", List.of(Map.of("Name", "RuleName",
+                        "Value", Map.of("Ref", Templates.logicalId(template, "AWS::Events::Rule", "Planner")))),
+                "ComparisonOperator", "GreaterThanThreshold",
+                "Threshold", 0,
+                "AlarmActions", Match.absent())));
+    }
+
+    @Test
+    void outputs_whenScheduled_addThePlannerFunctionName() {
+        assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(SliceflowStack.outputIds().stream(),
+                        java.util.stream.Stream.of(SliceflowStack.PLANNER_OUTPUT_ID)).toList());
+        assertThat(map(template.findOutputs("PlannerFunctionName").get("PlannerFunctionName")).get("Value"))
+                .isEqualTo(Map.of("Ref", plannerId()));
+    }
+
+    @Test
+    void synth_whenScheduled_leavesNoUnacknowledgedWarningOrError() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    @Test
+    void cdkNag_whenScheduled_leavesNoUnacknowledgedFinding() {
+        assertThat(Templates.unacknowledgedFindings(stack)).isEmpty();
+    }
+
+    private static String plannerId() {
+        return Templates.logicalId(template, "AWS::Lambda::Function", "PlannerFunction");
+    }
+
+    private static String bucketId() {
+        return Templates.logicalId(template, "AWS::S3::Bucket", "Staging");
+    }
+
+    private static Map<String, Object> planner() {
+        return properties(template.findResources("AWS::Lambda::Function").get(plannerId()));
+    }
+
+    private static List<Map<String, Object>> plannerStatements() {
+        return allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("PlannerRole")).toList();
+    }
+
+    private static String queueId(String name) {
+        return template.findResources("AWS::SQS::Queue").entrySet().stream()
+                .filter(e -> name.equals(properties(e.getValue()).get("QueueName"))).map(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("no queue named " + name));
+    }
+
+    /** `{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/syncs/*"]]}` -> "/syncs/*" */
+    private static String prefixOf(Object resource) {
+        List<Object> parts = list(list(map(resource).get("Fn::Join")).get(1));
+        assertThat(target(parts.get(0))).startsWith("Staging");
+        return (String) parts.get(1);
+    }
+}
