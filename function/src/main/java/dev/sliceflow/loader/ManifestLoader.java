@@ -44,6 +44,9 @@ public final class ManifestLoader {
     /** What became of one notification record. */
     public enum Outcome { LOADED, SKIPPED, REJECTED, IGNORED }
 
+    /** Syncs whose plan this container has recorded (bounded by the syncs one container sees). */
+    private final java.util.Set<String> plansSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final S3Client s3;
     private final String bucket;
     private final Warehouse warehouse;
@@ -132,6 +135,7 @@ public final class ManifestLoader {
             LOG.info("manifest {} (sha256 {}) is already loaded: skipped", key, sha256);
             return Outcome.SKIPPED;
         }
+        recordPlanOnce(manifest.syncId());
         verifyParts(key, manifest);
         try {
             LoadResult result = warehouse.load(manifest, key, sha256,
@@ -144,6 +148,30 @@ public final class ManifestLoader {
             return result.skipped() ? Outcome.SKIPPED : Outcome.LOADED;
         } catch (InvalidInputException e) {
             return reject(original, key, sha256, e.getMessage());
+        }
+    }
+
+    /**
+     * Copies the sync's plan (syncs/sync_id=.../plan.json, written by the planner) into the warehouse the first time
+     * this container sees the sync, so _sliceflow_sync_status knows how many slices to expect. A sync sent by hand has
+     * no plan; a plan that cannot be read only costs the status its expected count, never the load.
+     */
+    private void recordPlanOnce(String syncId) {
+        if (!plansSeen.add(syncId)) {
+            return;
+        }
+        try {
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(ObjectLayout.planKey(syncId))).asByteArray();
+            dev.sliceflow.planner.Plan plan = dev.sliceflow.core.Json.mapper().readValue(bytes,
+                    dev.sliceflow.planner.Plan.class);
+            warehouse.recordPlan(new dev.sliceflow.warehouse.SyncPlan(plan.syncId(), plan.syncTime(),
+                    plan.source().kind(), plan.slices(), plan.accounts().size(), plan.regions().size(),
+                    String.join(",", plan.tables())));
+        } catch (NoSuchKeyException e) {
+            LOG.debug("sync {} has no plan: its status will not know how many slices to expect", syncId);
+        } catch (java.io.IOException | RuntimeException e) {
+            plansSeen.remove(syncId);
+            LOG.warn("cannot record the plan of sync {}: {}", syncId, e.getMessage());
         }
     }
 

@@ -46,6 +46,8 @@ public abstract class JdbcWarehouse implements Warehouse {
     public static final String LOADS = "_sliceflow_loads";
     public static final String STATE = "_sliceflow_state";
     public static final String REJECTS = "_sliceflow_rejects";
+    public static final String PLANS = "_sliceflow_plans";
+    public static final String SYNC_STATUS = "_sliceflow_sync_status";
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWarehouse.class);
 
@@ -434,9 +436,84 @@ public abstract class JdbcWarehouse implements Warehouse {
                         + " last_manifest_key text, updated_at " + ts + ","
                         + " PRIMARY KEY (source, table_name, account, region))",
                 "CREATE TABLE IF NOT EXISTS " + REJECTS + " (manifest_key text NOT NULL, manifest_sha256 text,"
-                        + " reason text NOT NULL, rejected_at " + ts + " NOT NULL)"));
+                        + " reason text NOT NULL, rejected_at " + ts + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + PLANS + " (sync_id text NOT NULL PRIMARY KEY, sync_time " + ts
+                        + " NOT NULL, source text NOT NULL, slices bigint NOT NULL, accounts integer NOT NULL,"
+                        + " regions integer NOT NULL, tables text NOT NULL, recorded_at " + ts + " NOT NULL)",
+                syncStatusView()));
         ddl.addAll(ledgerExtras());
         return ddl;
+    }
+
+    /**
+     * Fan-in per sync. A slice is loaded when its last manifest and every earlier seq are loaded (continuations may
+     * load out of order); complete when every slice the plan expects is loaded.
+     */
+    private static String syncStatusView() {
+        return "CREATE OR REPLACE VIEW " + SYNC_STATUS + " AS"
+                + " WITH slices AS (SELECT sync_id, account, region, bool_or(is_last) AS has_last,"
+                + "   max(CASE WHEN is_last THEN seq END) AS last_seq, count(DISTINCT seq) AS seqs"
+                + "   FROM " + MANIFESTS + " GROUP BY sync_id, account, region),"
+                + " loaded AS (SELECT sync_id, count(*) FILTER (WHERE has_last AND seqs = last_seq + 1) AS slices_loaded"
+                + "   FROM slices GROUP BY sync_id),"
+                + " m AS (SELECT sync_id, min(sync_time) AS sync_time, count(*) AS manifests, sum(row_count) AS rows_loaded,"
+                + "   min(loaded_at) AS first_loaded_at, max(loaded_at) AS last_loaded_at FROM " + MANIFESTS
+                + "   GROUP BY sync_id),"
+                + " t AS (SELECT sync_id, count(*) FILTER (WHERE status = 'loaded') AS tables_loaded,"
+                + "   count(*) FILTER (WHERE status = 'failed') AS tables_failed,"
+                + "   count(*) FILTER (WHERE status = 'stale') AS tables_stale FROM " + LOADS + " GROUP BY sync_id)"
+                + " SELECT coalesce(p.sync_id, m.sync_id) AS sync_id, coalesce(p.sync_time, m.sync_time) AS sync_time,"
+                + "   coalesce(p.slices, -1) AS slices_expected, coalesce(l.slices_loaded, 0) AS slices_loaded,"
+                + "   coalesce(m.manifests, 0) AS manifests, coalesce(t.tables_loaded, 0) AS tables_loaded,"
+                + "   coalesce(t.tables_failed, 0) AS tables_failed, coalesce(t.tables_stale, 0) AS tables_stale,"
+                + "   coalesce(m.rows_loaded, 0) AS rows_loaded, m.first_loaded_at, m.last_loaded_at,"
+                + "   (p.slices IS NOT NULL AND coalesce(l.slices_loaded, 0) >= p.slices) AS complete"
+                + " FROM " + PLANS + " p FULL OUTER JOIN m ON p.sync_id = m.sync_id"
+                + " LEFT JOIN loaded l ON l.sync_id = coalesce(p.sync_id, m.sync_id)"
+                + " LEFT JOIN t ON t.sync_id = coalesce(p.sync_id, m.sync_id)";
+    }
+
+    @Override
+    public void recordPlan(SyncPlan plan) {
+        runInTransaction("cannot record the plan of sync " + plan.syncId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PLANS + " (sync_id, sync_time, source,"
+                    + " slices, accounts, regions, tables, recorded_at) VALUES (?, CAST(? AS timestamptz), ?, ?, ?, ?, ?,"
+                    + " CURRENT_TIMESTAMP)"
+                    + " ON CONFLICT (sync_id) DO NOTHING")) {
+                ps.setString(1, plan.syncId());
+                ps.setString(2, timestamp(plan.syncTime()));
+                ps.setString(3, plan.source());
+                ps.setLong(4, plan.slices());
+                ps.setInt(5, plan.accounts());
+                ps.setInt(6, plan.regions());
+                ps.setString(7, plan.tables());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SyncStatus> syncStatus(java.util.Optional<String> syncId) {
+        return runInTransaction("cannot read " + SYNC_STATUS, c -> {
+            List<SyncStatus> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT sync_id, sync_time, slices_expected, slices_loaded,"
+                    + " manifests, tables_loaded, tables_failed, tables_stale, rows_loaded, first_loaded_at,"
+                    + " last_loaded_at, complete FROM " + SYNC_STATUS
+                    + (syncId.isPresent() ? " WHERE sync_id = ?" : "") + " ORDER BY sync_time DESC, sync_id")) {
+                if (syncId.isPresent()) {
+                    ps.setString(1, syncId.get());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new SyncStatus(rs.getString(1), instant(rs, 2), rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                                instant(rs, 10), instant(rs, 11), rs.getBoolean(12)));
+                    }
+                }
+            }
+            return rows;
+        });
     }
 
     /** Runs {@link #ledgerDdl()} on a fresh connection; subclasses may serialise it with other loaders. */

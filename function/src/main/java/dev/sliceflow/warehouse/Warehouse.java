@@ -33,6 +33,12 @@ public interface Warehouse extends AutoCloseable {
     /** The ledger rows of one sync, ordered by manifest key and table. */
     List<LedgerEntry> ledger(String syncId);
 
+    /** Records what a sync expects (once; later calls for the same sync id change nothing). */
+    void recordPlan(SyncPlan plan);
+
+    /** The {@code _sliceflow_sync_status} rows: every sync, or the one named, newest first. */
+    List<SyncStatus> syncStatus(java.util.Optional<String> syncId);
+
     /** Whether this exact manifest (key and checksum) has been loaded. */
     boolean isLoaded(String manifestKey, String manifestSha256);
 

@@ -86,6 +86,7 @@ public final class ManifestFixtures {
         private String region = REGION;
         private String source = SOURCE;
         private int seq;
+        private boolean last = true;
         private WriteMode writeMode = WriteMode.REPLACE;
         private Compression compression = Compression.GZIP;
         private String attempt = "a1";
@@ -109,6 +110,11 @@ public final class ManifestFixtures {
 
         public Builder source(String value) {
             source = value;
+            return this;
+        }
+
+        public Builder last(boolean value) {
+            last = value;
             return this;
         }
 
@@ -166,7 +172,7 @@ public final class ManifestFixtures {
 
         public Fixture build() {
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, syncId, syncTime, source, account, region, seq,
-                    true, writeMode, attempt, "sliceflow-test/0", syncTime.plusSeconds(60),
+                    last, writeMode, attempt, "sliceflow-test/0", syncTime.plusSeconds(60),
                     CsvDialect.spec(compression), tables);
             byte[] json = ManifestCodec.toJson(manifest);
             String key = ObjectLayout.manifestKey(syncId, account, region, seq);

@@ -309,6 +309,36 @@ public abstract class WarehouseContract {
         }
     }
 
+    @Test
+    void syncStatus_whenPlannedSlicesLoadIncludingContinuations_isCompleteOnlyWhenEverySeqIsIn() throws Exception {
+        warehouse.recordPlan(new SyncPlan("sync-9", T1, "synthetic", 2, 2, 1, "items"));
+        warehouse.recordPlan(new SyncPlan("sync-9", T1, "synthetic", 99, 99, 1, "items"));
+        Fixture a = ManifestFixtures.manifest("sync-9", T1).table(ITEMS, items(1, 2)).build();
+        Fixture b1 = ManifestFixtures.manifest("sync-9", T1).account(OTHER_ACCOUNT).seq(1).last(true)
+                .table(ITEMS, items(3)).build();
+
+        load(a);
+        load(b1);
+
+        dev.sliceflow.warehouse.SyncStatus half = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
+        assertThat(half.slicesExpected()).as("the first recorded plan wins").isEqualTo(2);
+        assertThat(half.slicesLoaded()).as("seq 1 is in, seq 0 is not").isEqualTo(1);
+        assertThat(half.complete()).isFalse();
+
+        load(ManifestFixtures.manifest("sync-9", T1).account(OTHER_ACCOUNT).seq(0).last(false)
+                .failedTable(new TableSchema("other_table", List.of(Column.required("id", ColumnType.LONG)), List.of("id")),
+                        "AccessDenied").build());
+
+        dev.sliceflow.warehouse.SyncStatus done = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
+        assertThat(done.slicesLoaded()).isEqualTo(2);
+        assertThat(done.manifests()).isEqualTo(3);
+        assertThat(done.rowsLoaded()).isEqualTo(3);
+        assertThat(done.tablesFailed()).isEqualTo(1);
+        assertThat(done.complete()).isTrue();
+        assertThat(done.lastLoadedAt()).isNotNull();
+        assertThat(warehouse.syncStatus(java.util.Optional.empty())).extracting(s -> s.syncId()).contains("sync-9");
+    }
+
     /** Reads a column the way a user's JDBC code would. */
     protected Object read(ResultSet rs, int index, ColumnType type) throws SQLException {
         Object value = switch (type) {

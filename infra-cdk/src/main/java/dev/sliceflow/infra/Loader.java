@@ -22,6 +22,8 @@ public final class Loader extends Construct {
     /** Only a manifest's creation starts a load: parts under data/ never reach the load queue. */
     static final String MANIFEST_SUFFIX = ".json";
 
+    static final String PLAN_KEYS = StagingBucket.SYNCS_PREFIX + "*/plan.json";
+
     private final WorkQueue queue;
     private final QueueConsumer consumer;
 
@@ -45,6 +47,8 @@ public final class Loader extends Construct {
 
         bucket.grantRead(consumer.role(), StagingBucket.DATA_PREFIX + "*");
         bucket.grantRead(consumer.role(), StagingBucket.MANIFESTS_PREFIX + "*");
+        // the planner's plan.json of each sync: _sliceflow_sync_status learns from it how many slices to expect
+        bucket.grantRead(consumer.role(), PLAN_KEYS);
         queue.deadLetterQueue().grantSendMessages(consumer.role());
         settings.warehouseSecretArn().ifPresent(arn ->
                 Secret.fromSecretCompleteArn(this, "WarehouseSecret", arn).grantRead(consumer.role()));
@@ -57,13 +61,16 @@ public final class Loader extends Construct {
         for (String action : List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")) {
             NagFindings.acknowledge(role, NagFindings.wildcardAction(action),
                     action + " is one of CDK's grantRead action groups (read-only), granted on the staging bucket"
-                            + " and its data/* and manifests/* prefixes only.");
+                            + " and its data/* and manifests/* prefixes and syncs/*/plan.json keys only.");
         }
         for (String prefix : List.of(StagingBucket.DATA_PREFIX, StagingBucket.MANIFESTS_PREFIX)) {
             NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/" + prefix + "*"),
                     "The loader reads the parts and manifests that a manifest names, keys made at run time, all"
                             + " under " + prefix + ": the prefix is the narrowest scope there is.");
         }
+        NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/" + PLAN_KEYS),
+                "The loader reads each sync's plan.json (syncs/sync_id=<id>/plan.json, the id known at run time) and"
+                        + " no other object under syncs/.");
     }
 
     public WorkQueue queue() {

@@ -263,14 +263,14 @@ class DefaultStackTest {
     }
 
     @Test
-    void loaderPolicy_whenSynthesized_readsOnlyDataAndManifestsAndWritesNothing() {
+    void loaderPolicy_whenSynthesized_readsOnlyDataManifestsAndPlansAndWritesNothing() {
         List<Map<String, Object>> s3 = s3Statements("LoadLoaderRole");
-        assertThat(s3).hasSize(2).allSatisfy(statement -> assertThat(actions(statement))
+        assertThat(s3).hasSize(3).allSatisfy(statement -> assertThat(actions(statement))
                 .contains("s3:GetObject*")
                 .noneMatch(a -> a.startsWith("s3:Put") || a.startsWith("s3:Delete") || a.startsWith("s3:Abort")));
         assertThat(s3.stream().flatMap(s -> list(s.get("Resource")).stream())
                 .filter(r -> !map(r).containsKey("Fn::GetAtt")).map(DefaultStackTest::prefixOf).toList())
-                .containsExactlyInAnyOrder("/data/*", "/manifests/*");
+                .containsExactlyInAnyOrder("/data/*", "/manifests/*", "/syncs/*/plan.json");
         List<String> sendTargets = allowStatements(template).stream()
                 .filter(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
                 .filter(s -> actions(s).contains("sqs:SendMessage"))
