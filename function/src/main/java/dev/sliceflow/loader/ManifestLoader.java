@@ -52,11 +52,20 @@ public final class ManifestLoader {
     private final Warehouse warehouse;
     private final LoadDeadLetters deadLetters;
 
+    private final boolean deleteRemovedSlices;
+
     public ManifestLoader(S3Client s3, String bucket, Warehouse warehouse, LoadDeadLetters deadLetters) {
+        this(s3, bucket, warehouse, deadLetters, false);
+    }
+
+    /** @param deleteRemovedSlices after a load completes a replace sync, delete the slices it no longer covers */
+    public ManifestLoader(S3Client s3, String bucket, Warehouse warehouse, LoadDeadLetters deadLetters,
+                          boolean deleteRemovedSlices) {
         this.s3 = s3;
         this.bucket = bucket;
         this.warehouse = warehouse;
         this.deadLetters = deadLetters;
+        this.deleteRemovedSlices = deleteRemovedSlices;
     }
 
     /** Builds the collaborators once per container: S3 and SQS clients, the warehouse (its secret fetched now). */
@@ -79,7 +88,8 @@ public final class ManifestLoader {
         LoadDeadLetters deadLetters = settings.loadDlqUrl()
                 .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
                 .orElseGet(LoadDeadLetters::logOnly);
-        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters);
+        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
+                settings.deleteRemovedSlices());
     }
 
     /**
@@ -144,6 +154,11 @@ public final class ManifestLoader {
                 LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables", key,
                         manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(), result.rowsLoaded(),
                         result.tables().size());
+            }
+            if (!result.skipped() && deleteRemovedSlices) {
+                warehouse.deleteRemovedSlices(manifest.syncId()).forEach((slice, rows) -> LOG.info(
+                        "deleted a slice sync {} no longer covers: table account region={} rows={}",
+                        manifest.syncId(), slice, rows));
             }
             return result.skipped() ? Outcome.SKIPPED : Outcome.LOADED;
         } catch (InvalidInputException e) {

@@ -31,6 +31,8 @@ import software.amazon.awssdk.regions.Region;
  * @param deadlineMargin      SLICEFLOW_DEADLINE_MARGIN_SECONDS: commit and continue this long before the timeout (60)
  * @param roleName            SLICEFLOW_ROLE_NAME: role the AWS source assumes in each account
  * @param externalId          SLICEFLOW_EXTERNAL_ID: ExternalId for that role
+ * @param deleteRemovedSlices SLICEFLOW_DELETE_REMOVED_SLICES=true: after a replace sync completes, the loader deletes
+ *                            the rows of slices the sync no longer covers (opt-in; logged with counts)
  * @param credentials         static keys when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are in the map, else the
  *                            default chain
  */
@@ -38,7 +40,8 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                        Optional<String> loadDlqUrl, Optional<String> warehouseUrl, Optional<String> warehouseUser,
                        Optional<String> warehousePassword, Optional<String> warehouseSecretArn,
                        Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, Path workDir, Duration deadlineMargin,
-                       Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials) {
+                       Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials,
+                       boolean deleteRemovedSlices) {
 
     /** Reads the process environment: the one place that does. */
     public static Settings fromEnvironment() {
@@ -75,7 +78,9 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                 Duration.ofSeconds(get(env, "SLICEFLOW_DEADLINE_MARGIN_SECONDS").map(v -> number("SLICEFLOW_DEADLINE_MARGIN_SECONDS", v)).orElse(60L)),
                 get(env, "SLICEFLOW_ROLE_NAME"),
                 get(env, "SLICEFLOW_EXTERNAL_ID"),
-                credentials);
+                credentials,
+                get(env, "SLICEFLOW_DELETE_REMOVED_SLICES").map(v -> flag("SLICEFLOW_DELETE_REMOVED_SLICES", v))
+                        .orElse(false));
     }
 
     /** The AWS clients for these settings. */
@@ -103,6 +108,14 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(key + " is not a URI: " + value, e);
         }
+    }
+
+    private static boolean flag(String key, String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInputException(key + " must be true or false, got " + value);
+        };
     }
 
     private static long number(String key, String value) {

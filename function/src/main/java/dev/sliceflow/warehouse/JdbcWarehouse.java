@@ -516,6 +516,69 @@ public abstract class JdbcWarehouse implements Warehouse {
         });
     }
 
+    @Override
+    public Map<String, Long> deleteRemovedSlices(String syncId) {
+        return runInTransaction("cannot delete removed slices after sync " + syncId, c -> {
+            Map<String, Long> deleted = new java.util.LinkedHashMap<>();
+            String source;
+            String tables;
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.source, p.tables FROM " + PLANS + " p JOIN "
+                    + SYNC_STATUS + " s ON s.sync_id = p.sync_id WHERE p.sync_id = ? AND s.complete"
+                    + " AND NOT EXISTS (SELECT 1 FROM " + MANIFESTS + " m WHERE m.sync_id = p.sync_id"
+                    + " AND m.write_mode <> 'replace')")) {
+                ps.setString(1, syncId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return deleted;
+                    }
+                    source = rs.getString(1);
+                    tables = rs.getString(2);
+                }
+            }
+            for (String table : tables.split(",")) {
+                dev.sliceflow.core.Identifiers.table(table);
+                List<String[]> removed = new ArrayList<>();
+                // slices of this table the sync did not refresh (state older than the sync) and did not fail
+                try (PreparedStatement ps = c.prepareStatement("SELECT st.account, st.region FROM " + STATE + " st"
+                        + " WHERE st.source = ? AND st.table_name = ? AND st.last_sync_id <> ?"
+                        + " AND st.last_sync_time < (SELECT sync_time FROM " + PLANS + " WHERE sync_id = ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM " + LOADS + " l WHERE l.sync_id = ? AND l.table_name ="
+                        + " st.table_name AND l.account = st.account AND l.region = st.region)")) {
+                    ps.setString(1, source);
+                    ps.setString(2, table);
+                    ps.setString(3, syncId);
+                    ps.setString(4, syncId);
+                    ps.setString(5, syncId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            removed.add(new String[] {rs.getString(1), rs.getString(2)});
+                        }
+                    }
+                }
+                for (String[] slice : removed) {
+                    long rows;
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quote(table)
+                            + " WHERE _source = ? AND _account = ? AND _region = ?")) {
+                        ps.setString(1, source);
+                        ps.setString(2, slice[0]);
+                        ps.setString(3, slice[1]);
+                        rows = ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + STATE
+                            + " WHERE source = ? AND table_name = ? AND account = ? AND region = ?")) {
+                        ps.setString(1, source);
+                        ps.setString(2, table);
+                        ps.setString(3, slice[0]);
+                        ps.setString(4, slice[1]);
+                        ps.executeUpdate();
+                    }
+                    deleted.put(table + " " + slice[0] + " " + slice[1], rows);
+                }
+            }
+            return deleted;
+        });
+    }
+
     /** Runs {@link #ledgerDdl()} on a fresh connection; subclasses may serialise it with other loaders. */
     protected void createLedger(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {

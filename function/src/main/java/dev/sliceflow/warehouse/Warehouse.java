@@ -2,6 +2,7 @@ package dev.sliceflow.warehouse;
 
 import dev.sliceflow.manifest.Manifest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where manifests are loaded. One {@link #load} is one warehouse transaction: either everything the manifest lists is
@@ -38,6 +39,16 @@ public interface Warehouse extends AutoCloseable {
 
     /** The {@code _sliceflow_sync_status} rows: every sync, or the one named, newest first. */
     List<SyncStatus> syncStatus(java.util.Optional<String> syncId);
+
+    /**
+     * Deletes the rows of slices that a complete {@code replace} sync no longer covers (an account that left the
+     * organization, a region dropped from the spec): for each table the sync's plan selected, every (account, region)
+     * of the same source that the sync neither loaded nor failed. Does nothing unless the sync is complete, planned and
+     * in replace mode. In one transaction.
+     *
+     * @return rows deleted per "table account region"
+     */
+    Map<String, Long> deleteRemovedSlices(String syncId);
 
     /** Whether this exact manifest (key and checksum) has been loaded. */
     boolean isLoaded(String manifestKey, String manifestSha256);

@@ -339,6 +339,26 @@ public abstract class WarehouseContract {
         assertThat(warehouse.syncStatus(java.util.Optional.empty())).extracting(s -> s.syncId()).contains("sync-9");
     }
 
+    @Test
+    void deleteRemovedSlices_whenACompleteReplaceSyncNoLongerCoversAnAccount_deletesItsRowsOnly() throws Exception {
+        String gone = "999988887777";
+        String failing = "555566667777";
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+        load(ManifestFixtures.manifest("sync-1", T1).account(gone).table(ITEMS, items(3, 4)).build());
+        load(ManifestFixtures.manifest("sync-1", T1).account(failing).table(ITEMS, items(5)).build());
+        warehouse.recordPlan(new SyncPlan("sync-2", T2, ManifestFixtures.SOURCE, 2, 2, 1, "items"));
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1)).build());
+
+        assertThat(warehouse.deleteRemovedSlices("sync-2")).as("not complete yet: nothing happens").isEmpty();
+
+        load(ManifestFixtures.manifest("sync-2", T2).account(failing).failedTable(ITEMS, "AccessDenied").build());
+        Map<String, Long> deleted = warehouse.deleteRemovedSlices("sync-2");
+
+        assertThat(deleted).containsExactly(Map.entry("items " + gone + " " + ManifestFixtures.REGION, 2L));
+        assertThat(ids("items")).as("sync-2's row, and the failed slice's last good row").containsExactly(1L, 5L);
+        assertThat(warehouse.deleteRemovedSlices("sync-2")).as("idempotent").isEmpty();
+    }
+
     /** Reads a column the way a user's JDBC code would. */
     protected Object read(ResultSet rs, int index, ColumnType type) throws SQLException {
         Object value = switch (type) {

@@ -40,6 +40,9 @@ public final class Loader extends Construct {
         env.put("SLICEFLOW_LOAD_DLQ_URL", queue.deadLetterQueue().getQueueUrl());
         settings.warehouseUrl().ifPresent(url -> env.put("SLICEFLOW_WAREHOUSE_URL", url));
         settings.warehouseSecretArn().ifPresent(arn -> env.put("SLICEFLOW_WAREHOUSE_SECRET_ARN", arn));
+        if (settings.deleteRemovedSlices()) {
+            env.put("SLICEFLOW_DELETE_REMOVED_SLICES", "true");
+        }
 
         consumer = new QueueConsumer(this, "Loader", platform, new QueueConsumer.Spec(
                 settings.prefix() + "-loader", HANDLER, settings.loaderMemoryMb(), timeout,

@@ -41,6 +41,8 @@ import software.constructs.Node;
  * @param queueAgeAlarmMinutes   `queueAgeAlarmMinutes`: alarm when a queue's oldest message is older (default 60)
  * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional)
  * @param alarmEmail             `alarmEmail`: create a topic with this email subscription (optional; not with alarmTopicArn)
+ * @param deleteRemovedSlices    `deleteRemovedSlices`: true makes the loader delete, once a replace sync is complete,
+ *                               the rows of slices the sync no longer covers (default false)
  * @param planner                `schedule`, `scheduleSpecKey`, `plannerMemoryMb` (default 1024),
  *                               `plannerTimeoutMinutes` (default 5): the scheduled planner (optional; without
  *                               `schedule` the stack has no planner, and the other three keys are errors)
@@ -52,7 +54,7 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                             Optional<String> warehouseUrl, Optional<String> warehouseSecretArn,
                             Optional<VpcPlacement> vpc, int stagingExpiryDays, RetentionDays logRetention,
                             int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, Optional<String> alarmEmail,
-                            Optional<PlannerSchedule> planner) {
+                            boolean deleteRemovedSlices, Optional<PlannerSchedule> planner) {
 
     /** Where the CLI (running in infra-cdk/) finds the jar that `./mvnw package` builds at the repo root. */
     public static final String DEFAULT_FUNCTION_JAR = "../function/target/sliceflow-function.jar";
@@ -136,7 +138,17 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 retention,
                 c.number("queueAgeAlarmMinutes", 60, 1, 24 * 60),
                 alarmTopicArn, alarmEmail,
+                bool(c, "deleteRemovedSlices"),
                 planner);
+    }
+
+    private static boolean bool(Context c, String key) {
+        return c.text(key).map(value -> switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Context key '" + key + "' must be true or false, got '"
+                    + value + "'.");
+        }).orElse(false);
     }
 
     private static Optional<PlannerSchedule> planner(Context c) {

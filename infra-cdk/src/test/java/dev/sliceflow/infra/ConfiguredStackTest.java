@@ -42,6 +42,7 @@ class ConfiguredStackTest {
                 Map.entry("roleName", "SliceflowReadOnly"),
                 Map.entry("externalId", "acme-7f3a"),
                 Map.entry("warehouseUrl", "jdbc:postgresql://db.internal:5432/elt"),
+                Map.entry("deleteRemovedSlices", "true"),
                 Map.entry("warehouseSecretArn", SECRET_ARN),
                 Map.entry("vpcId", "vpc-0a1b2c3d"),
                 Map.entry("subnetIds", "subnet-0aa, subnet-0bb"),
@@ -133,7 +134,8 @@ class ConfiguredStackTest {
         assertThat(secrets.get(0).get("Resource")).isEqualTo(SECRET_ARN);
         assertThat(environment("acme-elt-loader"))
                 .containsEntry("SLICEFLOW_WAREHOUSE_SECRET_ARN", SECRET_ARN)
-                .containsEntry("SLICEFLOW_WAREHOUSE_URL", "jdbc:postgresql://db.internal:5432/elt");
+                .containsEntry("SLICEFLOW_WAREHOUSE_URL", "jdbc:postgresql://db.internal:5432/elt")
+                .containsEntry("SLICEFLOW_DELETE_REMOVED_SLICES", "true");
     }
 
     @Test

@@ -206,6 +206,12 @@ class DefaultStackTest {
     }
 
     @Test
+    void loaderEnvironment_whenDefaults_keepsRowsOfRemovedSlices() {
+        assertThat(environment("sliceflow-loader")).doesNotContainKey("SLICEFLOW_DELETE_REMOVED_SLICES")
+                .containsKey("SLICEFLOW_LOAD_DLQ_URL");
+    }
+
+    @Test
     void loaderEnvironment_whenDefaults_pointsAtTheBucketAndItsDlqOnly() {
         assertThat(environment("sliceflow-loader"))
                 .containsOnlyKeys("SLICEFLOW_BUCKET", "SLICEFLOW_LOAD_DLQ_URL")
