@@ -1,0 +1,292 @@
+package dev.sliceflow.local.runtime;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.local.runtime.EmbeddedSqs.QueueRef;
+import dev.sliceflow.runtime.AwsClients;
+import dev.sliceflow.runtime.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The cloud stack on one machine: embedded SQS (ElasticMQ) with the stack's queues, embedded S3 (s3proxy) with the
+ * staging bucket and its manifest notification to the load queue, and pollers that feed handlers from queues as
+ * Lambda's event source mappings do. The real handlers are built from {@link #settings()}, the same keys a Lambda
+ * function gets in its environment:
+ *
+ * <pre>{@code
+ * try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+ *     runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER, WorkerHandler::new);
+ *     runtime.attach(runtime.queues().load(), LocalRuntime.LOADER, LoaderHandler::new);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Starting again on the same directory finds the bucket and its objects again; queues start empty. One runtime at a
+ * time may use a directory.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+
+    /** The worker's mapping: one slice per invocation, Lambda's 15 min timeout. */
+    public static final EventSourceMapping WORKER = EventSourceMapping.of("sliceflow-worker", 1, 2,
+            Duration.ofMinutes(15));
+    /** The loader's mapping: one manifest per invocation, concurrency 1 (DuckDB has one writer). */
+    public static final EventSourceMapping LOADER = EventSourceMapping.of("sliceflow-loader", 1, 1,
+            Duration.ofMinutes(5));
+
+    private final LocalRuntimeConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<SqsPoller> pollers = Collections.synchronizedList(new ArrayList<>());
+    private EmbeddedSqs sqsServer;
+    private EmbeddedS3 s3Server;
+    private SqsClient sqs;
+    private S3Client s3;
+    private Queues queues;
+    private Map<String, String> environment;
+    private boolean bucketCreated;
+    private Duration startup;
+
+    private LocalRuntime(LocalRuntimeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts SQS, creates the queues, starts S3 with the notification, creates the bucket if missing (sending the
+     * s3:TestEvent S3 sends when a notification is configured).
+     *
+     * @throws IllegalStateException if a port is taken, the directory is in use by another runtime, or a server
+     *                               does not start
+     */
+    public static LocalRuntime start(LocalRuntimeConfig config) {
+        LocalRuntime runtime = new LocalRuntime(config);
+        try {
+            runtime.startAll();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long start = System.nanoTime();
+        config.dir().ifPresent(this::lock);
+        sqsServer = EmbeddedSqs.start(config.sqsPort(), config.region());
+        resources.add(sqsServer);
+        AwsClients sqsClients = new AwsClients(Region.of(config.region()), config.credentials().provider(),
+                Optional.empty(), Optional.of(sqsServer.endpoint()));
+        sqs = sqsClients.sqs();
+        resources.add(sqs);
+        String prefix = config.queuePrefix();
+        QueueRef syncDlq = sqsServer.createQueue(sqs, prefix + "-sync-dlq", config.syncVisibilityTimeout(),
+                Optional.empty(), 0);
+        QueueRef sync = sqsServer.createQueue(sqs, prefix + "-sync", config.syncVisibilityTimeout(),
+                Optional.of(syncDlq), config.maxReceiveCount());
+        QueueRef loadDlq = sqsServer.createQueue(sqs, prefix + "-load-dlq", config.loadVisibilityTimeout(),
+                Optional.empty(), 0);
+        QueueRef load = sqsServer.createQueue(sqs, prefix + "-load", config.loadVisibilityTimeout(),
+                Optional.of(loadDlq), config.maxReceiveCount());
+        queues = new Queues(sync, syncDlq, load, loadDlq);
+
+        S3EventNotifier notifier = new S3EventNotifier(new S3EventNotifier.Config("sliceflow-manifests",
+                config.region(), config.bucket(), config.manifestPrefix(), config.manifestSuffix(), load.url()),
+                sqs, config.credentials().accessKeyId());
+        s3Server = EmbeddedS3.start(config.s3Port(), config.dir().map(d -> d.resolve("s3")), config.credentials(),
+                store -> new NotifyingBlobStore(store, notifier));
+        resources.add(s3Server);
+        s3 = new AwsClients(Region.of(config.region()), config.credentials().provider(),
+                Optional.of(s3Server.endpoint()), Optional.empty()).s3();
+        resources.add(s3);
+        bucketCreated = ensureBucket();
+        if (bucketCreated) {
+            notifier.testEvent();
+        }
+        environment = buildEnvironment();
+        config.dir().ifPresent(d -> createDirectory(d.resolve("work")));
+        startup = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("local runtime up in {} ms: S3 {} (bucket {}), SQS {}", startup.toMillis(), s3Server.endpoint(),
+                config.bucket(), sqsServer.endpoint());
+    }
+
+    private boolean ensureBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(config.bucket()));
+            return false;
+        } catch (NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(config.bucket()));
+            return true;
+        }
+    }
+
+    private Map<String, String> buildEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", config.region());
+        env.put("AWS_ACCESS_KEY_ID", config.credentials().accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", config.credentials().secretAccessKey());
+        env.put("SLICEFLOW_BUCKET", config.bucket());
+        env.put("SLICEFLOW_SYNC_QUEUE_URL", queues.sync().url());
+        env.put("SLICEFLOW_SYNC_DLQ_URL", queues.syncDlq().url());
+        env.put("SLICEFLOW_LOAD_QUEUE_URL", queues.load().url());
+        env.put("SLICEFLOW_LOAD_DLQ_URL", queues.loadDlq().url());
+        env.put("SLICEFLOW_S3_ENDPOINT", s3Server.endpoint().toString());
+        env.put("SLICEFLOW_SQS_ENDPOINT", sqsServer.endpoint().toString());
+        config.dir().ifPresent(dir -> {
+            env.put("SLICEFLOW_WORK_DIR", dir.resolve("work").toAbsolutePath().toString());
+            env.put("SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath());
+        });
+        return Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * The Lambda environment of the stack's functions, pointing at this runtime: AWS_REGION, the static keys,
+     * SLICEFLOW_BUCKET, the queue URLs (SLICEFLOW_SYNC_QUEUE_URL, SLICEFLOW_SYNC_DLQ_URL, SLICEFLOW_LOAD_QUEUE_URL,
+     * SLICEFLOW_LOAD_DLQ_URL), SLICEFLOW_S3_ENDPOINT, SLICEFLOW_SQS_ENDPOINT and, with a directory,
+     * SLICEFLOW_WORK_DIR and SLICEFLOW_WAREHOUSE_URL (DuckDB in the directory).
+     */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** {@link #environment()} with extra or overriding keys, e.g. another SLICEFLOW_WAREHOUSE_URL. */
+    public Settings settings(Map<String, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(overrides);
+        return Settings.from(env);
+    }
+
+    public Settings settings() {
+        return Settings.from(environment);
+    }
+
+    /**
+     * Feeds {@code handler} from {@code queue} until {@link #close()}.
+     */
+    public SqsPoller attach(QueueRef queue, EventSourceMapping mapping,
+                            RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        SqsPoller poller = SqsPoller.start(sqs, queue, config.region(), mapping, handler);
+        pollers.add(poller);
+        return poller;
+    }
+
+    /** Builds the handler from {@link #settings()} (once, like a Lambda container) and feeds it from the queue. */
+    public SqsPoller attach(QueueRef queue, EventSourceMapping mapping, HandlerFactory factory) {
+        return attach(queue, mapping, factory.create(settings()));
+    }
+
+    public Queues queues() {
+        return queues;
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    public String region() {
+        return config.region();
+    }
+
+    public URI s3Endpoint() {
+        return s3Server.endpoint();
+    }
+
+    public URI sqsEndpoint() {
+        return sqsServer.endpoint();
+    }
+
+    /** A client of the embedded S3 (path-style, local keys). Closed with the runtime. */
+    public S3Client s3() {
+        return s3;
+    }
+
+    /** A client of the embedded SQS. Closed with the runtime. */
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    /** True if this start created the bucket (a fresh directory, or an in-memory store). */
+    public boolean bucketCreated() {
+        return bucketCreated;
+    }
+
+    /** How long {@link #start} took. */
+    public Duration startup() {
+        return startup;
+    }
+
+    public List<SqsPoller> pollers() {
+        return List.copyOf(pollers);
+    }
+
+    /**
+     * Stops the pollers (waiting for in-flight invocations), then S3, then SQS. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        List<SqsPoller> stopping = new ArrayList<>(pollers);
+        pollers.clear();
+        stopping.parallelStream().forEach(SqsPoller::close);
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("cannot close {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    private void lock(Path dir) {
+        createDirectory(dir);
+        Path lockFile = dir.resolve(".lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException(dir + " is in use by another sliceflow runtime (" + lockFile
+                        + " is locked); stop it or pass another --dir");
+            }
+            resources.add(channel);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot lock " + lockFile, e);
+        }
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir, e);
+        }
+    }
+
+    /** The stack's queues. */
+    public record Queues(QueueRef sync, QueueRef syncDlq, QueueRef load, QueueRef loadDlq) {
+    }
+}
