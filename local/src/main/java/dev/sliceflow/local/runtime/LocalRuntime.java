@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
@@ -92,12 +94,56 @@ public final class LocalRuntime implements AutoCloseable {
     private void startAll() {
         long start = System.nanoTime();
         config.dir().ifPresent(this::lock);
-        sqsServer = EmbeddedSqs.start(config.sqsPort(), config.region());
-        resources.add(sqsServer);
-        AwsClients sqsClients = new AwsClients(Region.of(config.region()), config.credentials().provider(),
-                Optional.empty(), Optional.of(sqsServer.endpoint()));
-        sqs = sqsClients.sqs();
-        resources.add(sqs);
+        // s3proxy and ElasticMQ start in parallel (each takes about a second); S3 events wait for the notifier,
+        // which needs the load queue.
+        CompletableFuture<S3EventNotifier> notifier = new CompletableFuture<>();
+        CompletableFuture<EmbeddedS3> s3Start = CompletableFuture.supplyAsync(
+                () -> EmbeddedS3.start(config.s3Port(), config.dir().map(d -> d.resolve("s3")), config.credentials(),
+                        store -> new NotifyingBlobStore(store, notifier::join)),
+                task -> Thread.ofPlatform().name("sliceflow-s3-start").start(task));
+        long sqsUp;
+        long queuesUp;
+        try {
+            sqsServer = EmbeddedSqs.start(config.sqsPort(), config.region());
+            resources.add(sqsServer);
+            sqsUp = System.nanoTime();
+            sqs = new AwsClients(Region.of(config.region()), config.credentials().provider(), Optional.empty(),
+                    Optional.of(sqsServer.endpoint())).sqs();
+            resources.add(sqs);
+            queues = createQueues();
+            queuesUp = System.nanoTime();
+            notifier.complete(new S3EventNotifier(new S3EventNotifier.Config("sliceflow-manifests", config.region(),
+                    config.bucket(), config.manifestPrefix(), config.manifestSuffix(), queues.load().url()), sqs,
+                    config.credentials().accessKeyId()));
+        } catch (RuntimeException e) {
+            notifier.completeExceptionally(e);
+            s3Start.thenAccept(EmbeddedS3::close);
+            throw e;
+        }
+        try {
+            s3Server = s3Start.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        resources.add(s3Server);
+        long s3Up = System.nanoTime();
+        s3 = new AwsClients(Region.of(config.region()), config.credentials().provider(),
+                Optional.of(s3Server.endpoint()), Optional.empty()).s3();
+        resources.add(s3);
+        bucketCreated = ensureBucket();
+        if (bucketCreated) {
+            notifier.join().testEvent();
+        }
+        environment = buildEnvironment();
+        config.dir().ifPresent(d -> createDirectory(d.resolve("work")));
+        startup = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("local runtime up in {} ms (SQS {} ms, then queues {} ms; S3 waited for {} ms more; bucket {} ms): "
+                        + "S3 {} (bucket {}), SQS {}", startup.toMillis(), millis(start, sqsUp),
+                millis(sqsUp, queuesUp), millis(queuesUp, s3Up), millis(s3Up, System.nanoTime()),
+                s3Server.endpoint(), config.bucket(), sqsServer.endpoint());
+    }
+
+    private Queues createQueues() {
         String prefix = config.queuePrefix();
         QueueRef syncDlq = sqsServer.createQueue(sqs, prefix + "-sync-dlq", config.syncVisibilityTimeout(),
                 Optional.empty(), 0);
@@ -107,26 +153,11 @@ public final class LocalRuntime implements AutoCloseable {
                 Optional.empty(), 0);
         QueueRef load = sqsServer.createQueue(sqs, prefix + "-load", config.loadVisibilityTimeout(),
                 Optional.of(loadDlq), config.maxReceiveCount());
-        queues = new Queues(sync, syncDlq, load, loadDlq);
+        return new Queues(sync, syncDlq, load, loadDlq);
+    }
 
-        S3EventNotifier notifier = new S3EventNotifier(new S3EventNotifier.Config("sliceflow-manifests",
-                config.region(), config.bucket(), config.manifestPrefix(), config.manifestSuffix(), load.url()),
-                sqs, config.credentials().accessKeyId());
-        s3Server = EmbeddedS3.start(config.s3Port(), config.dir().map(d -> d.resolve("s3")), config.credentials(),
-                store -> new NotifyingBlobStore(store, notifier));
-        resources.add(s3Server);
-        s3 = new AwsClients(Region.of(config.region()), config.credentials().provider(),
-                Optional.of(s3Server.endpoint()), Optional.empty()).s3();
-        resources.add(s3);
-        bucketCreated = ensureBucket();
-        if (bucketCreated) {
-            notifier.testEvent();
-        }
-        environment = buildEnvironment();
-        config.dir().ifPresent(d -> createDirectory(d.resolve("work")));
-        startup = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("local runtime up in {} ms: S3 {} (bucket {}), SQS {}", startup.toMillis(), s3Server.endpoint(),
-                config.bucket(), sqsServer.endpoint());
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000L;
     }
 
     private boolean ensureBucket() {

@@ -1,6 +1,7 @@
 package dev.sliceflow.local.runtime;
 
 import java.io.InputStream;
+import java.util.function.Supplier;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
@@ -18,9 +19,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * failed or aborted write notifies nothing, and no event is sent before the object is readable.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
-    private final S3EventNotifier notifier;
+    private final Supplier<S3EventNotifier> notifier;
 
-    NotifyingBlobStore(BlobStore delegate, S3EventNotifier notifier) {
+    /**
+     * @param notifier the notifier; it may block until the notifier exists (the runtime starts S3 and SQS in
+     *                 parallel)
+     */
+    NotifyingBlobStore(BlobStore delegate, Supplier<S3EventNotifier> notifier) {
         super(delegate);
         this.notifier = notifier;
     }
@@ -48,12 +53,13 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     }
 
     private void created(String eventName, String bucket, String key) {
-        if (!notifier.matches(bucket, key)) {
+        S3EventNotifier target = notifier.get();
+        if (!target.matches(bucket, key)) {
             return;
         }
         // Size and ETag as stored (the responses do not always carry the size).
         HeadObjectResponse head = delegate().blobMetadata(bucket, key);
-        notifier.objectCreated(eventName, bucket, key, head.contentLength() == null ? 0 : head.contentLength(),
+        target.objectCreated(eventName, bucket, key, head.contentLength() == null ? 0 : head.contentLength(),
                 head.eTag());
     }
 }

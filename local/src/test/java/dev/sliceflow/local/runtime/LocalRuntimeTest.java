@@ -1,0 +1,106 @@
+package dev.sliceflow.local.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.runtime.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The composed runtime: settings for the real handlers, restart on the same directory, one runtime per directory. */
+class LocalRuntimeTest {
+
+    @Test
+    void start_whenDirectoryExists_findsBucketAndObjectsAgainWithoutTestEvent() throws Exception {
+        Path dir = TestDirs.create("runtime-restart");
+        try (LocalRuntime first = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+            assertThat(first.bucketCreated()).isTrue();
+            first.s3().putObject(b -> b.bucket(first.bucket()).key("data/t/part-0.csv"), RequestBody.fromString("a"));
+        }
+
+        try (LocalRuntime second = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+            assertThat(second.bucketCreated()).isFalse();
+            assertThat(second.s3().getObjectAsBytes(b -> b.bucket(second.bucket()).key("data/t/part-0.csv"))
+                    .asUtf8String()).isEqualTo("a");
+            assertThat(second.sqs().receiveMessage(b -> b.queueUrl(second.queues().load().url()).waitTimeSeconds(1))
+                    .messages()).as("no second s3:TestEvent").isEmpty();
+        }
+    }
+
+    @Test
+    void start_whenDirectoryInUse_failsNamingTheDirectory() throws Exception {
+        Path dir = TestDirs.create("runtime-lock");
+        try (LocalRuntime ignored = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+            assertThatThrownBy(() -> LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void settings_buildHandlersThatReachTheEmbeddedServices() throws Exception {
+        Path dir = TestDirs.create("runtime-settings");
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+            Settings settings = runtime.settings();
+            assertThat(settings.region().id()).isEqualTo("us-east-1");
+            assertThat(settings.bucket()).isEqualTo(runtime.bucket());
+            assertThat(settings.syncQueueUrl()).contains(runtime.queues().sync().url());
+            assertThat(settings.syncDlqUrl()).contains(runtime.queues().syncDlq().url());
+            assertThat(settings.loadDlqUrl()).contains(runtime.queues().loadDlq().url());
+            assertThat(settings.s3Endpoint()).contains(runtime.s3Endpoint());
+            assertThat(settings.sqsEndpoint()).contains(runtime.sqsEndpoint());
+            assertThat(settings.workDir()).isEqualTo(dir.resolve("work").toAbsolutePath());
+            assertThat(settings.warehouseUrl()).contains("jdbc:duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath());
+
+            // A handler built the way the real ones are (a constructor taking Settings), fed from the sync queue,
+            // writing a manifest through its own clients: the manifest's event reaches the load queue's handler.
+            List<String> loaded = new CopyOnWriteArrayList<>();
+            runtime.attach(runtime.queues().sync(), EventSourceMapping.of("worker", 1, 1, Duration.ofMinutes(1)),
+                    CopyingWorker::new);
+            runtime.attach(runtime.queues().load(), EventSourceMapping.of("loader", 1, 1, Duration.ofMinutes(1)),
+                    (event, context) -> {
+                        event.getRecords().forEach(r -> loaded.add(r.getBody()));
+                        return null;
+                    });
+            runtime.sqs().sendMessage(b -> b.queueUrl(runtime.queues().sync().url()).messageBody("slice-1"));
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (loaded.stream().noneMatch(body -> body.contains("manifest-slice-1.json"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(loaded).anySatisfy(body -> assertThat(body)
+                    .contains("\"key\":\"manifests/slice-1/manifest-slice-1.json\""));
+        }
+    }
+
+    /** Stands in for the worker: writes a manifest named after the message body with clients from Settings. */
+    static final class CopyingWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
+        private final S3Client s3;
+        private final String bucket;
+
+        CopyingWorker(Settings settings) {
+            this.s3 = settings.clients().s3();
+            this.bucket = settings.bucket();
+        }
+
+        @Override
+        public SQSBatchResponse handleRequest(SQSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+            for (SQSEvent.SQSMessage record : event.getRecords()) {
+                String key = "manifests/" + record.getBody() + "/manifest-" + record.getBody() + ".json";
+                s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("{}"));
+            }
+            return new SQSBatchResponse(List.of());
+        }
+    }
+}
