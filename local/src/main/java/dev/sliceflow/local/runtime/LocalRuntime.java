@@ -66,6 +66,7 @@ public final class LocalRuntime implements AutoCloseable {
     private S3Client s3;
     private Queues queues;
     private Map<String, String> environment;
+    private Path workDir;
     private boolean bucketCreated;
     private Duration startup;
 
@@ -134,8 +135,9 @@ public final class LocalRuntime implements AutoCloseable {
         if (bucketCreated) {
             notifier.join().testEvent();
         }
+        workDir = config.dir().map(d -> d.resolve("work")).orElseGet(LocalRuntime::temporaryWorkDir);
+        createDirectory(workDir);
         environment = buildEnvironment();
-        config.dir().ifPresent(d -> createDirectory(d.resolve("work")));
         startup = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("local runtime up in {} ms (SQS {} ms, then queues {} ms; S3 waited for {} ms more; bucket {} ms): "
                         + "S3 {} (bucket {}), SQS {}", startup.toMillis(), millis(start, sqsUp),
@@ -182,18 +184,17 @@ public final class LocalRuntime implements AutoCloseable {
         env.put("SLICEFLOW_LOAD_DLQ_URL", queues.loadDlq().url());
         env.put("SLICEFLOW_S3_ENDPOINT", s3Server.endpoint().toString());
         env.put("SLICEFLOW_SQS_ENDPOINT", sqsServer.endpoint().toString());
-        config.dir().ifPresent(dir -> {
-            env.put("SLICEFLOW_WORK_DIR", dir.resolve("work").toAbsolutePath().toString());
-            env.put("SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath());
-        });
+        env.put("SLICEFLOW_WORK_DIR", workDir.toAbsolutePath().toString());
+        config.dir().ifPresent(dir -> env.put("SLICEFLOW_WAREHOUSE_URL",
+                "jdbc:duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath()));
         return Collections.unmodifiableMap(env);
     }
 
     /**
      * The Lambda environment of the stack's functions, pointing at this runtime: AWS_REGION, the static keys,
      * SLICEFLOW_BUCKET, the queue URLs (SLICEFLOW_SYNC_QUEUE_URL, SLICEFLOW_SYNC_DLQ_URL, SLICEFLOW_LOAD_QUEUE_URL,
-     * SLICEFLOW_LOAD_DLQ_URL), SLICEFLOW_S3_ENDPOINT, SLICEFLOW_SQS_ENDPOINT and, with a directory,
-     * SLICEFLOW_WORK_DIR and SLICEFLOW_WAREHOUSE_URL (DuckDB in the directory).
+     * SLICEFLOW_LOAD_DLQ_URL), SLICEFLOW_S3_ENDPOINT, SLICEFLOW_SQS_ENDPOINT, SLICEFLOW_WORK_DIR
+     * ({@code <dir>/work}, or a temporary directory) and, with a directory, SLICEFLOW_WAREHOUSE_URL (DuckDB in it).
      */
     public Map<String, String> environment() {
         return environment;
@@ -211,7 +212,9 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * Feeds {@code handler} from {@code queue} until {@link #close()}.
+     * Feeds one shared {@code handler} from {@code queue} until {@link #close()}; up to maxConcurrency threads
+     * invoke it at once, so it must be thread-safe. Prefer {@link #attach(QueueRef, EventSourceMapping,
+     * HandlerFactory)} for the real handlers.
      */
     public SqsPoller attach(QueueRef queue, EventSourceMapping mapping,
                             RequestHandler<SQSEvent, SQSBatchResponse> handler) {
@@ -220,9 +223,22 @@ public final class LocalRuntime implements AutoCloseable {
         return poller;
     }
 
-    /** Builds the handler from {@link #settings()} (once, like a Lambda container) and feeds it from the queue. */
+    /**
+     * Feeds handlers built by {@code factory} from the queue, one per execution environment as Lambda runs a
+     * function: maxConcurrency handlers, each built once from {@link #settings()} with its own SLICEFLOW_WORK_DIR
+     * ({@code <work>/<function>-<n>}, like each Lambda container's own /tmp), each invoked by one thread at a time.
+     *
+     * @throws RuntimeException what the factory throws (a handler that cannot be built fails here)
+     */
     public SqsPoller attach(QueueRef queue, EventSourceMapping mapping, HandlerFactory factory) {
-        return attach(queue, mapping, factory.create(settings()));
+        Path workRoot = Path.of(environment.get("SLICEFLOW_WORK_DIR"));
+        SqsPoller poller = SqsPoller.start(sqs, queue, config.region(), mapping, n -> {
+            Path environmentDir = workRoot.resolve(mapping.functionName() + "-" + n);
+            createDirectory(environmentDir);
+            return factory.create(settings(Map.of("SLICEFLOW_WORK_DIR", environmentDir.toString())));
+        });
+        pollers.add(poller);
+        return poller;
     }
 
     public Queues queues() {
@@ -306,6 +322,15 @@ public final class LocalRuntime implements AutoCloseable {
             resources.add(channel);
         } catch (IOException e) {
             throw new IllegalStateException("cannot lock " + lockFile, e);
+        }
+    }
+
+    private static Path temporaryWorkDir() {
+        try {
+            return Files.createTempDirectory("sliceflow-work");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a work directory under "
+                    + System.getProperty("java.io.tmpdir"), e);
         }
     }
 

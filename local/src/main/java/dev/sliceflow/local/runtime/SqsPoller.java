@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -36,6 +37,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * </ul>
  * Records not deleted become visible again after the queue's visibility timeout, and SQS (ElasticMQ) moves them to
  * the dead-letter queue after maxReceiveCount receives. Nothing here changes a record's visibility, as Lambda does not.
+ *
+ * <p>Each poller thread is one execution environment: given one handler per environment, no two invocations ever
+ * run on the same handler instance at once, as in Lambda (where each concurrent invocation has its own container and
+ * its own /tmp).
  */
 public final class SqsPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
@@ -44,7 +49,6 @@ public final class SqsPoller implements AutoCloseable {
     private final QueueRef queue;
     private final String region;
     private final EventSourceMapping mapping;
-    private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -55,27 +59,41 @@ public final class SqsPoller implements AutoCloseable {
 
     private enum State { RUNNING, STOPPING, STOPPED }
 
-    private SqsPoller(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping,
-                      RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+    private SqsPoller(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping) {
         this.sqs = sqs;
         this.queue = queue;
         this.region = region;
         this.mapping = mapping;
-        this.handler = handler;
     }
 
     /**
-     * Starts polling {@code queue} for {@code handler}.
+     * Starts polling {@code queue} with one shared handler, invoked by up to maxConcurrency threads at once: it
+     * must be thread-safe.
      *
      * @param sqs    the client to receive and delete with (shared; SqsClient is thread-safe)
      * @param region the records' awsRegion
      */
     public static SqsPoller start(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping,
                                   RequestHandler<SQSEvent, SQSBatchResponse> handler) {
-        SqsPoller poller = new SqsPoller(sqs, queue, region, mapping, handler);
+        return start(sqs, queue, region, mapping, environment -> handler);
+    }
+
+    /**
+     * Starts polling {@code queue} with one handler per execution environment, as Lambda runs a function: the
+     * factory is called now, once for each environment 0..maxConcurrency-1 (so that a handler that cannot be built
+     * fails here, not at the first message).
+     */
+    public static SqsPoller start(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping,
+                                  IntFunction<RequestHandler<SQSEvent, SQSBatchResponse>> environmentFactory) {
+        List<RequestHandler<SQSEvent, SQSBatchResponse>> environments = new ArrayList<>();
         for (int i = 0; i < mapping.maxConcurrency(); i++) {
+            environments.add(environmentFactory.apply(i));
+        }
+        SqsPoller poller = new SqsPoller(sqs, queue, region, mapping);
+        for (int i = 0; i < mapping.maxConcurrency(); i++) {
+            RequestHandler<SQSEvent, SQSBatchResponse> handler = environments.get(i);
             Thread thread = Thread.ofPlatform().name("sliceflow-" + mapping.functionName() + "-" + i)
-                    .unstarted(poller::run);
+                    .unstarted(() -> poller.run(handler));
             poller.threads.add(thread);
         }
         poller.threads.forEach(Thread::start);
@@ -111,10 +129,10 @@ public final class SqsPoller implements AutoCloseable {
                         long inFlight) {
     }
 
-    private void run() {
+    private void run(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
         while (state.get() == State.RUNNING) {
             try {
-                pollOnce();
+                pollOnce(handler);
             } catch (RuntimeException e) {
                 if (state.get() != State.RUNNING) {
                     break;
@@ -125,7 +143,7 @@ public final class SqsPoller implements AutoCloseable {
         }
     }
 
-    private void pollOnce() {
+    private void pollOnce(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue.url())
                 .maxNumberOfMessages(mapping.batchSize())
                 .waitTimeSeconds((int) mapping.pollWait().toSeconds())
@@ -140,13 +158,13 @@ public final class SqsPoller implements AutoCloseable {
         }
         inFlight.incrementAndGet();
         try {
-            invoke(messages);
+            invoke(handler, messages);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void invoke(List<Message> messages) {
+    private void invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> messages) {
         invocations.incrementAndGet();
         SQSEvent event = toEvent(messages);
         LocalContext context = new LocalContext(mapping, region, System.nanoTime());

@@ -84,6 +84,27 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    void attach_whenFactory_buildsOneHandlerPerEnvironmentWithItsOwnWorkDir() throws Exception {
+        Path dir = TestDirs.create("runtime-environments");
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {
+            List<Path> workDirs = new CopyOnWriteArrayList<>();
+            List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new CopyOnWriteArrayList<>();
+            runtime.attach(runtime.queues().sync(), EventSourceMapping.of("worker", 1, 3, Duration.ofMinutes(1)),
+                    settings -> {
+                        workDirs.add(settings.workDir());
+                        RequestHandler<SQSEvent, SQSBatchResponse> handler = new CopyingWorker(settings);
+                        handlers.add(handler);
+                        return handler;
+                    });
+
+            assertThat(handlers).hasSize(3).doesNotHaveDuplicates();
+            assertThat(workDirs).containsExactlyInAnyOrder(dir.resolve("work/worker-0").toAbsolutePath(),
+                    dir.resolve("work/worker-1").toAbsolutePath(), dir.resolve("work/worker-2").toAbsolutePath());
+            assertThat(workDirs).allSatisfy(workDir -> assertThat(workDir).isDirectory());
+        }
+    }
+
     /** Stands in for the worker: writes a manifest named after the message body with clients from Settings. */
     static final class CopyingWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
         private final S3Client s3;
