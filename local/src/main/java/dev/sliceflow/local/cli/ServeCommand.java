@@ -118,8 +118,12 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("For the AWS CLI (also in " + envFile + "):");
+        out.println("For the AWS CLI and SDKs (also in " + envFile + "):");
         out.print(exportLines(exports));
+        out.println("AWS CLI v1 ignores AWS_ENDPOINT_URL_SQS: pass it, e.g.");
+        out.printf("  aws --endpoint-url %s sqs receive-message --queue-url %s%n", runtime.sqsEndpoint(),
+                runtime.queues().load().url());
+        out.printf("  aws s3 ls s3://%s/ --recursive%n", runtime.bucket());
         out.println();
         out.println("ready; Ctrl-C stops");
         out.flush();
