@@ -29,6 +29,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The cloud stack on one machine: embedded SQS (ElasticMQ) with the stack's queues, embedded S3 (s3proxy) with the
@@ -239,6 +240,40 @@ public final class LocalRuntime implements AutoCloseable {
         });
         pollers.add(poller);
         return poller;
+    }
+
+    /**
+     * Waits until the pipeline is idle: the sync and load queues hold no message (visible, in flight or delayed)
+     * and no handler runs, twice in a row 100 ms apart (a handler may enqueue right as it finishes). Messages in the
+     * DLQs do not count. A failed record waits out its visibility timeout, so this can take that long.
+     *
+     * @return false if still busy after {@code timeout}
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quietChecks = 0;
+        while (System.nanoTime() < deadline) {
+            quietChecks = idle() ? quietChecks + 1 : 0;
+            if (quietChecks == 2) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private boolean idle() {
+        boolean running = pollers().stream().anyMatch(p -> p.stats().inFlight() > 0);
+        return !running && messages(queues.sync()) == 0 && messages(queues.load()) == 0;
+    }
+
+    /** Messages in a queue: visible, in flight and delayed. */
+    public long messages(QueueRef queue) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
     }
 
     public Queues queues() {

@@ -74,11 +74,7 @@ class LocalRuntimeTest {
                     });
             runtime.sqs().sendMessage(b -> b.queueUrl(runtime.queues().sync().url()).messageBody("slice-1"));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (loaded.stream().noneMatch(body -> body.contains("manifest-slice-1.json"))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            assertThat(runtime.awaitIdle(Duration.ofSeconds(30))).isTrue();
             assertThat(loaded).anySatisfy(body -> assertThat(body)
                     .contains("\"key\":\"manifests/slice-1/manifest-slice-1.json\""));
         }
