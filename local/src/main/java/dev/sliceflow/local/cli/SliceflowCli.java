@@ -18,7 +18,20 @@ public final class SliceflowCli {
 
     /** The command line, for main and tests. */
     static CommandLine commandLine() {
-        return new CommandLine(new SliceflowCli());
+        return new CommandLine(new SliceflowCli()).setExecutionExceptionHandler(SliceflowCli::report);
+    }
+
+    /**
+     * An IllegalStateException is the runtime saying what the user can fix (a port in use, a directory locked):
+     * one line, no stack trace. Anything else is a bug: the stack trace.
+     */
+    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
+        if (e instanceof IllegalStateException) {
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+        } else {
+            e.printStackTrace(command.getErr());
+        }
+        return 1;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

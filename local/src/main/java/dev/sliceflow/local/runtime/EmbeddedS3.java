@@ -76,7 +76,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("cannot start s3proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+                    : new IllegalStateException("cannot start s3proxy on 127.0.0.1:" + port + ": " + e.getMessage()
+                    + (port == 0 ? "" : " (is the port in use? pass another one, or 0 for a free one)"), e);
         }
         return new EmbeddedS3(proxy, blobStore, URI.create("http://127.0.0.1:" + proxy.getPort()));
     }

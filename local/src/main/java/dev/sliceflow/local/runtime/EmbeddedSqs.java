@@ -1,5 +1,9 @@
 package dev.sliceflow.local.runtime;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +39,10 @@ public final class EmbeddedSqs implements AutoCloseable {
      * @param port the port, or 0 for a free one
      */
     public static EmbeddedSqs start(int port, String region) {
+        if (port != 0) {
+            // ElasticMQ logs a bind failure as a page of stack traces: say it in one line instead.
+            checkFree(port);
+        }
         var builder = SQSRestServerBuilder.withInterface("127.0.0.1")
                 .withAWSRegion(region)
                 .withAWSAccountId(ACCOUNT_ID);
@@ -48,6 +56,16 @@ public final class EmbeddedSqs implements AutoCloseable {
                     + (port == 0 ? "" : " (is the port in use? pass another one, or 0 for a free one)"), e);
         }
         return new EmbeddedSqs(server, URI.create("http://127.0.0.1:" + boundPort), region);
+    }
+
+    private static void checkFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start ElasticMQ on 127.0.0.1:" + port + ": " + e.getMessage()
+                    + " (is the port in use? pass another one, or 0 for a free one)", e);
+        }
     }
 
     public URI endpoint() {

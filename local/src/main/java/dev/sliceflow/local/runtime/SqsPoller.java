@@ -92,7 +92,7 @@ public final class SqsPoller implements AutoCloseable {
         SqsPoller poller = new SqsPoller(sqs, queue, region, mapping);
         for (int i = 0; i < mapping.maxConcurrency(); i++) {
             RequestHandler<SQSEvent, SQSBatchResponse> handler = environments.get(i);
-            Thread thread = Thread.ofPlatform().name("sliceflow-" + mapping.functionName() + "-" + i)
+            Thread thread = Thread.ofPlatform().name(mapping.functionName() + "-" + i)
                     .unstarted(() -> poller.run(handler));
             poller.threads.add(thread);
         }

@@ -225,7 +225,7 @@ class SqsPollerTest {
         send("in-flight");
         AtomicBoolean finished = new AtomicBoolean();
         AtomicBoolean started = new AtomicBoolean();
-        SqsPoller local = start(mapping(1, 2), event -> {
+        SqsPoller local = start(EventSourceMapping.of("closing", 1, 2, Duration.ofMinutes(1)), event -> {
             started.set(true);
             sleep(700);
             finished.set(true);
@@ -237,7 +237,7 @@ class SqsPollerTest {
 
         assertThat(finished).isTrue();
         assertThat(local.stats().deletedRecords()).isEqualTo(1);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("sliceflow-test-"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("closing-"));
     }
 
     private SqsPoller start(EventSourceMapping mapping, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
