@@ -20,12 +20,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     private static final long START_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final S3Proxy proxy;
-    private final BlobStore blobStore;
     private final URI endpoint;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStore blobStore, URI endpoint) {
+    private EmbeddedS3(S3Proxy proxy, URI endpoint) {
         this.proxy = proxy;
-        this.blobStore = blobStore;
         this.endpoint = endpoint;
     }
 
@@ -79,7 +77,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     : new IllegalStateException("cannot start s3proxy on 127.0.0.1:" + port + ": " + e.getMessage()
                     + (port == 0 ? "" : " (is the port in use? pass another one, or 0 for a free one)"), e);
         }
-        return new EmbeddedS3(proxy, blobStore, URI.create("http://127.0.0.1:" + proxy.getPort()));
+        return new EmbeddedS3(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
     }
 
     public URI endpoint() {
@@ -88,11 +86,6 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     public int port() {
         return endpoint.getPort();
-    }
-
-    /** The blob store behind the API (already decorated). */
-    BlobStore blobStore() {
-        return blobStore;
     }
 
     @Override
