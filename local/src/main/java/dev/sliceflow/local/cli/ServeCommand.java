@@ -1,6 +1,7 @@
 package dev.sliceflow.local.cli;
 
 import dev.sliceflow.local.runtime.EmbeddedSqs.QueueRef;
+import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.HandlerFactory;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
@@ -58,6 +59,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Visibility timeout of the load queue (default: ${DEFAULT-VALUE}).")
     long loadVisibility;
 
+    @Option(names = "--worker-timeout", defaultValue = "900", paramLabel = "SECONDS",
+            description = "The worker's function timeout; at most --sync-visibility (default: ${DEFAULT-VALUE}).")
+    long workerTimeout;
+
+    @Option(names = "--loader-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "The loader's function timeout; at most --load-visibility (default: ${DEFAULT-VALUE}).")
+    long loaderTimeout;
+
+    @Option(names = "--worker-concurrency", defaultValue = "2",
+            description = "Concurrent worker invocations (default: ${DEFAULT-VALUE}).")
+    int workerConcurrency;
+
     @Option(names = "--no-functions", description = "Serve S3 and SQS only; poll no queue.")
     boolean noFunctions;
 
@@ -90,9 +103,11 @@ final class ServeCommand implements Callable<Integer> {
                 Optional<HandlerFactory> factory = Functions.factory(function.handlerClass());
                 if (factory.isPresent()) {
                     QueueRef queue = function.queue().apply(runtime.queues());
-                    runtime.attach(queue, function.mapping(), factory.get());
-                    functions.add(function.name() + " <- " + queue.name() + " (batch " + function.mapping().batchSize()
-                            + ", concurrency " + function.mapping().maxConcurrency() + ")");
+                    EventSourceMapping mapping = mapping(function);
+                    runtime.attach(queue, mapping, factory.get());
+                    functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize()
+                            + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
+                            + " s)");
                 } else {
                     missing.add(function.name());
                 }
@@ -129,6 +144,15 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private EventSourceMapping mapping(Functions.Spec function) {
+        return switch (function.name()) {
+            case "worker" -> function.mapping().withTimeout(Duration.ofSeconds(workerTimeout))
+                    .withMaxConcurrency(workerConcurrency);
+            case "loader" -> function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout));
+            default -> function.mapping();
+        };
     }
 
     private static void printQueue(PrintWriter out, String role, QueueRef queue, QueueRef dlq) {

@@ -44,6 +44,16 @@ public record EventSourceMapping(String functionName, int batchSize, int maxConc
                 Duration.ofSeconds(30));
     }
 
+    public EventSourceMapping withTimeout(Duration functionTimeout) {
+        return new EventSourceMapping(functionName, batchSize, maxConcurrency, functionTimeout, memoryMb, pollWait,
+                shutdownGrace);
+    }
+
+    public EventSourceMapping withMaxConcurrency(int concurrency) {
+        return new EventSourceMapping(functionName, batchSize, concurrency, timeout, memoryMb, pollWait,
+                shutdownGrace);
+    }
+
     public EventSourceMapping withShutdownGrace(Duration grace) {
         return new EventSourceMapping(functionName, batchSize, maxConcurrency, timeout, memoryMb, pollWait, grace);
     }

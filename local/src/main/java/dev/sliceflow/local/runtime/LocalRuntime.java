@@ -219,6 +219,7 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public SqsPoller attach(QueueRef queue, EventSourceMapping mapping,
                             RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        checkVisibility(queue, mapping);
         SqsPoller poller = SqsPoller.start(sqs, queue, config.region(), mapping, handler);
         pollers.add(poller);
         return poller;
@@ -232,6 +233,7 @@ public final class LocalRuntime implements AutoCloseable {
      * @throws RuntimeException what the factory throws (a handler that cannot be built fails here)
      */
     public SqsPoller attach(QueueRef queue, EventSourceMapping mapping, HandlerFactory factory) {
+        checkVisibility(queue, mapping);
         Path workRoot = Path.of(environment.get("SLICEFLOW_WORK_DIR"));
         SqsPoller poller = SqsPoller.start(sqs, queue, config.region(), mapping, n -> {
             Path environmentDir = workRoot.resolve(mapping.functionName() + "-" + n);
@@ -240,6 +242,23 @@ public final class LocalRuntime implements AutoCloseable {
         });
         pollers.add(poller);
         return poller;
+    }
+
+    /**
+     * Lambda refuses an SQS event source mapping whose queue's visibility timeout is shorter than the function
+     * timeout (a record would be delivered again while its first invocation still runs): so does local mode.
+     */
+    private void checkVisibility(QueueRef queue, EventSourceMapping mapping) {
+        long visibility = Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+                .get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        long timeout = (mapping.timeout().toMillis() + 999) / 1000;
+        if (visibility < timeout) {
+            throw new IllegalStateException("cannot feed " + mapping.functionName() + " from " + queue.name()
+                    + ": queue visibility timeout " + visibility + " s is less than the function timeout " + timeout
+                    + " s (as Lambda refuses it: a record would be delivered again while it still runs); raise the "
+                    + "visibility timeout or lower the function timeout");
+        }
     }
 
     /**

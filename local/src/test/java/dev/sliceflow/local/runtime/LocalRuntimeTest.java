@@ -101,6 +101,19 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    void attach_whenVisibilityShorterThanTimeout_isRefusedAsLambdaDoes() {
+        LocalRuntimeConfig config = LocalRuntimeConfig.defaults(Optional.empty())
+                .withVisibilityTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
+        try (LocalRuntime runtime = LocalRuntime.start(config)) {
+            assertThatThrownBy(() -> runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER,
+                    (event, context) -> null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("visibility timeout 60 s is less than the function timeout 900 s");
+            assertThat(runtime.pollers()).isEmpty();
+        }
+    }
+
     /** Stands in for the worker: writes a manifest named after the message body with clients from Settings. */
     static final class CopyingWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
         private final S3Client s3;
