@@ -3,19 +3,24 @@ package dev.sliceflow.local.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The composed runtime: settings for the real handlers, restart on the same directory, one runtime per directory. */
 class LocalRuntimeTest {
@@ -114,6 +119,39 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    void s3_whenSecretIsWrong_rejectsTheRequest() {
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.empty()));
+             S3Client intruder = new AwsClients(Region.US_EAST_1,
+                     new LocalCredentials("sliceflow", "wrong-secret").provider(),
+                     Optional.of(runtime.s3Endpoint()), Optional.empty()).s3()) {
+            assertThatThrownBy(() -> intruder.listObjectsV2(b -> b.bucket(runtime.bucket())))
+                    .isInstanceOf(S3Exception.class)
+                    .satisfies(e -> assertThat(((S3Exception) e)
+                            .statusCode()).isEqualTo(403));
+        }
+    }
+
+    @Test
+    void close_leavesNoThreadsOfItsOwnRunning() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.empty()));
+        runtime.attach(runtime.queues().sync(), EventSourceMapping.of("closer", 1, 2, Duration.ofMinutes(1)),
+                (event, context) -> null);
+
+        runtime.close();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t))
+                    .map(Thread::getName).toList();
+            Thread.sleep(50);
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertThat(left).as("non-daemon threads started by the runtime and still alive").isEmpty();
+    }
+
     /** Stands in for the worker: writes a manifest named after the message body with clients from Settings. */
     static final class CopyingWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
         private final S3Client s3;
@@ -125,7 +163,7 @@ class LocalRuntimeTest {
         }
 
         @Override
-        public SQSBatchResponse handleRequest(SQSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+        public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
             for (SQSEvent.SQSMessage record : event.getRecords()) {
                 String key = "manifests/" + record.getBody() + "/manifest-" + record.getBody() + ".json";
                 s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("{}"));

@@ -17,12 +17,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -44,7 +48,7 @@ class SqsPollerTest {
         server = EmbeddedSqs.start(0, "us-east-1");
         sqs = SqsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(LocalCredentials.DEFAULT.provider())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @AfterAll
@@ -53,7 +57,7 @@ class SqsPollerTest {
         server.close();
     }
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void createQueues(TestInfo test) {
         String name = test.getTestMethod().orElseThrow().getName().replaceAll("[^A-Za-z0-9]", "").substring(0, 20)
                 + System.nanoTime() % 100000;
@@ -245,7 +249,7 @@ class SqsPollerTest {
     }
 
     private SqsPoller start(EventSourceMapping mapping,
-                            java.util.function.Function<SQSEvent, SQSBatchResponse> handler) {
+                            Function<SQSEvent, SQSBatchResponse> handler) {
         return start(mapping, (event, context) -> handler.apply(event));
     }
 
@@ -254,7 +258,7 @@ class SqsPollerTest {
     }
 
     private static SQSBatchResponse failures(SQSEvent event,
-                                             java.util.function.Predicate<SQSEvent.SQSMessage> failed) {
+                                             Predicate<SQSEvent.SQSMessage> failed) {
         return new SQSBatchResponse(event.getRecords().stream().filter(failed)
                 .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId())).toList());
     }
