@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The event source mapping against a real SQS API (ElasticMQ): Lambda's partial batch semantics, redrive, limits. */
 class SqsPollerTest {
-    private static final Duration VISIBILITY = Duration.ofSeconds(1);
+    // Short, so redelivery is quick, but long enough that a loaded machine settles a batch before it expires.
+    private static final Duration VISIBILITY = Duration.ofSeconds(2);
     private static EmbeddedSqs server;
     private static SqsClient sqs;
 
