@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -243,6 +245,28 @@ class SqsPollerTest {
         assertThat(finished).isTrue();
         assertThat(local.stats().deletedRecords()).isEqualTo(1);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("closing-"));
+    }
+
+    @Test
+    void close_whenMessageArrivesDuringLastPoll_handsItBackAtOnce() throws Exception {
+        QueueRef slow = server.createQueue(sqs, "slow-visibility-" + System.nanoTime() % 100000,
+                Duration.ofSeconds(30), Optional.empty(), 0);
+        AtomicInteger invocations = new AtomicInteger();
+        SqsPoller local = SqsPoller.start(sqs, slow, "us-east-1", mapping(1, 1), (event, context) -> {
+            invocations.incrementAndGet();
+            return null;
+        });
+        sleep(300); // the poller is in a long poll now
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(local::close);
+        sleep(50);
+
+        sqs.sendMessage(b -> b.queueUrl(slow.url()).messageBody("late"));
+        closing.get(10, TimeUnit.SECONDS);
+
+        // Received by the stopping poller or not at all: either way visible now, not after the 30 s visibility.
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(slow.url()).waitTimeSeconds(3)).messages();
+        assertThat(messages).extracting(Message::body).containsExactly("late");
+        assertThat(invocations.get()).isZero();
     }
 
     private SqsPoller start(EventSourceMapping mapping, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
