@@ -8,6 +8,9 @@ import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.local.runtime.TestDirs;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +21,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The real handlers (found as serve finds them) under the local runtime: a sync request on the sync queue becomes
- * parts and a manifest in S3 and the manifest's event on the load queue, and the loader, when present, drains it
- * without dead letters. Skipped while the handlers are not in this build.
+ * parts and a manifest in S3 and the manifest's event on the load queue, and the loader, when present, loads it into
+ * DuckDB (skipping the s3:TestEvent) without dead letters. Skipped while the worker is not in this build.
  */
 class RealHandlersTest {
     private static final String SYNC_REQUEST = """
@@ -42,6 +45,12 @@ class RealHandlersTest {
 
             if (loader.isPresent()) {
                 assertThat(runtime.awaitIdle(Duration.ofSeconds(90))).isTrue();
+                try (Connection db = DriverManager.getConnection(runtime.environment().get("SLICEFLOW_WAREHOUSE_URL"));
+                     ResultSet rows = db.createStatement().executeQuery(
+                             "SELECT count(*) FROM synthetic_events WHERE _sync_id = 'local-e2e'")) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).as("rows loaded into DuckDB").isEqualTo(200);
+                }
             } else {
                 List<String> events = awaitManifestEvent(runtime);
                 assertThat(events).anySatisfy(body -> assertThat(body).contains("\"eventName\":\"ObjectCreated:Put\"")
