@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>Each poller thread is one execution environment: given one handler per environment, no two invocations ever
  * run on the same handler instance at once, as in Lambda (where each concurrent invocation has its own container and
- * its own /tmp).
+ * its own /tmp). A handler that is also {@link AutoCloseable} is closed when its environment stops (local mode only:
+ * Lambda freezes and discards containers without a call), e.g. to checkpoint an embedded database.
  */
 public final class SqsPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
@@ -50,6 +52,7 @@ public final class SqsPoller implements AutoCloseable {
     private final String region;
     private final EventSourceMapping mapping;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new ArrayList<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedRecords = new AtomicLong();
@@ -92,6 +95,7 @@ public final class SqsPoller implements AutoCloseable {
         SqsPoller poller = new SqsPoller(sqs, queue, region, mapping);
         for (int i = 0; i < mapping.maxConcurrency(); i++) {
             RequestHandler<SQSEvent, SQSBatchResponse> handler = environments.get(i);
+            poller.handlers.add(handler);
             Thread thread = Thread.ofPlatform().name(mapping.functionName() + "-" + i)
                     .unstarted(() -> poller.run(handler));
             poller.threads.add(thread);
@@ -313,8 +317,27 @@ public final class SqsPoller implements AutoCloseable {
                 break;
             }
         }
+        closeHandlers();
         state.set(State.STOPPED);
         LOG.info("{} stopped polling {}: {}", mapping.functionName(), queue.name(), stats());
+    }
+
+    /** Closes each AutoCloseable handler once, unless an abandoned invocation still runs on it. */
+    private void closeHandlers() {
+        Map<RequestHandler<SQSEvent, SQSBatchResponse>, Boolean> idle = new IdentityHashMap<>();
+        for (int i = 0; i < threads.size(); i++) {
+            idle.merge(handlers.get(i), !threads.get(i).isAlive(), Boolean::logicalAnd);
+        }
+        idle.forEach((handler, stopped) -> {
+            if (stopped && handler instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("{} cannot close its handler {}: {}", mapping.functionName(),
+                            handler.getClass().getSimpleName(), e.toString());
+                }
+            }
+        });
     }
 
     private static void sleep(Duration duration) {

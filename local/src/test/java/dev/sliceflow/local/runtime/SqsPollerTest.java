@@ -269,6 +269,39 @@ class SqsPollerTest {
         assertThat(invocations.get()).isZero();
     }
 
+    @Test
+    void close_whenHandlersAreAutoCloseable_closesEachEnvironmentsHandlerOnce() {
+        List<ClosingHandler> built = new CopyOnWriteArrayList<>();
+        SqsPoller local = SqsPoller.start(sqs, queue, "us-east-1", mapping(1, 2), n -> {
+            ClosingHandler handler = new ClosingHandler();
+            built.add(handler);
+            return handler;
+        });
+        ClosingHandler shared = new ClosingHandler();
+        SqsPoller sharing = SqsPoller.start(sqs, queue, "us-east-1", mapping(1, 3), shared);
+
+        local.close();
+        sharing.close();
+
+        assertThat(built).hasSize(2).allSatisfy(h -> assertThat(h.closed.get()).isEqualTo(1));
+        assertThat(shared.closed.get()).isEqualTo(1);
+    }
+
+    /** A handler holding something to release, like the loader's database. */
+    static final class ClosingHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
+        final AtomicInteger closed = new AtomicInteger();
+
+        @Override
+        public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+            return null;
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
     private SqsPoller start(EventSourceMapping mapping, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
         return SqsPoller.start(sqs, queue, "us-east-1", mapping, handler);
     }
