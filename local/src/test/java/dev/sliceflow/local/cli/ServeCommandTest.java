@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code sliceflow serve} as users run it: a separate JVM, driven with the real AWS CLI (v1) using the endpoints and
- * exports it prints, stopped with SIGTERM (what Ctrl-C's shutdown path runs).
+ * exports it prints, stopped with SIGTERM (what Ctrl-C's shutdown path runs), with whatever handlers the build has.
  */
 class ServeCommandTest {
     private static Process serve;
@@ -41,7 +41,8 @@ class ServeCommandTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         serve = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), SliceflowCli.class.getName(),
-                "serve", "--dir", dir.toString(), "--s3-port", "0", "--sqs-port", "0")
+                // No functions: this test reads the load queue itself, which a loader would drain first.
+                "serve", "--dir", dir.toString(), "--s3-port", "0", "--sqs-port", "0", "--no-functions")
                 .redirectError(dir.resolveSibling(dir.getFileName() + "-stderr.txt").toFile())
                 .start();
         BufferedReader reader = new BufferedReader(new InputStreamReader(serve.getInputStream(),
@@ -89,6 +90,9 @@ class ServeCommandTest {
         assertThat(exports.get("AWS_ENDPOINT_URL_S3")).startsWith("http://127.0.0.1:");
         assertThat(exports.get("SLICEFLOW_SYNC_QUEUE_URL")).endsWith("/000000000000/sliceflow-sync");
         assertThat(dir.resolve("env.sh")).exists();
+        synchronized (stdout) {
+            assertThat(stdout).contains("  functions: none (--no-functions)");
+        }
     }
 
     @Test
