@@ -1,0 +1,44 @@
+package dev.sliceflow.local.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sliceflow} command: the pipeline on one machine. {@code serve} runs the local stack; {@code demo},
+ * {@code invoke} and {@code query} come with the handlers.
+ */
+@Command(name = "sliceflow", mixinStandardHelpOptions = true, versionProvider = SliceflowCli.Version.class,
+        description = "Run the sliceflow pipeline locally: embedded S3 and SQS, the same handlers as in Lambda.",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class SliceflowCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, for main and tests. */
+    static CommandLine commandLine() {
+        return new CommandLine(new SliceflowCli()).setExecutionExceptionHandler(SliceflowCli::report);
+    }
+
+    /**
+     * An IllegalStateException is the runtime saying what the user can fix (a port in use, a directory locked):
+     * one line, no stack trace. Anything else is a bug: the stack trace.
+     */
+    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
+        if (e instanceof IllegalStateException) {
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+        } else {
+            e.printStackTrace(command.getErr());
+        }
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SliceflowCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sliceflow " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sliceflow.local.runtime;
+
+import java.time.Duration;
+
+/**
+ * How a function is fed from a queue, as Lambda's SQS event source mapping (with ReportBatchItemFailures on) and the
+ * function's own settings.
+ *
+ * @param functionName   names the poller threads, the log lines and the Context
+ * @param batchSize      records per invocation, 1..10 (one ReceiveMessage; no batching window)
+ * @param maxConcurrency concurrent invocations at most (Lambda's ScalingConfig MaximumConcurrency)
+ * @param timeout        the function timeout: Context.getRemainingTimeInMillis() counts down from it, and an
+ *                       invocation that returns later counts as timed out (its whole batch fails)
+ * @param memoryMb       what Context.getMemoryLimitInMB() reports
+ * @param pollWait       the long-poll wait of each ReceiveMessage (1..20 s); also bounds how long stop takes
+ * @param shutdownGrace  how long stop waits for in-flight invocations before abandoning them (their messages
+ *                       come back after the visibility timeout, as when a Lambda instance dies)
+ */
+public record EventSourceMapping(String functionName, int batchSize, int maxConcurrency, Duration timeout,
+                                 int memoryMb, Duration pollWait, Duration shutdownGrace) {
+
+    public EventSourceMapping {
+        if (functionName == null || functionName.isBlank()) {
+            throw new IllegalArgumentException("functionName is required");
+        }
+        if (batchSize < 1 || batchSize > 10) {
+            throw new IllegalArgumentException("batchSize must be 1..10, not " + batchSize);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
+        }
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(15)) > 0) {
+            throw new IllegalArgumentException("timeout must be in (0, 15 min], not " + timeout);
+        }
+        long wait = pollWait.toSeconds();
+        if (wait < 1 || wait > 20) {
+            throw new IllegalArgumentException("pollWait must be 1..20 s, not " + pollWait);
+        }
+    }
+
+    /** A mapping with 1 GiB, 1 s long polls and a 30 s shutdown grace. */
+    public static EventSourceMapping of(String functionName, int batchSize, int maxConcurrency, Duration timeout) {
+        return new EventSourceMapping(functionName, batchSize, maxConcurrency, timeout, 1024, Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+    }
+
+    public EventSourceMapping withTimeout(Duration functionTimeout) {
+        return new EventSourceMapping(functionName, batchSize, maxConcurrency, functionTimeout, memoryMb, pollWait,
+                shutdownGrace);
+    }
+
+    public EventSourceMapping withMaxConcurrency(int concurrency) {
+        return new EventSourceMapping(functionName, batchSize, concurrency, timeout, memoryMb, pollWait,
+                shutdownGrace);
+    }
+
+    public EventSourceMapping withShutdownGrace(Duration grace) {
+        return new EventSourceMapping(functionName, batchSize, maxConcurrency, timeout, memoryMb, pollWait, grace);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sliceflow.local.runtime;
+
+import dev.sliceflow.staging.ObjectLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the local runtime starts, mirroring the CDK stack: one staging bucket notifying the load queue of new
+ * manifests, a sync queue and a load queue, each with a dead-letter queue after {@code maxReceiveCount} receives.
+ *
+ * @param dir                    where data lives ({@code s3/}, {@code work/}, {@code warehouse.duckdb}); empty: S3 in
+ *                               memory and no work dir or warehouse set
+ * @param s3Port                 s3proxy's port, 0 for a free one
+ * @param sqsPort                ElasticMQ's port, 0 for a free one
+ * @param region                 the region everything claims to be in
+ * @param bucket                 the staging bucket
+ * @param queuePrefix            queues are {@code <prefix>-sync}, {@code -sync-dlq}, {@code -load}, {@code -load-dlq}
+ * @param syncVisibilityTimeout  the sync queue's visibility timeout: a failed slice is retried after it
+ * @param loadVisibilityTimeout  the load queue's visibility timeout
+ * @param maxReceiveCount        receives before a message moves to its dead-letter queue
+ * @param manifestPrefix         the notification's key prefix filter
+ * @param manifestSuffix         the notification's key suffix filter
+ * @param credentials            the fixed local keys
+ */
+public record LocalRuntimeConfig(Optional<Path> dir, int s3Port, int sqsPort, String region, String bucket,
+                                 String queuePrefix, Duration syncVisibilityTimeout, Duration loadVisibilityTimeout,
+                                 int maxReceiveCount, String manifestPrefix, String manifestSuffix,
+                                 LocalCredentials credentials) {
+
+    public static final String DEFAULT_BUCKET = "sliceflow-staging";
+    public static final String DEFAULT_QUEUE_PREFIX = "sliceflow";
+
+    /**
+     * Defaults: free ports, us-east-1, bucket {@value #DEFAULT_BUCKET}, queues {@code sliceflow-*}, visibility 15 min
+     * on the sync queue (the worker's timeout, so a running slice is never delivered twice) and 5 min on the load
+     * queue, maxReceiveCount 5, the manifest filter of the stack.
+     */
+    public static LocalRuntimeConfig defaults(Optional<Path> dir) {
+        return new LocalRuntimeConfig(dir, 0, 0, "us-east-1", DEFAULT_BUCKET, DEFAULT_QUEUE_PREFIX,
+                Duration.ofMinutes(15), Duration.ofMinutes(5), 5, ObjectLayout.MANIFESTS_PREFIX,
+                ObjectLayout.MANIFEST_SUFFIX, LocalCredentials.DEFAULT);
+    }
+
+    public LocalRuntimeConfig withPorts(int s3, int sqs) {
+        return new LocalRuntimeConfig(dir, s3, sqs, region, bucket, queuePrefix, syncVisibilityTimeout,
+                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+    }
+
+    public LocalRuntimeConfig withVisibilityTimeouts(Duration sync, Duration load) {
+        return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucket, queuePrefix, sync, load,
+                maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+    }
+
+    public LocalRuntimeConfig withNames(String bucketName, String prefix) {
+        return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucketName, prefix, syncVisibilityTimeout,
+                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+    }
+
+    public LocalRuntimeConfig withMaxReceiveCount(int count) {
+        return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucket, queuePrefix, syncVisibilityTimeout,
+                loadVisibilityTimeout, count, manifestPrefix, manifestSuffix, credentials);
+    }
+}

@@ -1,0 +1,350 @@
+package dev.sliceflow.local.runtime;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.local.runtime.EmbeddedSqs.QueueRef;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Lambda's SQS event source mapping, locally: {@code maxConcurrency} pollers each long-poll the queue, hand a batch of
+ * up to {@code batchSize} records to the handler as an {@link SQSEvent} with a Lambda {@code Context}, and settle it
+ * as Lambda does with ReportBatchItemFailures:
+ * <ul>
+ *   <li>no failures (a null response, a null or empty list): the whole batch is deleted;</li>
+ *   <li>failures listed by messageId: every other record is deleted, the listed ones are left alone;</li>
+ *   <li>a failure with a null, empty or unknown itemIdentifier, an exception, or a timeout: nothing is deleted.</li>
+ * </ul>
+ * Records not deleted become visible again after the queue's visibility timeout, and SQS (ElasticMQ) moves them to
+ * the dead-letter queue after maxReceiveCount receives. Nothing here changes a record's visibility, as Lambda does not.
+ *
+ * <p>Each poller thread is one execution environment: given one handler per environment, no two invocations ever
+ * run on the same handler instance at once, as in Lambda (where each concurrent invocation has its own container and
+ * its own /tmp). A handler that is also {@link AutoCloseable} is closed when its environment stops (local mode only:
+ * Lambda freezes and discards containers without a call), e.g. to checkpoint an embedded database.
+ */
+public final class SqsPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
+
+    private final SqsClient sqs;
+    private final QueueRef queue;
+    private final String region;
+    private final EventSourceMapping mapping;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new ArrayList<>();
+    private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong failedRecords = new AtomicLong();
+    private final AtomicLong failedInvocations = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+
+    private enum State { RUNNING, STOPPING, STOPPED }
+
+    private SqsPoller(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping) {
+        this.sqs = sqs;
+        this.queue = queue;
+        this.region = region;
+        this.mapping = mapping;
+    }
+
+    /**
+     * Starts polling {@code queue} with one shared handler, invoked by up to maxConcurrency threads at once: it
+     * must be thread-safe.
+     *
+     * @param sqs    the client to receive and delete with (shared; SqsClient is thread-safe)
+     * @param region the records' awsRegion
+     */
+    public static SqsPoller start(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping,
+                                  RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        return start(sqs, queue, region, mapping, environment -> handler);
+    }
+
+    /**
+     * Starts polling {@code queue} with one handler per execution environment, as Lambda runs a function: the
+     * factory is called now, once for each environment 0..maxConcurrency-1 (so that a handler that cannot be built
+     * fails here, not at the first message).
+     */
+    public static SqsPoller start(SqsClient sqs, QueueRef queue, String region, EventSourceMapping mapping,
+                                  IntFunction<RequestHandler<SQSEvent, SQSBatchResponse>> environmentFactory) {
+        List<RequestHandler<SQSEvent, SQSBatchResponse>> environments = new ArrayList<>();
+        for (int i = 0; i < mapping.maxConcurrency(); i++) {
+            environments.add(environmentFactory.apply(i));
+        }
+        SqsPoller poller = new SqsPoller(sqs, queue, region, mapping);
+        for (int i = 0; i < mapping.maxConcurrency(); i++) {
+            RequestHandler<SQSEvent, SQSBatchResponse> handler = environments.get(i);
+            poller.handlers.add(handler);
+            Thread thread = Thread.ofPlatform().name(mapping.functionName() + "-" + i)
+                    .unstarted(() -> poller.run(handler));
+            poller.threads.add(thread);
+        }
+        poller.threads.forEach(Thread::start);
+        LOG.info("{} polls {} (batch size {}, max concurrency {}, timeout {})", mapping.functionName(), queue.name(),
+                mapping.batchSize(), mapping.maxConcurrency(), mapping.timeout());
+        return poller;
+    }
+
+    public EventSourceMapping mapping() {
+        return mapping;
+    }
+
+    public QueueRef queue() {
+        return queue;
+    }
+
+    /** Counters since start. */
+    public Stats stats() {
+        return new Stats(invocations.get(), failedInvocations.get(), deleted.get(), failedRecords.get(),
+                inFlight.get());
+    }
+
+    /**
+     * What the poller did so far.
+     *
+     * @param invocations       handler invocations
+     * @param failedInvocations invocations whose whole batch failed (exception, timeout, invalid response)
+     * @param deletedRecords    records deleted (processed)
+     * @param failedRecords     records left for redelivery
+     * @param inFlight          invocations running now
+     */
+    public record Stats(long invocations, long failedInvocations, long deletedRecords, long failedRecords,
+                        long inFlight) {
+    }
+
+    private void run(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        while (state.get() == State.RUNNING) {
+            try {
+                pollOnce(handler);
+            } catch (RuntimeException e) {
+                if (state.get() != State.RUNNING) {
+                    break;
+                }
+                LOG.warn("{} cannot poll {}: {}; retrying in 1 s", mapping.functionName(), queue.url(), e.toString());
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void pollOnce(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue.url())
+                .maxNumberOfMessages(mapping.batchSize())
+                .waitTimeSeconds((int) mapping.pollWait().toSeconds())
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
+        if (messages.isEmpty()) {
+            return;
+        }
+        if (state.get() != State.RUNNING) {
+            release(messages);
+            return;
+        }
+        inFlight.incrementAndGet();
+        try {
+            invoke(handler, messages);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> messages) {
+        invocations.incrementAndGet();
+        SQSEvent event = toEvent(messages);
+        LocalContext context = new LocalContext(mapping, region, System.nanoTime());
+        SQSBatchResponse response;
+        try {
+            response = handler.handleRequest(event, context);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            failedInvocations.incrementAndGet();
+            failedRecords.addAndGet(messages.size());
+            LOG.error("{} {} failed; its batch of {} record(s) is retried after the visibility timeout",
+                    mapping.functionName(), context.getAwsRequestId(), messages.size(), e);
+            return;
+        }
+        if (context.timedOut()) {
+            failedInvocations.incrementAndGet();
+            failedRecords.addAndGet(messages.size());
+            LOG.error("{} {} timed out after {}; its batch of {} record(s) is retried after the visibility timeout",
+                    mapping.functionName(), context.getAwsRequestId(), mapping.timeout(), messages.size());
+            return;
+        }
+        settle(messages, response, context.getAwsRequestId());
+    }
+
+    private void settle(List<Message> messages, SQSBatchResponse response, String requestId) {
+        Set<String> batchIds = new HashSet<>();
+        messages.forEach(m -> batchIds.add(m.messageId()));
+        Set<String> failed = new HashSet<>();
+        List<SQSBatchResponse.BatchItemFailure> failures = response == null ? null : response.getBatchItemFailures();
+        if (failures != null) {
+            for (SQSBatchResponse.BatchItemFailure failure : failures) {
+                String id = failure == null ? null : failure.getItemIdentifier();
+                if (id == null || id.isBlank() || !batchIds.contains(id)) {
+                    failedInvocations.incrementAndGet();
+                    failedRecords.addAndGet(messages.size());
+                    LOG.error("{} {} returned an invalid batchItemFailures itemIdentifier '{}' (not a messageId of "
+                                    + "the batch): the whole batch of {} record(s) fails, as in Lambda",
+                            mapping.functionName(), requestId, id, messages.size());
+                    return;
+                }
+                failed.add(id);
+            }
+        }
+        List<Message> done = messages.stream().filter(m -> !failed.contains(m.messageId())).toList();
+        failedRecords.addAndGet(failed.size());
+        if (!failed.isEmpty()) {
+            LOG.info("{} {} reported {} of {} record(s) failed; they are retried after the visibility timeout",
+                    mapping.functionName(), requestId, failed.size(), messages.size());
+        }
+        delete(done);
+    }
+
+    private void delete(List<Message> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(done.get(i).receiptHandle()).build());
+        }
+        DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+        deleted.addAndGet(response.successful().size());
+        response.failed().forEach(f -> LOG.warn("{} cannot delete record {} from {}: {} {}", mapping.functionName(),
+                done.get(Integer.parseInt(f.id())).messageId(), queue.name(), f.code(), f.message()));
+    }
+
+    /** Messages received while stopping go back to the queue at once rather than after the visibility timeout. */
+    private void release(List<Message> messages) {
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(messages.get(i).receiptHandle()).visibilityTimeout(0).build());
+        }
+        try {
+            sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.url()).entries(entries));
+        } catch (RuntimeException e) {
+            LOG.debug("cannot release {} message(s) to {} while stopping: {}", messages.size(), queue.name(),
+                    e.toString());
+        }
+    }
+
+    private SQSEvent toEvent(List<Message> messages) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.messageId());
+            record.setReceiptHandle(message.receiptHandle());
+            record.setBody(message.body());
+            record.setAttributes(new HashMap<>(message.attributesAsStrings()));
+            record.setMessageAttributes(toAttributes(message.messageAttributes()));
+            record.setMd5OfBody(message.md5OfBody());
+            record.setMd5OfMessageAttributes(message.md5OfMessageAttributes());
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn(queue.arn());
+            record.setAwsRegion(region);
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static Map<String, SQSEvent.MessageAttribute> toAttributes(Map<String, MessageAttributeValue> values) {
+        Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+        values.forEach((name, value) -> {
+            SQSEvent.MessageAttribute attribute = new SQSEvent.MessageAttribute();
+            attribute.setDataType(value.dataType());
+            attribute.setStringValue(value.stringValue());
+            if (value.binaryValue() != null) {
+                attribute.setBinaryValue(value.binaryValue().asByteBuffer());
+            }
+            attribute.setStringListValues(value.hasStringListValues() ? value.stringListValues() : List.of());
+            attribute.setBinaryListValues(value.hasBinaryListValues()
+                    ? value.binaryListValues().stream().map(SdkBytes::asByteBuffer).toList()
+                    : List.<ByteBuffer>of());
+            attributes.put(name, attribute);
+        });
+        return attributes;
+    }
+
+    /**
+     * Stops polling and waits for in-flight invocations (at most the mapping's shutdown grace). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+            return;
+        }
+        long deadline = System.nanoTime() + mapping.shutdownGrace().plus(mapping.pollWait()).toNanos();
+        for (Thread thread : threads) {
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (remaining > 0) {
+                    thread.join(Duration.ofNanos(remaining));
+                }
+                if (thread.isAlive()) {
+                    LOG.warn("{} is still running after the shutdown grace {}; abandoning it (its records come back "
+                            + "after the visibility timeout)", thread.getName(), mapping.shutdownGrace());
+                    thread.interrupt();
+                    thread.join(Duration.ofSeconds(1));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closeHandlers();
+        state.set(State.STOPPED);
+        LOG.info("{} stopped polling {}: {}", mapping.functionName(), queue.name(), stats());
+    }
+
+    /** Closes each AutoCloseable handler once, unless an abandoned invocation still runs on it. */
+    private void closeHandlers() {
+        Map<RequestHandler<SQSEvent, SQSBatchResponse>, Boolean> idle = new IdentityHashMap<>();
+        for (int i = 0; i < threads.size(); i++) {
+            idle.merge(handlers.get(i), !threads.get(i).isAlive(), Boolean::logicalAnd);
+        }
+        idle.forEach((handler, stopped) -> {
+            if (stopped && handler instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("{} cannot close its handler {}: {}", mapping.functionName(),
+                            handler.getClass().getSimpleName(), e.toString());
+                }
+            }
+        });
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
