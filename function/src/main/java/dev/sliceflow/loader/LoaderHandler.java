@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The loader Lambda: SQS load queue messages carrying S3 notifications of manifests. Each message is handled on its
  * own; one that should be retried becomes a batch item failure (the event source mapping must report them).
  */
-public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
 
     private final ManifestLoader loader;
@@ -46,5 +46,11 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** Lambda never calls this (the container is frozen, then dropped); local mode does, so DuckDB checkpoints. */
+    @Override
+    public void close() {
+        loader.close();
     }
 }

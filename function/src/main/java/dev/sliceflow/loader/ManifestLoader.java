@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *       anything is loaded), a checksum mismatch while streaming, the warehouse unreachable.</li>
  * </ul>
  */
-public final class ManifestLoader {
+public final class ManifestLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestLoader.class);
 
     /** What became of one notification record. */
@@ -248,5 +248,11 @@ public final class ManifestLoader {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+    }
+
+    /** Closes the warehouse connection. */
+    @Override
+    public void close() {
+        warehouse.close();
     }
 }

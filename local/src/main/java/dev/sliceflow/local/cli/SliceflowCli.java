@@ -4,12 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code sliceflow} command: the pipeline on one machine. {@code serve} runs the local stack; {@code demo},
- * {@code invoke} and {@code query} come with the handlers.
+ * The {@code sliceflow} command: the pipeline on one machine. {@code serve} runs the local stack; {@code enqueue}
+ * starts a sync from a spec; {@code status} follows it; {@code invoke} runs one handler on an event file;
+ * {@code query} runs SQL against the warehouse.
  */
 @Command(name = "sliceflow", mixinStandardHelpOptions = true, versionProvider = SliceflowCli.Version.class,
         description = "Run the sliceflow pipeline locally: embedded S3 and SQS, the same handlers as in Lambda.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, EnqueueCommand.class, StatusCommand.class, InvokeCommand.class,
+                QueryCommand.class, CommandLine.HelpCommand.class})
 public final class SliceflowCli {
 
     public static void main(String[] args) {
@@ -22,11 +24,12 @@ public final class SliceflowCli {
     }
 
     /**
-     * An IllegalStateException is the runtime saying what the user can fix (a port in use, a directory locked):
+     * An IllegalStateException is the runtime saying what the user can fix (a port in use, a directory locked), an
+     * InvalidInputException the input saying so (a spec's line and field):
      * one line, no stack trace. Anything else is a bug: the stack trace.
      */
     private static int report(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
-        if (e instanceof IllegalStateException) {
+        if (e instanceof IllegalStateException || e instanceof dev.sliceflow.core.InvalidInputException) {
             command.getErr().println(command.getCommandName() + ": " + e.getMessage());
         } else {
             e.printStackTrace(command.getErr());

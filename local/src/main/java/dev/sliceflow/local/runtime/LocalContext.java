@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The Lambda Context of one local invocation: a fresh request id and a deadline counting down from the timeout. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
     private final EventSourceMapping mapping;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadlineNanos;
@@ -33,6 +33,11 @@ final class LocalContext implements Context {
                 log(new String(message, StandardCharsets.UTF_8));
             }
         };
+    }
+
+    /** The context of one invocation started now, for a function run outside a poller (sliceflow invoke). */
+    public static Context startingNow(String functionName, java.time.Duration timeout, String region) {
+        return new LocalContext(EventSourceMapping.of(functionName, 1, 1, timeout), region, System.nanoTime());
     }
 
     boolean timedOut() {

@@ -1,0 +1,108 @@
+package dev.sliceflow.local.cli;
+
+import dev.sliceflow.runtime.AwsClients;
+import dev.sliceflow.runtime.Settings;
+import dev.sliceflow.staging.ObjectLayout;
+import dev.sliceflow.warehouse.SyncStatus;
+import dev.sliceflow.warehouse.Warehouse;
+import dev.sliceflow.warehouse.Warehouses;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** {@code sliceflow status [syncId]}: fan-in from the plan, the manifests in S3, the ledger and the DLQs. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show syncs as the warehouse sees them (_sliceflow_sync_status): slices expected and loaded, "
+                + "tables failed, rows, when, and whether complete. For one sync, also what only S3 and SQS know: "
+                + "slices committed (manifests written) and the dead-letter queues' depth.",
+                "DuckDB allows one process at a time: stop `sliceflow serve` first, or use PostgreSQL."})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    DataDirOption dir;
+
+    @Parameters(arity = "0..1", paramLabel = "SYNC_ID", description = "One sync (default: every sync, newest first).")
+    String syncId;
+
+    @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
+    String warehouseUrl;
+
+    @Option(names = "--bucket", description = "The staging bucket, to count committed slices (default: "
+            + "SLICEFLOW_BUCKET, or serve's).")
+    String bucket;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = command.commandLine().getOut();
+        Map<String, String> env = CliEnvironment.settings(dir.dir(),
+                java.util.Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", warehouseUrl));
+        if (bucket != null) {
+            env.put("SLICEFLOW_BUCKET", bucket);
+        }
+        env.putIfAbsent("SLICEFLOW_BUCKET", "-");
+        env.putIfAbsent("AWS_REGION", "us-east-1");
+        Settings settings = Settings.from(env);
+        List<SyncStatus> rows;
+        try (Warehouse warehouse = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
+            rows = warehouse.syncStatus(Optional.ofNullable(syncId));
+        }
+        if (rows.isEmpty()) {
+            out.println(syncId == null ? "no sync has loaded yet" : "sync " + syncId + " has not loaded anything yet");
+        } else {
+            out.printf("%-32s %-20s %9s %9s %9s %7s %12s %-20s %s%n", "SYNC", "STARTED", "EXPECTED", "LOADED",
+                    "MANIFESTS", "FAILED", "ROWS", "LAST LOAD", "COMPLETE");
+            for (SyncStatus s : rows) {
+                out.printf("%-32s %-20s %9s %9d %9d %7d %12d %-20s %s%n", s.syncId(), s.syncTime(),
+                        s.slicesExpected() < 0 ? "?" : Long.toString(s.slicesExpected()), s.slicesLoaded(),
+                        s.manifests(), s.tablesFailed(), s.rowsLoaded(),
+                        s.lastLoadedAt() == null ? "-" : s.lastLoadedAt().toString(), s.complete() ? "yes" : "no");
+            }
+        }
+        if (syncId != null && !"-".equals(settings.bucket())) {
+            remote(out, settings);
+        }
+        return 0;
+    }
+
+    /** What only S3 and SQS know; skipped, saying why, when they cannot be reached. */
+    private void remote(PrintWriter out, Settings settings) {
+        AwsClients clients = settings.clients();
+        try {
+            S3Client s3 = clients.s3();
+            Set<String> slices = new HashSet<>();
+            String prefix = ObjectLayout.MANIFESTS_PREFIX + "sync_id=" + syncId + "/";
+            s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(prefix)).contents()
+                    .forEach(o -> slices.add(o.key().substring(prefix.length(), o.key().lastIndexOf('/'))));
+            out.printf("slices committed (a manifest in s3://%s/%s): %d%n", settings.bucket(), prefix, slices.size());
+        } catch (RuntimeException e) {
+            out.println("slices committed: unknown (" + e.getMessage() + ")");
+        }
+        for (Map.Entry<String, Optional<String>> dlq : Map.of("sync DLQ", settings.syncDlqUrl(),
+                "load DLQ", settings.loadDlqUrl()).entrySet()) {
+            dlq.getValue().ifPresent(url -> {
+                try {
+                    String depth = clients.sqs().getQueueAttributes(b -> b.queueUrl(url)
+                                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+                    out.printf("%s: %s messages (all syncs) %s%n", dlq.getKey(), depth, url);
+                } catch (RuntimeException e) {
+                    out.printf("%s: unknown (%s)%n", dlq.getKey(), e.getMessage());
+                }
+            });
+        }
+    }
+}
