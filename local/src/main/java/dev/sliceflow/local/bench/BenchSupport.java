@@ -1,54 +1,39 @@
 package dev.sliceflow.local.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import dev.sliceflow.local.runtime.EmbeddedS3;
+import dev.sliceflow.local.runtime.LocalContext;
+import dev.sliceflow.local.runtime.LocalCredentials;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 
 /** What the benchmarks share: an S3 endpoint on disk, a Lambda context, and samplers for peak heap and disk. */
 final class BenchSupport {
-    static final String ACCESS_KEY = "sliceflow-bench";
-    static final String SECRET_KEY = "sliceflow-bench-secret";
+    static final LocalCredentials CREDENTIALS = LocalCredentials.DEFAULT;
+    static final String ACCESS_KEY = CREDENTIALS.accessKeyId();
+    static final String SECRET_KEY = CREDENTIALS.secretAccessKey();
 
     private BenchSupport() {
     }
 
-    /** s3proxy on a loopback port with a filesystem blob store (large benches do not fit in memory). */
-    static S3Proxy startS3(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.identity", ACCESS_KEY);
-        properties.setProperty("jclouds.credential", SECRET_KEY);
-        properties.setProperty("jclouds.filesystem.basedir", dir.toString());
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", properties))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .ignoreUnknownHeaders(true)
-                .stopTimeout(0)
-                .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(10);
-        }
-        return proxy;
+    /** S3 on a loopback port with a filesystem blob store (large benches do not fit in memory): local mode's own. */
+    static EmbeddedS3 startS3(Path dir) {
+        return EmbeddedS3.start(0, java.util.Optional.of(dir), CREDENTIALS, java.util.function.UnaryOperator.identity());
+    }
+
+    /** A Lambda context with 15 minutes left. */
+    static Context context() {
+        return LocalContext.startingNow("bench", java.time.Duration.ofMinutes(15), "us-east-1");
     }
 
     static SQSEvent event(String body) {
@@ -133,61 +118,4 @@ final class BenchSupport {
         }
     }
 
-    /** A Lambda context with 15 minutes left. */
-    static final class BenchContext implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "bench";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "bench";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:bench";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 900_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1769;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
-    }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.gaul.s3proxy.S3Proxy;
+import dev.sliceflow.local.runtime.EmbeddedS3;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -43,10 +43,10 @@ public final class ColdStartBench {
         }
         Path probeClasses = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path root = Files.createTempDirectory("sliceflow-bench-coldstart");
-        S3Proxy proxy = BenchSupport.startS3(root.resolve("s3"));
+        EmbeddedS3 proxy = BenchSupport.startS3(root.resolve("s3"));
         try {
             S3Client s3 = S3Client.builder().region(Region.US_EAST_1)
-                    .endpointOverride(java.net.URI.create("http://127.0.0.1:" + proxy.getPort()))
+                    .endpointOverride(java.net.URI.create("http://127.0.0.1:" + proxy.port()))
                     .forcePathStyle(true)
                     .credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(BenchSupport.ACCESS_KEY, BenchSupport.SECRET_KEY)))
@@ -57,7 +57,7 @@ public final class ColdStartBench {
                     "AWS_ACCESS_KEY_ID", BenchSupport.ACCESS_KEY,
                     "AWS_SECRET_ACCESS_KEY", BenchSupport.SECRET_KEY,
                     "SLICEFLOW_BUCKET", "coldstart",
-                    "SLICEFLOW_S3_ENDPOINT", "http://127.0.0.1:" + proxy.getPort(),
+                    "SLICEFLOW_S3_ENDPOINT", "http://127.0.0.1:" + proxy.port(),
                     "SLICEFLOW_SQS_ENDPOINT", "http://127.0.0.1:1",
                     "SLICEFLOW_WORK_DIR", root.resolve("work").toString());
             String classpath = jar.toAbsolutePath() + java.io.File.pathSeparator + probeClasses;
@@ -77,7 +77,7 @@ public final class ColdStartBench {
             System.out.printf(Locale.ROOT, "coldstart: %.0f ms, bare-putobject %.0f ms, ratio %.2f, jar %.1f MB%n",
                     workerMs, bareMs, workerMs / bareMs, jarMb);
         } finally {
-            proxy.stop();
+            proxy.close();
             BenchSupport.deleteRecursively(root);
         }
     }

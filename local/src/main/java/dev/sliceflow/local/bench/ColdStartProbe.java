@@ -24,7 +24,7 @@ public final class ColdStartProbe {
                         {"syncId":"coldstart","syncTime":"2026-11-25T09:00:00Z",
                          "source":{"kind":"synthetic","options":{"rowsPerTable":"10"}},
                          "account":"123456789012","region":"us-east-1"}""";
-                SQSBatchResponse response = handler.handleRequest(BenchSupport.event(body), new BenchSupport.BenchContext());
+                SQSBatchResponse response = handler.handleRequest(BenchSupport.event(body), BenchSupport.context());
                 if (!response.getBatchItemFailures().isEmpty()) {
                     throw new IllegalStateException("the slice failed");
                 }

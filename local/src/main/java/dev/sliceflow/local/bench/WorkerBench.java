@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.gaul.s3proxy.S3Proxy;
+import dev.sliceflow.local.runtime.EmbeddedS3;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -43,7 +43,7 @@ public final class WorkerBench {
 
     static void run(long rows, int level) throws Exception {
         Path root = Files.createTempDirectory("sliceflow-bench-worker");
-        S3Proxy proxy = BenchSupport.startS3(root.resolve("s3"));
+        EmbeddedS3 proxy = BenchSupport.startS3(root.resolve("s3"));
         try {
             Path work = root.resolve("work");
             Map<String, String> env = new HashMap<>();
@@ -51,7 +51,7 @@ public final class WorkerBench {
             env.put("AWS_ACCESS_KEY_ID", BenchSupport.ACCESS_KEY);
             env.put("AWS_SECRET_ACCESS_KEY", BenchSupport.SECRET_KEY);
             env.put("SLICEFLOW_BUCKET", "bench");
-            env.put("SLICEFLOW_S3_ENDPOINT", "http://127.0.0.1:" + proxy.getPort());
+            env.put("SLICEFLOW_S3_ENDPOINT", "http://127.0.0.1:" + proxy.port());
             env.put("SLICEFLOW_SQS_ENDPOINT", "http://127.0.0.1:1");
             env.put("SLICEFLOW_WORK_DIR", work.toString());
             Settings settings = Settings.from(env);
@@ -98,7 +98,7 @@ public final class WorkerBench {
             System.out.printf(Locale.ROOT, "worker: %.0f rows/s, compression-only %.0f rows/s, ratio %.2f, peak heap %.0f MB%n",
                     workerRate, gzipRate, workerRate / gzipRate, peakHeap / 1e6);
         } finally {
-            proxy.stop();
+            proxy.close();
             BenchSupport.deleteRecursively(root);
         }
     }
@@ -109,7 +109,7 @@ public final class WorkerBench {
                  "source":{"kind":"synthetic","options":{"rowsPerTable":"0","rows.synthetic_resources":"%d"}},
                  "account":"123456789012","region":"us-east-1","tables":["synthetic_resources"],
                  "csv":{"gzipLevel":%d}}""".formatted(syncId, rows, level);
-        SQSBatchResponse response = handler.handleRequest(BenchSupport.event(body), new BenchSupport.BenchContext());
+        SQSBatchResponse response = handler.handleRequest(BenchSupport.event(body), BenchSupport.context());
         if (!response.getBatchItemFailures().isEmpty()) {
             throw new IllegalStateException("the worker failed the bench slice; see its log above");
         }

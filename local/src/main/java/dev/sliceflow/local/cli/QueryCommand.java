@@ -33,8 +33,8 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SQL", description = "The statement, e.g. \"SELECT count(*) FROM synthetic_types\".")
     String sql;
 
-    @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
-    String warehouseUrl;
+    @Mixin
+    WarehouseOption warehouse;
 
     @Option(names = "--max-rows", defaultValue = "100", description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
     int maxRows;
@@ -49,11 +49,7 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         PrintWriter out = command.commandLine().getOut();
-        Map<String, String> env = CliEnvironment.settings(dir.dir(),
-                Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", warehouseUrl));
-        env.putIfAbsent("SLICEFLOW_BUCKET", "-");
-        env.putIfAbsent("AWS_REGION", "us-east-1");
-        Settings settings = Settings.from(env);
+        Settings settings = warehouse.settings(dir.dir(), Map.of());
         WarehouseConfig config = Warehouses.config(settings, () -> settings.clients().secretsManager());
         if (config.url().startsWith("jdbc:duckdb:") && !java.nio.file.Files.exists(
                 java.nio.file.Path.of(config.url().substring("jdbc:duckdb:".length())))) {

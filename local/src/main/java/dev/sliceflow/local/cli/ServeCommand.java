@@ -172,7 +172,9 @@ final class ServeCommand implements Callable<Integer> {
         exports.put("AWS_DEFAULT_REGION", runtime.region());
         exports.put("SLICEFLOW_BUCKET", runtime.bucket());
         exports.put("SLICEFLOW_SYNC_QUEUE_URL", runtime.queues().sync().url());
+        exports.put("SLICEFLOW_SYNC_DLQ_URL", runtime.queues().syncDlq().url());
         exports.put("SLICEFLOW_LOAD_QUEUE_URL", runtime.queues().load().url());
+        exports.put("SLICEFLOW_LOAD_DLQ_URL", runtime.queues().loadDlq().url());
         return exports;
     }
 

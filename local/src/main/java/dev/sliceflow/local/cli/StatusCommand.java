@@ -35,8 +35,8 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SYNC_ID", description = "One sync (default: every sync, newest first).")
     String syncId;
 
-    @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
-    String warehouseUrl;
+    @Mixin
+    WarehouseOption warehouse;
 
     @Option(names = "--bucket", description = "The staging bucket, to count committed slices (default: "
             + "SLICEFLOW_BUCKET, or serve's).")
@@ -48,17 +48,10 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
-        Map<String, String> env = CliEnvironment.settings(dir.dir(),
-                java.util.Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", warehouseUrl));
-        if (bucket != null) {
-            env.put("SLICEFLOW_BUCKET", bucket);
-        }
-        env.putIfAbsent("SLICEFLOW_BUCKET", "-");
-        env.putIfAbsent("AWS_REGION", "us-east-1");
-        Settings settings = Settings.from(env);
+        Settings settings = warehouse.settings(dir.dir(), java.util.Collections.singletonMap("SLICEFLOW_BUCKET", bucket));
         List<SyncStatus> rows;
-        try (Warehouse warehouse = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
-            rows = warehouse.syncStatus(Optional.ofNullable(syncId));
+        try (Warehouse opened = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
+            rows = opened.syncStatus(Optional.ofNullable(syncId));
         }
         if (rows.isEmpty()) {
             out.println(syncId == null ? "no sync has loaded yet" : "sync " + syncId + " has not loaded anything yet");

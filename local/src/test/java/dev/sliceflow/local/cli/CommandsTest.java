@@ -89,6 +89,39 @@ class CommandsTest {
     }
 
     @Test
+    void status_whenATableFailsAndAPoisonMessageIsDeadLettered_showsBothWhileTheStackRuns() throws Exception {
+        Path dir = TestDirs.create("cli-status-failures");
+        Path spec = Files.writeString(dir.resolve("sync.yaml"),
+                SPEC.replace("{rowsPerTable: \"30\"}", "{rowsPerTable: \"30\", failTables: synthetic_events}"));
+        String postgres = dev.sliceflow.testing.LocalPostgres.get().newDatabase();
+        java.util.Map<String, String> warehouse = java.util.Map.of("SLICEFLOW_WAREHOUSE_URL", postgres,
+                "SLICEFLOW_WAREHOUSE_USER", dev.sliceflow.testing.LocalPostgres.USER, "SLICEFLOW_WAREHOUSE_PASSWORD", "");
+        LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)).withPorts(0, 0));
+        try {
+            runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER, WorkerHandler::new);
+            runtime.attach(runtime.queues().load(), LocalRuntime.LOADER,
+                    settings -> new LoaderHandler(runtime.settings(warehouse)));
+            Files.writeString(dir.resolve("env.sh"), ServeCommand.exportLines(ServeCommand.exports(runtime)));
+
+            assertThat(run("enqueue", "--dir", dir.toString(), "--spec", spec.toString(), "--sync-id", "f-1").exit())
+                    .isZero();
+            runtime.sqs().sendMessage(b -> b.queueUrl(runtime.queues().sync().url()).messageBody("{not json"));
+            assertThat(runtime.awaitIdle(Duration.ofMinutes(2))).isTrue();
+
+            Run status = run("status", "f-1", "--dir", dir.toString(), "--warehouse", postgres);
+
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out().lines().filter(l -> l.startsWith("f-1")).findFirst().orElseThrow())
+                    .as("4 slices loaded; synthetic_events failed in each; 120 rows of synthetic_types")
+                    .matches("f-1\\s+\\S+\\s+4\\s+4\\s+4\\s+4\\s+120\\s+\\S+\\s+yes");
+            assertThat(status.out()).contains("slices committed (a manifest in s3://")
+                    .containsPattern("sync DLQ: 1 messages");
+        } finally {
+            runtime.close();
+        }
+    }
+
+    @Test
     void invoke_whenTheSampleSyncEvent_runsTheRealWorkerAgainstTheLocalStack() throws Exception {
         Path dir = TestDirs.create("cli-invoke");
         LocalRuntime runtime = serve(dir, false);

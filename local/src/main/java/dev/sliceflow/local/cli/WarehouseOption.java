@@ -1,0 +1,26 @@
+package dev.sliceflow.local.cli;
+
+import dev.sliceflow.runtime.Settings;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The option of the commands that read the warehouse, and the settings they read it with. */
+final class WarehouseOption {
+    @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
+    String url;
+
+    /** Settings for reading: no bucket or region is needed to open a warehouse, so neither is required. */
+    Settings settings(Path dir, Map<String, String> more) {
+        Map<String, String> env = CliEnvironment.settings(dir, Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", url));
+        more.forEach((key, value) -> {
+            if (value != null) {
+                env.put(key, value);
+            }
+        });
+        env.putIfAbsent("SLICEFLOW_BUCKET", "-");
+        env.putIfAbsent("AWS_REGION", "us-east-1");
+        return Settings.from(env);
+    }
+}
