@@ -153,7 +153,9 @@ final class AwsApi {
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(method).uri(base).encodedPath(path);
         query.forEach(request::putRawQueryParameter);
         headers.forEach(request::putHeader);
-        request.putHeader("Content-Length", Integer.toString(body.length));
+        if (method == SdkHttpMethod.POST) {
+            request.putHeader("Content-Length", Integer.toString(body.length));
+        }
         request.putHeader("Accept", service.protocol() == AwsService.Protocol.QUERY ? "text/xml" : "application/json");
         SignedRequest signed = SIGNER.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(request.build())
