@@ -27,7 +27,8 @@ final class AwsSlice implements AutoCloseable {
     private SqsClient sqs;
 
     AwsSlice(String account, String region, boolean globalRegion, AwsCredentialsProvider credentials,
-             SdkHttpClient http, Function<String, Optional<URI>> endpoints, AwsRetries retries) {
+             SdkHttpClient http, java.net.http.HttpClient apiHttp, Function<String, Optional<URI>> endpoints,
+             AwsRetries retries) {
         this.account = account;
         this.region = region;
         this.globalRegion = globalRegion;
@@ -35,7 +36,7 @@ final class AwsSlice implements AutoCloseable {
         this.http = http;
         this.endpoints = endpoints;
         this.retries = retries;
-        this.api = new AwsApi(http, credentials, region, service -> endpoints.apply(service.id()), retries);
+        this.api = new AwsApi(apiHttp, credentials, region, service -> endpoints.apply(service.id()), retries);
     }
 
     String account() {

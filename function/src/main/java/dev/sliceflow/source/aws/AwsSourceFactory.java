@@ -30,6 +30,7 @@ public final class AwsSourceFactory implements SourceFactory {
     public static final String KIND = "aws";
 
     private final SdkHttpClient http;
+    private final java.net.http.HttpClient apiHttp;
     private final AwsCredentialsProvider base;
     private final StsClient sts;
     private final Optional<String> defaultRoleName;
@@ -61,6 +62,8 @@ public final class AwsSourceFactory implements SourceFactory {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(60))
                 .build();
+        this.apiHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         this.base = base;
         this.defaultRoleName = defaultRoleName;
         this.defaultExternalId = defaultExternalId;
@@ -91,7 +94,7 @@ public final class AwsSourceFactory implements SourceFactory {
         String globalRegion = options.globalRegion()
                 .orElseGet(() -> AwsService.Partition.of(region).defaultGlobalRegion());
         SliceCredentials credentials = credentials(options, account, region, request.syncId());
-        AwsSlice slice = new AwsSlice(account, region, region.equals(globalRegion), credentials, http,
+        AwsSlice slice = new AwsSlice(account, region, region.equals(globalRegion), credentials, http, apiHttp,
                 service -> Optional.ofNullable(endpoints.get(service)), retries.withMaxAttempts(options.maxAttempts()));
         List<String> names = AwsTables.ALL.stream().map(AwsTable::name).toList();
         List<String> selected = TableSelector.select(names, request.tables(), request.skipTables());
