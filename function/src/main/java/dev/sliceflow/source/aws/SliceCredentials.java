@@ -105,10 +105,18 @@ final class SliceCredentials implements AwsCredentialsProvider {
         } catch (RuntimeException e) {
             failure = assume.isPresent()
                     ? new IllegalStateException("cannot assume role " + assume.get().roleArn() + " for account "
-                            + account + ": " + e.getMessage(), e)
+                            + account + ": " + describe(e), e)
                     : e;
             throw failure;
         }
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException sdk
+                && sdk.awsErrorDetails() != null && sdk.awsErrorDetails().errorCode() != null) {
+            return sdk.awsErrorDetails().errorCode() + ": " + e.getMessage();
+        }
+        return e.getMessage();
     }
 
     @Override
