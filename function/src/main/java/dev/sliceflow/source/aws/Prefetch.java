@@ -34,6 +34,8 @@ final class Prefetch implements AutoCloseable {
 
     private final int concurrency;
     private final int capacity;
+    /** Fetches running at once, on the pool or on the worker's thread: never more than {@code concurrency}. */
+    private final java.util.concurrent.Semaphore running;
     private final Map<String, Stream> streams = new LinkedHashMap<>();
     private ExecutorService pool;
     private boolean closed;
@@ -42,6 +44,7 @@ final class Prefetch implements AutoCloseable {
     Prefetch(Map<String, Fetch> selected, int concurrency, int capacity) {
         this.concurrency = concurrency;
         this.capacity = capacity;
+        this.running = new java.util.concurrent.Semaphore(concurrency);
         selected.forEach((name, fetch) -> streams.put(name, new Stream(name, fetch)));
     }
 
@@ -124,6 +127,13 @@ final class Prefetch implements AutoCloseable {
             }
             Thread.currentThread().setName("sliceflow-aws-fetch-" + name);
             try {
+                running.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                queue.offer(new Failure(e)); // the queue is empty: never blocks
+                return;
+            }
+            try {
                 fetch.run(row -> put(row.clone()));
                 put(END);
             } catch (Cancelled stop) {
@@ -134,6 +144,8 @@ final class Prefetch implements AutoCloseable {
                 } catch (Cancelled stop) {
                     // the consumer is gone
                 }
+            } finally {
+                running.release();
             }
         }
 
@@ -156,7 +168,12 @@ final class Prefetch implements AutoCloseable {
         /** On the worker's thread. */
         void drainInto(RowSink sink) throws Exception {
             if (state.compareAndSet(NEW, DIRECT)) {
-                fetch.run(sink);
+                running.acquire();
+                try {
+                    fetch.run(sink);
+                } finally {
+                    running.release();
+                }
                 return;
             }
             try {
