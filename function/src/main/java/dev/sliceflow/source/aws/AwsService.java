@@ -5,6 +5,7 @@ import java.net.URI;
 /**
  * The services the aws source calls through {@link AwsApi}, with what it takes to reach them: signing name,
  * protocol, API version or JSON target prefix. S3, SQS and STS go through the SDK clients already in the jar.
+ * Global services (IAM, Organizations) have one endpoint per partition.
  *
  * @param id         signing name and endpoint prefix (ec2 -> https://ec2.us-east-1.amazonaws.com)
  * @param protocol   wire protocol
@@ -23,6 +24,8 @@ record AwsService(String id, Protocol protocol, String version, boolean global) 
     static final AwsService CLOUDTRAIL = new AwsService("cloudtrail", Protocol.JSON_1_1,
             "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", false);
     static final AwsService ECS = new AwsService("ecs", Protocol.JSON_1_1, "AmazonEC2ContainerServiceV20141113", false);
+    static final AwsService ORGANIZATIONS = new AwsService("organizations", Protocol.JSON_1_1,
+            "AWSOrganizationsV20161128", true);
     static final AwsService LAMBDA = new AwsService("lambda", Protocol.REST_JSON, "2015-03-31", false);
 
     /** The region requests to this service are signed for, from the slice's region. */
@@ -32,13 +35,20 @@ record AwsService(String id, Protocol protocol, String version, boolean global) 
         }
         return switch (Partition.of(region)) {
             case AWS -> "us-east-1";
-            case CHINA -> "cn-north-1";
+            case CHINA -> id.equals("organizations") ? "cn-northwest-1" : "cn-north-1";
             case GOV_CLOUD -> "us-gov-west-1";
         };
     }
 
     /** The public endpoint for the slice's region. */
     URI endpoint(String region) {
+        if (global && id.equals("organizations")) {
+            return URI.create(switch (Partition.of(region)) {
+                case AWS -> "https://organizations.us-east-1.amazonaws.com";
+                case CHINA -> "https://organizations.cn-northwest-1.amazonaws.com.cn";
+                case GOV_CLOUD -> "https://organizations.us-gov-west-1.amazonaws.com";
+            });
+        }
         if (global) {
             return URI.create(switch (Partition.of(region)) {
                 case AWS -> "https://iam.amazonaws.com";

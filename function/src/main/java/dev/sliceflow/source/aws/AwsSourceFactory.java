@@ -29,10 +29,12 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class AwsSourceFactory implements SourceFactory {
     public static final String KIND = "aws";
 
-    private final SdkHttpClient http;
-    private final java.net.http.HttpClient apiHttp;
+    private final Region functionRegion;
     private final AwsCredentialsProvider base;
-    private final StsClient sts;
+    // Built on the first open(), not at container start: a worker that never syncs this source pays nothing.
+    private SdkHttpClient http;
+    private java.net.http.HttpClient apiHttp;
+    private StsClient sts;
     private final Optional<String> defaultRoleName;
     private final Optional<String> defaultExternalId;
     private final Map<String, URI> endpoints;
@@ -58,22 +60,30 @@ public final class AwsSourceFactory implements SourceFactory {
     AwsSourceFactory(Region functionRegion, AwsCredentialsProvider base, Optional<String> defaultRoleName,
                      Optional<String> defaultExternalId, Map<String, URI> endpoints, AwsRetries retries,
                      Clock clock) {
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(60))
-                .build();
-        this.apiHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.functionRegion = functionRegion;
         this.base = base;
         this.defaultRoleName = defaultRoleName;
         this.defaultExternalId = defaultExternalId;
         this.endpoints = Map.copyOf(endpoints);
         this.retries = retries;
         this.clock = clock;
+    }
+
+    /** The container's clients, built once on first use. */
+    private synchronized void init() {
+        if (sts != null) {
+            return;
+        }
+        http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(60))
+                .build();
+        apiHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         var stsBuilder = StsClient.builder().httpClient(http).region(functionRegion).credentialsProvider(base)
                 .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk()).build());
-        Optional.ofNullable(this.endpoints.get("sts")).ifPresent(stsBuilder::endpointOverride);
-        this.sts = stsBuilder.build();
+        Optional.ofNullable(endpoints.get("sts")).ifPresent(stsBuilder::endpointOverride);
+        sts = stsBuilder.build();
     }
 
     @Override
@@ -89,6 +99,7 @@ public final class AwsSourceFactory implements SourceFactory {
     @Override
     public Source open(SyncRequest request) {
         AwsOptions options = AwsOptions.parse(request.source().options());
+        init();
         String account = request.account();
         String region = request.region();
         String globalRegion = options.globalRegion()
