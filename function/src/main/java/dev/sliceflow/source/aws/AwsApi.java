@@ -182,10 +182,44 @@ final class AwsApi {
             HttpResponse<byte[]> response = client.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
+            if (notInRegion(e, service, region)) {
+                throw new ServiceNotInRegionException(service.id() + " has no endpoint in " + region + " ("
+                        + base.getHost() + " does not resolve, and the SDK's endpoint metadata does not list it)", e);
+            }
             throw new UncheckedIOException("cannot call " + service.id() + " at " + base + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + service.id(), e);
+        }
+    }
+
+    /**
+     * A host that does not resolve means "no such service here" only when the SDK's endpoint metadata agrees (the
+     * region is not among the service's): a DNS failure for a region the service has is transient and retried, never
+     * turned into an empty table.
+     */
+    static boolean notInRegion(IOException e, AwsService service, String region) {
+        boolean unresolved = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            unresolved |= t instanceof java.net.UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException;
+        }
+        if (!unresolved || service.global()) {
+            return false;
+        }
+        try {
+            software.amazon.awssdk.regions.ServiceMetadata metadata =
+                    software.amazon.awssdk.regions.ServiceMetadata.of(service.id());
+            return metadata != null && !metadata.regions().contains(software.amazon.awssdk.regions.Region.of(region));
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /** The service has no endpoint in the slice's region: its tables are empty there. */
+    static final class ServiceNotInRegionException extends RuntimeException {
+        ServiceNotInRegionException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

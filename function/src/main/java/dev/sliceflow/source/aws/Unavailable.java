@@ -1,6 +1,5 @@
 package dev.sliceflow.source.aws;
 
-import java.net.UnknownHostException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
@@ -8,7 +7,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * Recognises the answers that mean "this service is not there for this account and region", which make a table
  * empty rather than failed:
  * <ul>
- *   <li>the service has no endpoint in the region (the host name does not resolve);</li>
+ *   <li>the service has no endpoint in the region: its host name does not resolve and the SDK's endpoint metadata
+ *   does not list the region for it (see {@link AwsApi#notInRegion});</li>
  *   <li>the account has not subscribed or opted in: OptInRequired, SubscriptionRequiredException;</li>
  *   <li>the region is an opt-in region not enabled for the account: its endpoints reject the (valid) session with
  *   AuthFailure, UnrecognizedClientException or InvalidClientTokenId. Only for the opt-in regions below, since in
@@ -30,7 +30,7 @@ final class Unavailable {
 
     static boolean isUnavailable(Throwable e, String region) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException) {
+            if (t instanceof AwsApi.ServiceNotInRegionException) {
                 return true;
             }
             String code = code(t);

@@ -16,7 +16,6 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.worker.Deadline;
 import dev.sliceflow.worker.SliceSyncer;
 import java.io.UncheckedIOException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -138,9 +137,19 @@ class AwsRobustnessTest {
     }
 
     @Test
-    void isUnavailable_whenTheServiceHasNoEndpointInTheRegion_isTrue() {
-        UncheckedIOException noHost = new UncheckedIOException("cannot call", new UnknownHostException("x.invalid"));
-        assertThat(Unavailable.isUnavailable(noHost, "us-east-1")).isTrue();
+    void notInRegion_whenTheHostDoesNotResolve_dependsOnTheSdkEndpointMetadata() {
+        java.io.IOException unresolved = new java.net.ConnectException("connect");
+        unresolved.initCause(new java.nio.channels.UnresolvedAddressException());
+        // a region the SDK does not list for ECS (invented): empty table
+        assertThat(AwsApi.notInRegion(unresolved, AwsService.ECS, "xx-nowhere-9")).isTrue();
+        // a region it lists: a DNS failure there is transient, retried, and fails the table if it persists
+        assertThat(AwsApi.notInRegion(unresolved, AwsService.ECS, "us-east-1")).isFalse();
+        assertThat(AwsApi.notInRegion(new java.net.ConnectException("refused"), AwsService.ECS, "xx-nowhere-9"))
+                .isFalse();
+        assertThat(Unavailable.isUnavailable(new AwsApi.ServiceNotInRegionException("no ecs", unresolved),
+                "xx-nowhere-9")).isTrue();
+        assertThat(Unavailable.isUnavailable(new UncheckedIOException(new java.net.UnknownHostException("x")),
+                "us-east-1")).isFalse();
         assertThat(Unavailable.isUnavailable(new AwsApiException("kms", "ListKeys", 400, "AccessDeniedException",
                 "no", null), "af-south-1")).isFalse();
     }
