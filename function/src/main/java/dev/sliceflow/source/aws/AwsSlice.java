@@ -23,7 +23,7 @@ final class AwsSlice implements AutoCloseable {
     private final Function<String, Optional<URI>> endpoints;
     private final AwsRetries retries;
     private final AwsApi api;
-    private S3Client s3;
+    private final java.util.Map<String, S3Client> s3 = new java.util.HashMap<>();
     private SqsClient sqs;
 
     AwsSlice(String account, String region, boolean globalRegion, AwsCredentialsProvider credentials,
@@ -60,16 +60,23 @@ final class AwsSlice implements AutoCloseable {
         return ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk()).build();
     }
 
-    synchronized S3Client s3() {
-        if (s3 == null) {
-            var builder = S3Client.builder().httpClient(http).region(Region.of(region)).credentialsProvider(credentials)
+    /** The S3 client of the slice's region. */
+    S3Client s3() {
+        return s3(region);
+    }
+
+    /**
+     * An S3 client for {@code bucketRegion}: a bucket's sub-resources are read in its own region (no redirect per
+     * call); a wrong guess is still followed, through cross-region access.
+     */
+    synchronized S3Client s3(String bucketRegion) {
+        return s3.computeIfAbsent(bucketRegion, r -> {
+            var builder = S3Client.builder().httpClient(http).region(Region.of(r)).credentialsProvider(credentials)
                     .overrideConfiguration(overrides())
-                    // Bucket sub-resources live in the bucket's region: follow S3's redirect there.
                     .crossRegionAccessEnabled(true);
             endpoints.apply("s3").ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
-            s3 = builder.build();
-        }
-        return s3;
+            return builder.build();
+        });
     }
 
     synchronized SqsClient sqs() {
@@ -84,9 +91,8 @@ final class AwsSlice implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (s3 != null) {
-            s3.close();
-        }
+        s3.values().forEach(S3Client::close);
+        s3.clear();
         if (sqs != null) {
             sqs.close();
         }

@@ -155,6 +155,27 @@ class AwsRobustnessTest {
     }
 
     @Test
+    void close_whenTheWorkerStopsAfterOneTable_stopsTheOtherFetchesAndTheirThreads() throws Exception {
+        fake.latency(java.time.Duration.ofMillis(50));
+        try (Source source = factory.open(AwsTestSupport.request("eu-west-1", Map.of("concurrency", "4"), null))) {
+            assertThat(rows(source, "aws_ec2_instances")).hasSize(6);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fetchThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(fetchThreads()).isZero();
+        int calls = fake.calls().size();
+        Thread.sleep(200);
+        assertThat(fake.calls()).hasSize(calls);
+    }
+
+    private static long fetchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("sliceflow-aws-fetch")).count();
+    }
+
+    @Test
     void scan_whenAServiceAnswersTheSamePageTokenTwice_failsInsteadOfLooping() {
         fake.on("ecs", "ListClusters", call -> Answer.json("{\"clusterArns\":[],\"nextToken\":\"same\"}"));
         try (Source source = factory.open(AwsTestSupport.request("us-east-1", Map.of(), null))) {

@@ -41,6 +41,9 @@ class AwsS3SqsTablesTest {
         try (Source source = factory.open(AwsTestSupport.request("us-east-1", Map.of(), List.of("aws_s3_buckets")))) {
             rows = rows(source, "aws_s3_buckets");
         }
+        // read 8 at a time, emitted in ListBuckets order
+        List<String> listed = s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
+        assertThat(rows).extracting(r -> r.get("name")).containsExactlyElementsOf(listed);
         Map<String, Object> row = rows.stream().filter(r -> r.get("name").equals(plain)).findFirst().orElseThrow();
         assertThat(row).containsEntry("arn", "arn:aws:s3:::" + plain).containsEntry("account_id", "123456789012")
                 .containsEntry("region", "us-east-1").containsEntry("bucket_region", "us-east-1");
