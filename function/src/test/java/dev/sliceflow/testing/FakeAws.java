@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class FakeAws implements AutoCloseable {
     /** A recorded call. */
-    public record Call(String service, String operation, String method, String path, Map<String, String> params,
-                       String body, Map<String, List<String>> headers) {
+    public record Call(String service, String operation, String method, String path, String rawQuery,
+                       Map<String, String> params, String body, Map<String, List<String>> headers) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
@@ -143,7 +143,8 @@ public final class FakeAws implements AutoCloseable {
             } else {
                 operation = method + " " + path;
             }
-            Call call = new Call(service, operation, method, path, params, body, headers);
+            Call call = new Call(service, operation, method, path, exchange.getRequestURI().getRawQuery(), params,
+                    body, headers);
             calls.add(call);
             Function<Call, Answer> route = routes.get(service + " " + operation);
             if (route == null) {
