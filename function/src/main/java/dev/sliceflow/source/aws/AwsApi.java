@@ -4,20 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sliceflow.core.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.w3c.dom.Element;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -25,6 +30,8 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.ServiceMetadata;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.RecordSuccessRequest;
 import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
@@ -52,7 +59,7 @@ final class AwsApi {
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     /** Headers the JDK client sets itself (from the URI and the body) and refuses to take. */
-    private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "content-length", "connection",
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection",
             "expect", "upgrade");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -114,7 +121,7 @@ final class AwsApi {
         return Json.mapper().createObjectNode();
     }
 
-    private <T> T call(AwsService service, String operation, java.util.function.Supplier<T> attempt) {
+    private <T> T call(AwsService service, String operation, Supplier<T> attempt) {
         RetryStrategy strategy = strategies.computeIfAbsent(service.id(), id -> retries.forApi());
         RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(service.id())).token();
         while (true) {
@@ -148,7 +155,7 @@ final class AwsApi {
         }
     }
 
-    private record Response(int status, byte[] body, Map<String, java.util.List<String>> headers) {
+    private record Response(int status, byte[] body, Map<String, List<String>> headers) {
         Optional<String> header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .flatMap(e -> e.getValue().stream()).findFirst();
@@ -174,7 +181,7 @@ final class AwsApi {
                 .method(method.name(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         signed.request().forEachHeader((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> http.header(name, value));
             }
         });
@@ -201,16 +208,16 @@ final class AwsApi {
     static boolean notInRegion(IOException e, AwsService service, String region) {
         boolean unresolved = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            unresolved |= t instanceof java.net.UnknownHostException
-                    || t instanceof java.nio.channels.UnresolvedAddressException;
+            unresolved |= t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException;
         }
         if (!unresolved || service.global()) {
             return false;
         }
         try {
-            software.amazon.awssdk.regions.ServiceMetadata metadata =
-                    software.amazon.awssdk.regions.ServiceMetadata.of(service.id());
-            return metadata != null && !metadata.regions().contains(software.amazon.awssdk.regions.Region.of(region));
+            ServiceMetadata metadata =
+                    ServiceMetadata.of(service.id());
+            return metadata != null && !metadata.regions().contains(Region.of(region));
         } catch (RuntimeException unknown) {
             return false;
         }

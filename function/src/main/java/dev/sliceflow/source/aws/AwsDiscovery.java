@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,7 @@ public final class AwsDiscovery {
             collect(api, "ListAccounts", null, found);
         } else {
             Deque<String> pending = new ArrayDeque<>(parents);
-            Set<String> visited = new java.util.HashSet<>();
+            Set<String> visited = new HashSet<>();
             while (!pending.isEmpty()) {
                 String parent = pending.pop();
                 if (!visited.add(parent)) {
@@ -88,7 +90,7 @@ public final class AwsDiscovery {
         }
         return found.values().stream().filter(a -> "ACTIVE".equals(a.status()))
                 .filter(a -> !skip.contains(a.id()))
-                .sorted(java.util.Comparator.comparing(Account::id)).toList();
+                .sorted(Comparator.comparing(Account::id)).toList();
     }
 
     private static void collect(AwsApi api, String operation, String parent, Map<String, Account> found)

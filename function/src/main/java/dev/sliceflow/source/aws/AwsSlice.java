@@ -1,6 +1,9 @@
 package dev.sliceflow.source.aws;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -23,11 +26,11 @@ final class AwsSlice implements AutoCloseable {
     private final Function<String, Optional<URI>> endpoints;
     private final AwsRetries retries;
     private final AwsApi api;
-    private final java.util.Map<String, S3Client> s3 = new java.util.HashMap<>();
+    private final Map<String, S3Client> s3 = new HashMap<>();
     private SqsClient sqs;
 
     AwsSlice(String account, String region, boolean globalRegion, AwsCredentialsProvider credentials,
-             SdkHttpClient http, java.net.http.HttpClient apiHttp, Function<String, Optional<URI>> endpoints,
+             SdkHttpClient http, HttpClient apiHttp, Function<String, Optional<URI>> endpoints,
              AwsRetries retries) {
         this.account = account;
         this.region = region;

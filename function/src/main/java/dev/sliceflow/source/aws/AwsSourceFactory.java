@@ -7,6 +7,7 @@ import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.source.Source;
 import dev.sliceflow.source.SourceFactory;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class AwsSourceFactory implements SourceFactory {
     private final AwsCredentialsProvider base;
     // Built on the first open(), not at container start: a worker that never syncs this source pays nothing.
     private SdkHttpClient http;
-    private java.net.http.HttpClient apiHttp;
+    private HttpClient apiHttp;
     private StsClient sts;
     private final Optional<String> defaultRoleName;
     private final Optional<String> defaultExternalId;
@@ -78,7 +79,7 @@ public final class AwsSourceFactory implements SourceFactory {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(60))
                 .build();
-        apiHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+        apiHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         var stsBuilder = StsClient.builder().httpClient(http).region(functionRegion).credentialsProvider(base)
                 .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk()).build());

@@ -4,6 +4,7 @@ import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.source.RowSink;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,7 +113,7 @@ record AwsTable(TableSchema schema, Scope scope, List<String> permissions, Scann
         }
 
         /** Emits the current row and starts a new one. */
-        void emit() throws java.io.IOException {
+        void emit() throws IOException {
             Object[] done = row;
             start();
             sink.accept(done);

@@ -6,9 +6,11 @@ import static dev.sliceflow.schema.ColumnType.LONG;
 import static dev.sliceflow.schema.ColumnType.STRING;
 import static dev.sliceflow.schema.ColumnType.TIMESTAMP;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sliceflow.core.Json;
 import java.util.Map;
 import org.w3c.dom.Element;
 
@@ -172,9 +174,9 @@ final class IamTables {
                 .put("arn", Xml.text(boundary, "PermissionsBoundaryArn")).toString();
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    private static JsonNode readTree(String json) {
         try {
-            return dev.sliceflow.core.Json.mapper().readTree(json);
+            return Json.mapper().readTree(json);
         } catch (Exception e) {
             throw new IllegalStateException("cannot re-read JSON " + json, e);
         }

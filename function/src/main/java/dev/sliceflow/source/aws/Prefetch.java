@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +36,7 @@ final class Prefetch implements AutoCloseable {
     private final int concurrency;
     private final int capacity;
     /** Fetches running at once, on the pool or on the worker's thread: never more than {@code concurrency}. */
-    private final java.util.concurrent.Semaphore running;
+    private final Semaphore running;
     private final Map<String, Stream> streams = new LinkedHashMap<>();
     private ExecutorService pool;
     private boolean closed;
@@ -44,7 +45,7 @@ final class Prefetch implements AutoCloseable {
     Prefetch(Map<String, Fetch> selected, int concurrency, int capacity) {
         this.concurrency = concurrency;
         this.capacity = capacity;
-        this.running = new java.util.concurrent.Semaphore(concurrency);
+        this.running = new Semaphore(concurrency);
         selected.forEach((name, fetch) -> streams.put(name, new Stream(name, fetch)));
     }
 

@@ -8,6 +8,12 @@ import static dev.sliceflow.schema.ColumnType.TIMESTAMP;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -53,15 +59,15 @@ final class S3Tables {
     private static void buckets(AwsSlice slice, AwsTable.Rows rows) throws Exception {
         S3Client s3 = slice.s3();
         String partition = AwsService.Partition.of(slice.region()).arn();
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(
                 BUCKET_CONCURRENCY, r -> {
                     Thread thread = new Thread(r, "sliceflow-aws-s3-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
         // A sliding window of bucket detail reads, emitted in ListBuckets order: bounded memory, ordered rows.
-        java.util.ArrayDeque<java.util.concurrent.Future<Object[]>> window = new java.util.ArrayDeque<>();
+        ArrayDeque<Future<Object[]>> window = new ArrayDeque<>();
         try {
             for (Bucket bucket : s3.listBucketsPaginator(b -> b.maxBuckets(1000)).buckets()) {
                 window.add(pool.submit(() -> details(slice, partition, bucket)));
@@ -78,11 +84,11 @@ final class S3Tables {
         }
     }
 
-    private static void emit(java.util.concurrent.Future<Object[]> future, AwsTable.Rows rows) throws Exception {
+    private static void emit(Future<Object[]> future, AwsTable.Rows rows) throws Exception {
         Object[] values;
         try {
             values = future.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
         for (int i = 0; i < COLUMNS.length; i++) {

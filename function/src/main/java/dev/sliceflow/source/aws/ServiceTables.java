@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.w3c.dom.Element;
 
 /** Lambda, DynamoDB, KMS, SNS, RDS, CloudTrail and ECS: regional tables over {@link AwsApi}. */
@@ -291,7 +292,7 @@ final class ServiceTables {
                             throw e;
                         }
                         ObjectNode all = JsonNodeFactory.instance.objectNode();
-                        new java.util.TreeMap<>(attributes).forEach(all::put);
+                        new TreeMap<>(attributes).forEach(all::put);
                         rows.set("arn", arn)
                                 .set("name", arn.substring(arn.lastIndexOf(':') + 1))
                                 .set("display_name", attributes.get("DisplayName"))

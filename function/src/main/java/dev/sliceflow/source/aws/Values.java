@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sliceflow.core.Json;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,7 +45,7 @@ final class Values {
             }
         }
         BigDecimal seconds = new BigDecimal(node.asText());
-        long micros = seconds.movePointRight(6).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+        long micros = seconds.movePointRight(6).setScale(0, RoundingMode.FLOOR).longValueExact();
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 

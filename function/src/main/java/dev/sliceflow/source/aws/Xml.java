@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -99,7 +102,7 @@ final class Xml {
         return text == null || text.isEmpty() ? null : Boolean.valueOf(text);
     }
 
-    static java.time.Instant instant(Element parent, String... path) {
+    static Instant instant(Element parent, String... path) {
         return Values.instant(text(parent, path));
     }
 
@@ -132,7 +135,7 @@ final class Xml {
             return array;
         }
         ObjectNode object = JsonNodeFactory.instance.objectNode();
-        java.util.Set<String> repeated = new java.util.HashSet<>();
+        Set<String> repeated = new HashSet<>();
         for (Element c : children) {
             JsonNode value = toJson(c);
             JsonNode existing = object.get(name(c));
