@@ -9,7 +9,7 @@ import static dev.sliceflow.schema.ColumnType.TIMESTAMP;
 import java.util.Map;
 import org.w3c.dom.Element;
 
-/** EC2 instances, VPCs, subnets and security groups: the Describe* operations, 1000 per page. */
+/** EC2 instances, VPCs, subnets and security groups: the Describe* operations, 500 per page. */
 final class Ec2Tables {
     private Ec2Tables() {
     }
@@ -154,7 +154,8 @@ final class Ec2Tables {
     }
 
     private static void describe(AwsSlice slice, String action, String set, Item item) throws Exception {
-        Pages.query(slice.api(), AwsService.EC2, action, Map.of("MaxResults", "1000"), null, "nextToken",
+        // 500 a page: an instance is a few KB of XML, and a page is parsed whole (DOM) while others are in flight.
+        Pages.query(slice.api(), AwsService.EC2, action, Map.of("MaxResults", "500"), null, "nextToken",
                 "NextToken", root -> {
                     for (Element e : Xml.list(root, set)) {
                         item.accept(e);

@@ -138,7 +138,8 @@ final class IamTables {
     }
 
     private static void details(AwsSlice slice, String filter, String list, Entry entry) throws Exception {
-        Pages.query(slice.api(), AwsService.IAM, DETAILS, Map.of("Filter.member.1", filter, "MaxItems", "1000"),
+        // 100 per page, not IAM's 1000: a page holds every policy version's document, and is parsed whole (DOM).
+        Pages.query(slice.api(), AwsService.IAM, DETAILS, Map.of("Filter.member.1", filter, "MaxItems", "100"),
                 DETAILS + "Result", "Marker", "Marker", result -> {
                     for (Element e : Xml.list(result, list)) {
                         entry.accept(e);
