@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sliceflow.core.Identifiers;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,16 +18,24 @@ import java.util.Optional;
 import java.util.Set;
 import org.w3c.dom.Element;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * What a sync over many accounts and regions covers, for the planner: the accounts of an AWS Organization
  * (optionally under given organizational units, nested ones included; only ACTIVE accounts, minus a skip list) and
  * the regions enabled for an account (what {@code regions: *} means).
  *
+ * <p>Its {@link #organizationAccounts(List)} and {@link #enabledRegions(String)} answer the planner's
+ * {@code Discovery} questions as they are asked:
  * <pre>{@code
- * AwsDiscovery discovery = AwsDiscovery.create("us-east-1");
- * List<AwsDiscovery.Account> accounts = discovery.accounts(managementCredentials, List.of("ou-ab12-xyz"), Set.of());
- * List<String> regions = discovery.enabledRegions(memberCredentials);
+ * AwsDiscovery aws = AwsDiscovery.create(settings.region().id(), settings.credentials(), settings.roleName(),
+ *         settings.externalId());
+ * Discovery discovery = new Discovery() {
+ *     public List<String> organizationAccounts(List<String> ous) { return aws.organizationAccounts(ous); }
+ *     public List<String> enabledRegions(String account) { return aws.enabledRegions(account); }
+ * };
  * }</pre>
  */
 public final class AwsDiscovery {
@@ -38,18 +47,71 @@ public final class AwsDiscovery {
     private final String region;
     private final Map<String, URI> endpoints;
     private final AwsRetries retries;
+    private final AwsCredentialsProvider base;
+    private final Optional<String> roleName;
+    private final Optional<String> externalId;
+    private StsClient sts;
 
-    AwsDiscovery(HttpClient http, String region, Map<String, URI> endpoints, AwsRetries retries) {
+    AwsDiscovery(HttpClient http, String region, Map<String, URI> endpoints, AwsRetries retries,
+                 AwsCredentialsProvider base, Optional<String> roleName, Optional<String> externalId) {
         this.http = http;
         this.region = Identifiers.region(region);
         this.endpoints = Map.copyOf(endpoints);
         this.retries = retries;
+        this.base = base;
+        this.roleName = roleName;
+        this.externalId = externalId;
     }
 
-    /** @param region the region to call from (selects the partition; the function's region) */
-    public static AwsDiscovery create(String region) {
+    /**
+     * @param region     the function's region (selects the partition and the STS endpoint)
+     * @param base       the function's own credentials: organization calls are made with them
+     * @param roleName   the role assumed in each account to list its regions (SLICEFLOW_ROLE_NAME); without it, the
+     *                   function's own credentials (its own account only)
+     * @param externalId SLICEFLOW_EXTERNAL_ID
+     */
+    public static AwsDiscovery create(String region, AwsCredentialsProvider base, Optional<String> roleName,
+                                      Optional<String> externalId) {
         return new AwsDiscovery(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build(), region, Map.of(), AwsRetries.DEFAULT);
+                .connectTimeout(Duration.ofSeconds(5)).build(), region, Map.of(), AwsRetries.DEFAULT, base, roleName,
+                externalId);
+    }
+
+    /**
+     * The planner's question: the ids of the organization's ACTIVE accounts under {@code ous} (all when empty),
+     * sorted, with the function's own credentials.
+     */
+    public List<String> organizationAccounts(List<String> ous) {
+        try {
+            return accounts(base, ous, Set.of()).stream().map(Account::id).toList();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the organization's accounts: " + e.getMessage(), e);
+        }
+    }
+
+    /** The planner's question: the regions enabled for {@code account}, read through the role assumed there. */
+    public List<String> enabledRegions(String account) {
+        Identifiers.account(account);
+        if (roleName.isEmpty()) {
+            return enabledRegions(base);
+        }
+        String roleArn = "arn:" + AwsService.Partition.of(region).arn() + ":iam::" + account + ":role/"
+                + roleName.get();
+        return enabledRegions(SliceCredentials.assumeRole(sts(), account, roleArn, externalId, "discovery",
+                Clock.systemUTC()));
+    }
+
+    private synchronized StsClient sts() {
+        if (sts == null) {
+            var builder = StsClient.builder().region(Region.of(region)).credentialsProvider(base)
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .overrideConfiguration(c -> c.retryStrategy(retries.forSdk()));
+            Optional.ofNullable(endpoints.get("sts")).ifPresent(builder::endpointOverride);
+            sts = builder.build();
+        }
+        return sts;
     }
 
     private AwsApi api(AwsCredentialsProvider credentials) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sliceflow.testing.FakeAws;
 import dev.sliceflow.testing.FakeAws.Answer;
 import java.net.http.HttpClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class AwsDiscoveryTest {
     private final FakeAws fake = new FakeAws();
     private final AwsDiscovery discovery = new AwsDiscovery(HttpClient.newHttpClient(), "us-east-1",
-            Map.of("organizations", fake.endpoint(), "ec2", fake.endpoint()), AwsTestSupport.FAST);
+            Map.of("organizations", fake.endpoint(), "ec2", fake.endpoint(), "sts", fake.endpoint()),
+            AwsTestSupport.FAST, AwsTestSupport.BASE, Optional.of("inventory"), Optional.of("ext-9"));
 
     @AfterEach
     void stop() {
@@ -64,5 +67,24 @@ class AwsDiscoveryTest {
                 </regionInfo></DescribeRegionsResponse>"""));
         assertThat(discovery.enabledRegions(AwsTestSupport.BASE)).containsExactly("af-south-1", "eu-west-1",
                 "us-east-1");
+    }
+
+    @Test
+    void plannerQuestions_whenAsked_listAccountIdsAndReadRegionsThroughTheAccountsRole() {
+        fake.on("organizations", "ListAccounts", call -> Answer.json(
+                "{\"Accounts\":[" + account("210987654321", "ACTIVE") + "," + account("222222222222", "SUSPENDED") + "]}"));
+        fake.on("sts", "AssumeRole", call -> Answer.xml("""
+                <AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAMEMBER</AccessKeyId>
+                <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>%s</Expiration>
+                </Credentials></AssumeRoleResult></AssumeRoleResponse>""".formatted(Instant.now().plusSeconds(3600))));
+        fake.on("ec2", "DescribeRegions", call -> Answer.xml(
+                "<DescribeRegionsResponse><regionInfo><item><regionName>eu-west-1</regionName></item></regionInfo>"
+                        + "</DescribeRegionsResponse>"));
+        assertThat(discovery.organizationAccounts(List.of())).containsExactly("210987654321");
+        assertThat(discovery.enabledRegions("210987654321")).containsExactly("eu-west-1");
+        assertThat(fake.calls("sts", "AssumeRole").get(0).params())
+                .containsEntry("RoleArn", "arn:aws:iam::210987654321:role/inventory")
+                .containsEntry("ExternalId", "ext-9").containsEntry("RoleSessionName", "sliceflow-discovery");
+        assertThat(fake.calls("ec2", "DescribeRegions").get(0).accessKeyId()).isEqualTo("ASIAMEMBER");
     }
 }
