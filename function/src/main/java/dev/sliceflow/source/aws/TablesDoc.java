@@ -14,7 +14,7 @@ final class TablesDoc {
                 .append("<!-- Generated from the code by AwsTablesDocTest; do not edit. To rewrite it after changing a "
                         + "table: ./mvnw -pl function verify -Dtest=AwsTablesDocTest -Dsliceflow.updateDocs=true -->\n\n")
                 .append("Every table starts with `account_id` and `region`: the slice's account and region. Types are "
-                        + "sliceflow's column types (docs/formats.md); JSON columns hold one compact JSON document. "
+                        + "sliceflow's column types (`ColumnType`: TIMESTAMP is UTC with microseconds); JSON columns hold one compact JSON document. "
                         + "A **global** table is synced once per account, in its global-region slice, and is empty in "
                         + "every other region (docs/aws-source.md).\n\n")
                 .append("| table | scope | primary key | columns | IAM actions |\n")
