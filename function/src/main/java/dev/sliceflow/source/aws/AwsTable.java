@@ -112,8 +112,19 @@ record AwsTable(TableSchema schema, Scope scope, List<String> permissions, Scann
             return this;
         }
 
-        /** Emits the current row and starts a new one. */
+        /**
+         * Emits the current row and starts a new one.
+         *
+         * @throws IllegalStateException when a NOT NULL column is missing: an answer without the resource's id fails
+         *                               the table rather than load a row no one can key
+         */
         void emit() throws IOException {
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] == null && !schema.column(i).nullable()) {
+                    throw new IllegalStateException("table " + schema.name() + ": the answer has no "
+                            + schema.column(i).name() + " for a resource");
+                }
+            }
             Object[] done = row;
             start();
             sink.accept(done);
