@@ -8,6 +8,7 @@ import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.source.SourceFactory;
 import dev.sliceflow.source.SourceRegistry;
+import dev.sliceflow.source.aws.AwsSourceFactory;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
 import dev.sliceflow.staging.S3Uploader;
 import dev.sliceflow.worker.SliceSyncer;
@@ -61,7 +62,9 @@ public final class CompositionRoot {
 
     /** The source kinds this build knows. */
     public static SourceRegistry sources(Settings settings) {
-        List<SourceFactory> factories = List.of(new SyntheticSourceFactory());
+        List<SourceFactory> factories = List.of(new SyntheticSourceFactory(),
+                new AwsSourceFactory(settings.region(), settings.credentials(), settings.roleName(),
+                        settings.externalId()));
         return new SourceRegistry(factories);
     }
 }

@@ -1,0 +1,287 @@
+package dev.sliceflow.source.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sliceflow.core.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.w3c.dom.Element;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.ServiceMetadata;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.RetryToken;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
+
+/**
+ * A small signed client for the read-only AWS calls of the aws source: the SDK's SigV4 signer and standard retry
+ * strategy over the JDK's HTTP client. It speaks the query (XML), JSON 1.0/1.1 and REST-JSON protocols.
+ *
+ * <p>Why the JDK's HTTP client and not the url-connection one: HttpURLConnection drops the body of a 401 answer,
+ * and EC2 answers AuthFailure and OptInRequired with 401: the error code that tells "region not enabled" from "bad
+ * credentials" would be lost. It is in the JDK (no jar cost), pools connections and is interruptible.
+ *
+ * <p>Why not the SDK service modules: they carry every operation's model. ec2 alone is a 26 MB jar, iam 4 MB,
+ * rds 6 MB; together they would triple the 17 MB Lambda jar (limit 20 MiB), and shade's minimizeJar cannot trim
+ * them since each generated client references every operation. This source needs a dozen read operations.
+ * S3, SQS and STS, already in the jar for the worker, are used through their SDK clients.
+ *
+ * <p>Thread-safe; one per slice (credentials and region are the slice's).
+ */
+final class AwsApi {
+    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+
+    /** Headers the JDK client sets itself (from the URI and the body) and refuses to take. */
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection",
+            "expect", "upgrade");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient client;
+    private final AwsCredentialsProvider credentials;
+    private final String region;
+    private final Function<AwsService, Optional<URI>> endpointOverride;
+    private final AwsRetries retries;
+    private final Map<String, RetryStrategy> strategies = new ConcurrentHashMap<>();
+
+    AwsApi(HttpClient client, AwsCredentialsProvider credentials, String region,
+           Function<AwsService, Optional<URI>> endpointOverride, AwsRetries retries) {
+        this.client = client;
+        this.credentials = credentials;
+        this.region = region;
+        this.endpointOverride = endpointOverride;
+        this.retries = retries;
+    }
+
+    /** A query-protocol call (IAM, EC2, SNS, RDS): form-encoded POST, XML answer; returns the root element. */
+    Element query(AwsService service, String action, Map<String, String> params) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("Action", action);
+        form.put("Version", service.version());
+        form.putAll(params);
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        return call(service, action, () -> {
+            Response response = send(service, SdkHttpMethod.POST, "/", Map.of(), bytes,
+                    Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
+            if (response.status / 100 != 2) {
+                throw xmlError(service, action, response);
+            }
+            return Xml.parse(response.body);
+        });
+    }
+
+    /** A JSON 1.0/1.1 call (DynamoDB, KMS, CloudTrail, ECS): POST / with X-Amz-Target. */
+    JsonNode json(AwsService service, String operation, ObjectNode request) {
+        byte[] bytes = request.toString().getBytes(StandardCharsets.UTF_8);
+        String contentType = service.protocol() == AwsService.Protocol.JSON_1_0
+                ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
+        return call(service, operation, () -> {
+            Response response = send(service, SdkHttpMethod.POST, "/", Map.of(), bytes,
+                    Map.of("Content-Type", contentType, "X-Amz-Target", service.version() + "." + operation));
+            return jsonAnswer(service, operation, response);
+        });
+    }
+
+    /** A REST-JSON GET (Lambda): path and query parameters; the JSON answer. */
+    JsonNode restGet(AwsService service, String operation, String path, Map<String, String> query) {
+        return call(service, operation, () -> jsonAnswer(service, operation,
+                send(service, SdkHttpMethod.GET, path, query, new byte[0], Map.of())));
+    }
+
+    /** A fresh JSON object for a request body. */
+    static ObjectNode body() {
+        return Json.mapper().createObjectNode();
+    }
+
+    private <T> T call(AwsService service, String operation, Supplier<T> attempt) {
+        RetryStrategy strategy = strategies.computeIfAbsent(service.id(), id -> retries.forApi());
+        RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(service.id())).token();
+        while (true) {
+            RuntimeException failure;
+            try {
+                T result = attempt.get();
+                strategy.recordSuccess(RecordSuccessRequest.create(token));
+                return result;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            RefreshRetryTokenResponse next;
+            try {
+                next = strategy.refreshRetryToken(RefreshRetryTokenRequest.builder().token(token).failure(failure)
+                        .build());
+            } catch (TokenAcquisitionFailedException notRetried) {
+                throw failure;
+            }
+            sleep(next.delay(), service, operation, failure);
+            token = next.token();
+        }
+    }
+
+    private static void sleep(Duration delay, AwsService service, String operation, RuntimeException failure) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(e);
+            throw new IllegalStateException("interrupted while retrying " + service.id() + " " + operation, failure);
+        }
+    }
+
+    private record Response(int status, byte[] body, Map<String, List<String>> headers) {
+        Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst();
+        }
+    }
+
+    private Response send(AwsService service, SdkHttpMethod method, String path, Map<String, String> query,
+                          byte[] body, Map<String, String> headers) {
+        URI base = endpointOverride.apply(service).orElseGet(() -> service.endpoint(region));
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(method).uri(base).encodedPath(path);
+        query.forEach(request::putRawQueryParameter);
+        headers.forEach(request::putHeader);
+        if (method == SdkHttpMethod.POST) {
+            request.putHeader("Content-Length", Integer.toString(body.length));
+        }
+        request.putHeader("Accept", service.protocol() == AwsService.Protocol.QUERY ? "text/xml" : "application/json");
+        SignedRequest signed = SIGNER.sign(r -> r.identity(credentials.resolveCredentials())
+                .request(request.build())
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service.id())
+                .putProperty(AwsV4HttpSigner.REGION_NAME, service.signingRegion(region)));
+        HttpRequest.Builder http = HttpRequest.newBuilder(signed.request().getUri()).timeout(TIMEOUT)
+                .method(method.name(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.request().forEachHeader((name, values) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> http.header(name, value));
+            }
+        });
+        try {
+            HttpResponse<byte[]> response = client.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(response.statusCode(), response.body(), response.headers().map());
+        } catch (IOException e) {
+            if (notInRegion(e, service, region)) {
+                throw new ServiceNotInRegionException(service.id() + " has no endpoint in " + region + " ("
+                        + base.getHost() + " does not resolve, and the SDK's endpoint metadata does not list it)", e);
+            }
+            throw new UncheckedIOException("cannot call " + service.id() + " at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while calling " + service.id(), e);
+        }
+    }
+
+    /**
+     * A host that does not resolve means "no such service here" only when the SDK's endpoint metadata agrees (the
+     * region is not among the service's): a DNS failure for a region the service has is transient and retried, never
+     * turned into an empty table.
+     */
+    static boolean notInRegion(IOException e, AwsService service, String region) {
+        boolean unresolved = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            unresolved |= t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException;
+        }
+        if (!unresolved || service.global()) {
+            return false;
+        }
+        try {
+            ServiceMetadata metadata =
+                    ServiceMetadata.of(service.id());
+            return metadata != null && !metadata.regions().contains(Region.of(region));
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /** The service has no endpoint in the slice's region: its tables are empty there. */
+    static final class ServiceNotInRegionException extends RuntimeException {
+        ServiceNotInRegionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static JsonNode jsonAnswer(AwsService service, String operation, Response response) {
+        JsonNode node;
+        try {
+            node = response.body.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body);
+        } catch (IOException e) {
+            if (response.status / 100 == 2) {
+                throw new IllegalStateException(service.id() + " " + operation + " answered malformed JSON", e);
+            }
+            node = Json.mapper().createObjectNode();
+        }
+        if (response.status / 100 == 2) {
+            return node;
+        }
+        // The error type: __type ("ns#Code" or "Code") or the x-amzn-ErrorType header ("Code:details").
+        String type = response.header("x-amzn-ErrorType").orElse(node.path("__type").asText(node.path("code").asText("")));
+        type = type.contains("#") ? type.substring(type.lastIndexOf('#') + 1) : type;
+        type = type.contains(":") ? type.substring(0, type.indexOf(':')) : type;
+        String message = node.path("message").asText(node.path("Message").asText(null));
+        return throwing(new AwsApiException(service.id(), operation, response.status,
+                type.isEmpty() ? "HTTP" + response.status : type, message,
+                response.header("x-amzn-RequestId").orElse(null)));
+    }
+
+    private static AwsApiException xmlError(AwsService service, String action, Response response) {
+        String code = "HTTP" + response.status;
+        String message = null;
+        String requestId = null;
+        try {
+            Element root = Xml.parse(response.body);
+            // <ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse> (IAM, SNS, RDS) or
+            // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response> (EC2).
+            Element error = Xml.child(root, "Error");
+            if (error == null) {
+                error = Xml.child(Xml.child(root, "Errors"), "Error");
+            }
+            if (error != null) {
+                code = Optional.ofNullable(Xml.text(error, "Code")).orElse(code);
+                message = Xml.text(error, "Message");
+            }
+            requestId = Optional.ofNullable(Xml.text(root, "RequestId")).orElse(Xml.text(root, "RequestID"));
+        } catch (RuntimeException unparsable) {
+            message = new String(response.body, StandardCharsets.UTF_8);
+            message = message.length() > 200 ? message.substring(0, 200) : message;
+        }
+        return new AwsApiException(service.id(), action, response.status, code, message, requestId);
+    }
+
+    private static <T> T throwing(AwsApiException e) {
+        throw e;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
