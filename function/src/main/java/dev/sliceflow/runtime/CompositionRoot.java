@@ -7,6 +7,7 @@ import dev.sliceflow.planner.ScheduledPlanner;
 import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.source.SourceFactory;
+import dev.sliceflow.source.aws.AwsDiscovery;
 import dev.sliceflow.source.SourceRegistry;
 import dev.sliceflow.source.aws.AwsSourceFactory;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
@@ -54,10 +55,41 @@ public final class CompositionRoot {
                 () -> new InvalidInputException("SLICEFLOW_SYNC_QUEUE_URL is not set"));
         S3Uploader uploader = new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD,
                 S3Uploader.DEFAULT_CHUNK, Executors.newSingleThreadExecutor());
-        Planner planner = new Planner(sources(settings), Discovery.none());
+        Planner planner = new Planner(sources(settings), discovery(settings));
         SyncLauncher launcher = new SyncLauncher(planner, uploader, s3, settings.bucket(),
                 new SqsEnqueuer(clients.sqs(), ENQUEUE_CONCURRENCY));
         return new ScheduledPlanner(launcher, s3, settings.bucket(), queueUrl, Clock.systemUTC());
+    }
+
+    /**
+     * Accounts and regions left to discovery by a spec (organization: true, regions: ["*"]): AWS Organizations and
+     * EC2 DescribeRegions, with the function's credentials and the configured role. Built lazily: a spec that lists
+     * its accounts and regions never makes a call.
+     */
+    public static Discovery discovery(Settings settings) {
+        java.util.function.Supplier<AwsDiscovery> aws = new java.util.function.Supplier<>() {
+            private AwsDiscovery discovery;
+
+            @Override
+            public synchronized AwsDiscovery get() {
+                if (discovery == null) {
+                    discovery = AwsDiscovery.create(settings.region().id(), settings.credentials(),
+                            settings.roleName(), settings.externalId());
+                }
+                return discovery;
+            }
+        };
+        return new Discovery() {
+            @Override
+            public List<String> organizationAccounts(List<String> ous) {
+                return aws.get().organizationAccounts(ous);
+            }
+
+            @Override
+            public List<String> enabledRegions(String account) {
+                return aws.get().enabledRegions(account);
+            }
+        };
     }
 
     /** The source kinds this build knows. */

@@ -1,6 +1,5 @@
 package dev.sliceflow.local.cli;
 
-import dev.sliceflow.planner.Discovery;
 import dev.sliceflow.planner.Planner;
 import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
@@ -79,7 +78,7 @@ final class EnqueueCommand implements Callable<Integer> {
         ExecutorService uploads = Executors.newSingleThreadExecutor();
         try {
             SyncLauncher launcher = new SyncLauncher(
-                    new Planner(CompositionRoot.sources(settings), Discovery.none()),
+                    new Planner(CompositionRoot.sources(settings), CompositionRoot.discovery(settings)),
                     new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD, S3Uploader.DEFAULT_CHUNK, uploads),
                     s3, settings.bucket(), new SqsEnqueuer(clients.sqs(), concurrency));
             long start = System.nanoTime();

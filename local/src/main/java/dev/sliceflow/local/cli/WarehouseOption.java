@@ -11,9 +11,16 @@ final class WarehouseOption {
     @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
     String url;
 
+    @Option(names = "--warehouse-user", description = "Its user (default: SLICEFLOW_WAREHOUSE_USER); the password "
+            + "comes from SLICEFLOW_WAREHOUSE_PASSWORD, never from the command line.")
+    String user;
+
     /** Settings for reading: no bucket or region is needed to open a warehouse, so neither is required. */
     Settings settings(Path dir, Map<String, String> more) {
         Map<String, String> env = CliEnvironment.settings(dir, Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", url));
+        if (user != null) {
+            env.put("SLICEFLOW_WAREHOUSE_USER", user);
+        }
         more.forEach((key, value) -> {
             if (value != null) {
                 env.put(key, value);

@@ -108,7 +108,8 @@ class CommandsTest {
             runtime.sqs().sendMessage(b -> b.queueUrl(runtime.queues().sync().url()).messageBody("{not json"));
             assertThat(runtime.awaitIdle(Duration.ofMinutes(2))).isTrue();
 
-            Run status = run("status", "f-1", "--dir", dir.toString(), "--warehouse", postgres);
+            Run status = run("status", "f-1", "--dir", dir.toString(), "--warehouse", postgres, "--warehouse-user",
+                    dev.sliceflow.testing.LocalPostgres.USER);
 
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out().lines().filter(l -> l.startsWith("f-1")).findFirst().orElseThrow())
