@@ -53,6 +53,20 @@ class DocumentSchemasTest {
     }
 
     @Test
+    void syncRequestSchema_whenTheAwsSampleRequest_acceptsItAndItsTablePatternsMatchAwsTables() throws IOException {
+        String sample = Files.readString(Path.of("..", "events", "sync-request-aws.json"));
+        assertThat(schema("sync-request.schema.json").validate(sample, InputFormat.JSON)).isEmpty();
+        SyncRequest request = SyncRequestCodec.parse(sample);
+        List<String> available = new dev.sliceflow.source.aws.AwsSourceFactory(
+                software.amazon.awssdk.regions.Region.US_EAST_1,
+                software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create(),
+                java.util.Optional.empty(), java.util.Optional.empty())
+                .schemas().stream().map(s -> s.name()).toList();
+        assertThat(dev.sliceflow.request.TableSelector.select(available, request.tables(), request.skipTables()))
+                .contains("aws_ec2_instances", "aws_iam_roles", "aws_s3_buckets").doesNotContain("aws_sqs_queues");
+    }
+
+    @Test
     void syncRequestSchema_whenAnAccountHas13Digits_rejectsItAsTheCodeDoes() throws IOException {
         String sample = Files.readString(Path.of("..", "events", "sync-request.json"))
                 .replace("\"123456789012\"", "\"1234567890123\"");
