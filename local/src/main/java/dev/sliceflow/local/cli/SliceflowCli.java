@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sliceflow", mixinStandardHelpOptions = true, versionProvider = SliceflowCli.Version.class,
         description = "Run the sliceflow pipeline locally: embedded S3 and SQS, the same handlers as in Lambda.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class SliceflowCli {
 
     public static void main(String[] args) {
