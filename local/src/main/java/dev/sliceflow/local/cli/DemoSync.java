@@ -49,13 +49,13 @@ public final class DemoSync {
      */
     public static SyncSpec spec(int accounts, int regions, long rowsPerTable, long seed) {
         if (accounts < 1) {
-            throw new IllegalArgumentException("--accounts must be at least 1, not " + accounts);
+            throw new IllegalStateException("--accounts must be at least 1, not " + accounts);
         }
         if (regions < 1 || regions > REGIONS.size()) {
-            throw new IllegalArgumentException("--regions must be 1.." + REGIONS.size() + ", not " + regions);
+            throw new IllegalStateException("--regions must be 1.." + REGIONS.size() + ", not " + regions);
         }
         if (rowsPerTable < 0) {
-            throw new IllegalArgumentException("--rows-per-table must be >= 0, not " + rowsPerTable);
+            throw new IllegalStateException("--rows-per-table must be >= 0, not " + rowsPerTable);
         }
         List<String> accountIds = new ArrayList<>(accounts);
         for (int i = 0; i < accounts; i++) {
