@@ -367,6 +367,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Values as they are, with control characters escaped and long ones cut, so one row stays one line. */
     private static String cell(String value) {
+        if (value.isEmpty()) {
+            return "''";
+        }
         String printable = Identifiers.printable(value);
         String inner = printable.substring(1, printable.length() - 1);
         return inner.length() > 28 ? inner.substring(0, 27) + "~" : inner;
