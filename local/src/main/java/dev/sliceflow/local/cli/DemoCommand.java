@@ -154,8 +154,9 @@ final class DemoCommand implements Callable<Integer> {
                             before.get().lastLoadedAt());
                 } else {
                     // enqueued by an earlier run that stopped before the end (queues do not outlive a run): send
-                    // every slice again; what is already loaded is skipped or replaced by the same rows
-                    launch = DemoSync.launch(runtime, syncSpec, syncTime, Optional.of(id), true, sent -> { });
+                    // every slice again, at the sync time of the first run: what is already loaded is replaced by the same rows
+                    Instant firstTime = DemoSync.plannedSyncTime(runtime, id).orElse(syncTime);
+                    launch = DemoSync.launch(runtime, syncSpec, firstTime, Optional.of(id), true, sent -> { });
                     out.printf("  sync %s was enqueued before but is not loaded: enqueued its %d slices again%n", id,
                             launch.sent());
                 }
@@ -252,7 +253,7 @@ final class DemoCommand implements Callable<Integer> {
                 return status;
             }
             bar.update(reading);
-            Thread.sleep(terminal ? 250 : 500);
+            Thread.sleep(500);
         }
         bar.finish(reading);
         runtime.awaitIdle(Duration.ofSeconds(30));
@@ -300,7 +301,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  failures %d failed invocations (retried); dead-letter queues: sync %d, load %d%n",
                 failedInvocations, syncDlq, loadDlq);
         out.printf(Locale.ROOT, "  time     %.1f s wall (start-up %.1f s)%s%n", seconds,
-                runtime.startup().toMillis() / 1000.0, launch.sent() == 0 ? ""
+                runtime.startup().toMillis() / 1000.0,
+                launch.sent() == 0 || status.isEmpty() || !status.get().complete() ? ""
                         : String.format(Locale.ROOT, ": %,.0f rows/s end to end", rows / Math.max(0.001, seconds)));
         for (SqsPoller poller : runtime.pollers()) {
             SqsPoller.Stats stats = poller.stats();

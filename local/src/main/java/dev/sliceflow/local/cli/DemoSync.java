@@ -1,5 +1,6 @@
 package dev.sliceflow.local.cli;
 
+import dev.sliceflow.core.Json;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
@@ -7,6 +8,7 @@ import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.manifest.TableStatus;
 import dev.sliceflow.planner.Discovery;
+import dev.sliceflow.planner.Plan;
 import dev.sliceflow.planner.Planner;
 import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
@@ -16,6 +18,7 @@ import dev.sliceflow.request.WriteMode;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.staging.ObjectLayout;
 import dev.sliceflow.staging.S3Uploader;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -87,6 +91,19 @@ public final class DemoSync {
             return launcher.launch(spec, syncTime, syncId, runtime.queues().sync().url(), force, progress);
         } finally {
             uploads.shutdownNow();
+        }
+    }
+
+    /** The sync time in the sync's plan.json, if it was planned. */
+    public static Optional<Instant> plannedSyncTime(LocalRuntime runtime, String syncId) {
+        try {
+            byte[] json = runtime.s3().getObjectAsBytes(b -> b.bucket(runtime.bucket())
+                    .key(ObjectLayout.planKey(syncId))).asByteArray();
+            return Optional.of(Json.mapper().readValue(json, Plan.class).syncTime());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the plan of sync " + syncId + ": " + e.getMessage(), e);
         }
     }
 

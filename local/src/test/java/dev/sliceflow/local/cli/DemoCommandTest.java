@@ -83,6 +83,31 @@ class DemoCommandTest {
     }
 
     @Test
+    void demo_stoppedBeforeTheEnd_secondRunWithSameSyncIdCompletesIt() throws Exception {
+        Path dir = TestDirs.create("demo-resume");
+
+        Run stopped = demo("--dir", dir.toString(), "--accounts", "3", "--regions", "2", "--rows-per-table", "40",
+                "--seed", "6", "--sync-id", "demo-resume", "--progress", "lines", "--timeout", "0");
+        Run resumed = demo("--dir", dir.toString(), "--accounts", "3", "--regions", "2", "--rows-per-table", "40",
+                "--seed", "6", "--sync-id", "demo-resume", "--progress", "lines");
+
+        assertThat(stopped.exitCode()).as(stopped.out()).isEqualTo(1);
+        assertThat(stopped.out()).contains("the sync is not loaded after 0 s (--timeout)")
+                .containsPattern("sync demo-resume: (NOT complete|nothing loaded)");
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("sync demo-resume was enqueued before but is not loaded: enqueued its 6 "
+                + "slices again").contains("sync demo-resume: complete");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("warehouse.duckdb"))) {
+            SyntheticOracle.assertExact(c, "demo-resume", ACCOUNTS, REGIONS, 40, 6, 1);
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(DISTINCT _sync_time) FROM synthetic_types")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("one sync time across both runs").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void demo_withPostgresWarehouse_loadsIntoPostgres() throws Exception {
         String url = LocalPostgres.get().newDatabase();
         Path dir = TestDirs.create("demo-pg");
