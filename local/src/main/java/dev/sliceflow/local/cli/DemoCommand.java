@@ -166,7 +166,8 @@ final class DemoCommand implements Callable<Integer> {
                         launch.plan().tables().size(), String.join(", ", launch.plan().tables()), rowsPerTable);
             }
             out.flush();
-            Optional<SyncStatus> done = await(out, runtime, status, id, launch.plan().slices(), start);
+            Optional<SyncStatus> done = launch.sent() == 0 && statusOf(status, id).map(SyncStatus::complete)
+                    .orElse(false) ? statusOf(status, id) : await(out, runtime, status, id, launch.plan().slices(), start);
             Duration wall = Duration.ofNanos(System.nanoTime() - start);
             DemoSync.Committed committed = new DemoSync.CommittedProbe(runtime, id).read();
             summary(out, runtime, id, launch, done, committed, wall);
