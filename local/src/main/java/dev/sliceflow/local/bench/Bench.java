@@ -9,7 +9,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N]");
+            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N] | demo [--slices N]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -17,8 +17,9 @@ public final class Bench {
             case "worker" -> WorkerBench.main(rest);
             case "coldstart" -> ColdStartBench.main(rest);
             case "enqueue" -> EnqueueBench.main(rest);
+            case "demo" -> DemoBench.main(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue");
+                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue, demo");
                 System.exit(2);
             }
         }

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sliceflow", mixinStandardHelpOptions = true, versionProvider = SliceflowCli.Version.class,
         description = "Run the sliceflow pipeline locally: embedded S3 and SQS, the same handlers as in Lambda.",
-        subcommands = {ServeCommand.class, EnqueueCommand.class, StatusCommand.class, InvokeCommand.class,
-                QueryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, EnqueueCommand.class, StatusCommand.class,
+                InvokeCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class SliceflowCli {
 
     public static void main(String[] args) {
