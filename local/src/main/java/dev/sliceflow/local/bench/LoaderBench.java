@@ -76,6 +76,32 @@ public final class LoaderBench {
     private LoaderBench() {
     }
 
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** psql -c "\copy bench_plain FROM 'file' ...": the client users reach for, its time the limit. */
+    private static void psqlCopy(String jdbcUrl, String user, String password, Path csv) throws Exception {
+        java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+        ProcessBuilder builder = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()), "-U", user, "-d", uri.getPath().substring(1),
+                "-c", "\\copy bench_plain FROM '" + csv.toAbsolutePath() + "' WITH (FORMAT csv, HEADER true)")
+                .redirectErrorStream(true);
+        if (password != null) {
+            builder.environment().put("PGPASSWORD", password);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql \\copy failed: " + output);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         long rows = 1_000_000;
         int rowsPerPart = 250_000;
@@ -105,6 +131,8 @@ public final class LoaderBench {
                 Files.size(bench.plainCsv) >> 20);
 
         if (pgUrl != null) {
+            // the limit is psql's \copy of the same decompressed CSV when psql is installed, else pgjdbc's COPY
+            boolean psql = onPath("psql");
             WarehouseConfig config = new WarehouseConfig(pgUrl, Optional.of(pgUser), Optional.ofNullable(pgPassword));
             double loader = 0;
             double limit = 0;
@@ -119,17 +147,22 @@ public final class LoaderBench {
                     }
                     st.execute("CREATE TABLE bench_plain (" + ddl(Map.POSTGRES) + ")");
                     limit = Math.max(limit, rate(rows, () -> {
-                        try (InputStream in = new BufferedInputStream(Files.newInputStream(bench.plainCsv), 1 << 16)) {
-                            c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                                    "COPY bench_plain FROM STDIN WITH (FORMAT csv, HEADER true)", in, 1 << 16);
+                        if (psql) {
+                            psqlCopy(config.url(), config.user().orElseThrow(), config.password().orElse(null),
+                                    bench.plainCsv);
+                        } else {
+                            try (InputStream in = new BufferedInputStream(Files.newInputStream(bench.plainCsv), 1 << 16)) {
+                                c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                                        "COPY bench_plain FROM STDIN WITH (FORMAT csv, HEADER true)", in, 1 << 16);
+                            }
                         }
                         return null;
                     }));
                     dropAll(st);
                 }
             }
-            System.out.printf("loader-postgres: %.0f rows/s, psql-copy %.0f rows/s, ratio %.2f%n", loader, limit,
-                    loader / limit);
+            System.out.printf("loader-postgres: %.0f rows/s, %s %.0f rows/s, ratio %.2f%n", loader,
+                    psql ? "psql-copy" : "jdbc-copy", limit, loader / limit);
         }
 
         double loader = 0;
@@ -177,8 +210,9 @@ public final class LoaderBench {
     }
 
     private static void dropAll(Statement st) throws Exception {
+        st.execute("DROP VIEW IF EXISTS " + JdbcWarehouse.SYNC_STATUS);
         for (String table : List.of("bench_resources", "bench_plain", "_sliceflow_manifests", "_sliceflow_loads",
-                "_sliceflow_state", "_sliceflow_rejects")) {
+                "_sliceflow_state", "_sliceflow_rejects", JdbcWarehouse.PLANS)) {
             st.execute("DROP TABLE IF EXISTS " + table);
         }
     }
