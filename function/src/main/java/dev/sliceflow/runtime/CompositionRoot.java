@@ -73,7 +73,7 @@ public final class CompositionRoot {
             @Override
             public synchronized AwsDiscovery get() {
                 if (discovery == null) {
-                    discovery = AwsDiscovery.create(settings.region().id(), settings.credentials(),
+                    discovery = AwsDiscovery.create(settings.region().id(), settings.sourceCredentials(),
                             settings.roleName(), settings.externalId());
                 }
                 return discovery;
@@ -95,7 +95,7 @@ public final class CompositionRoot {
     /** The source kinds this build knows. */
     public static SourceRegistry sources(Settings settings) {
         List<SourceFactory> factories = List.of(new SyntheticSourceFactory(),
-                new AwsSourceFactory(settings.region(), settings.credentials(), settings.roleName(),
+                new AwsSourceFactory(settings.region(), settings.sourceCredentials(), settings.roleName(),
                         settings.externalId()));
         return new SourceRegistry(factories);
     }

@@ -31,6 +31,9 @@ import software.amazon.awssdk.regions.Region;
  * @param deadlineMargin      SLICEFLOW_DEADLINE_MARGIN_SECONDS: commit and continue this long before the timeout (60)
  * @param roleName            SLICEFLOW_ROLE_NAME: role the AWS source assumes in each account
  * @param externalId          SLICEFLOW_EXTERNAL_ID: ExternalId for that role
+ * @param sourceCredentials   SLICEFLOW_SOURCE_CREDENTIALS=default: sources (the aws source, discovery) use the default
+ *                            credential chain even when static keys are set for S3 and SQS (local mode reading real
+ *                            accounts); otherwise the same credentials as the clients
  * @param deleteRemovedSlices SLICEFLOW_DELETE_REMOVED_SLICES=true: after a replace sync completes, the loader deletes
  *                            the rows of slices the sync no longer covers (opt-in; logged with counts)
  * @param credentials         static keys when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are in the map, else the
@@ -41,7 +44,7 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                        Optional<String> warehousePassword, Optional<String> warehouseSecretArn,
                        Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, Path workDir, Duration deadlineMargin,
                        Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials,
-                       boolean deleteRemovedSlices) {
+                       AwsCredentialsProvider sourceCredentials, boolean deleteRemovedSlices) {
 
     /** Reads the process environment: the one place that does. */
     public static Settings fromEnvironment() {
@@ -79,8 +82,16 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                 get(env, "SLICEFLOW_ROLE_NAME"),
                 get(env, "SLICEFLOW_EXTERNAL_ID"),
                 credentials,
+                sourceCredentials(env, credentials),
                 get(env, "SLICEFLOW_DELETE_REMOVED_SLICES").map(v -> flag("SLICEFLOW_DELETE_REMOVED_SLICES", v))
                         .orElse(false));
+    }
+
+    /** These settings with the sources reading AWS through {@code credentials} (local mode reading real accounts). */
+    public Settings withSourceCredentials(AwsCredentialsProvider credentials) {
+        return new Settings(region, bucket, syncQueueUrl, syncDlqUrl, loadDlqUrl, warehouseUrl, warehouseUser,
+                warehousePassword, warehouseSecretArn, s3Endpoint, sqsEndpoint, workDir, deadlineMargin, roleName,
+                externalId, this.credentials, credentials, deleteRemovedSlices);
     }
 
     /** The AWS clients for these settings. */
@@ -108,6 +119,15 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(key + " is not a URI: " + value, e);
         }
+    }
+
+    private static AwsCredentialsProvider sourceCredentials(Map<String, String> env, AwsCredentialsProvider clients) {
+        return switch (get(env, "SLICEFLOW_SOURCE_CREDENTIALS").orElse("same")) {
+            case "same" -> clients;
+            case "default" -> DefaultCredentialsProvider.builder().build();
+            default -> throw new InvalidInputException("SLICEFLOW_SOURCE_CREDENTIALS must be default or same, got "
+                    + get(env, "SLICEFLOW_SOURCE_CREDENTIALS").orElseThrow());
+        };
     }
 
     private static boolean flag(String key, String value) {

@@ -71,6 +71,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Concurrent worker invocations (default: ${DEFAULT-VALUE}).")
     int workerConcurrency;
 
+    @Option(names = "--aws-source-credentials", description = "Let the aws source (and discovery) read real AWS "
+            + "accounts with the default credential chain (profile, environment, SSO); S3 and SQS stay local.")
+    boolean awsSourceCredentials;
+
     @Option(names = "--no-functions", description = "Serve S3 and SQS only; poll no queue.")
     boolean noFunctions;
 
@@ -104,7 +108,11 @@ final class ServeCommand implements Callable<Integer> {
                 if (factory.isPresent()) {
                     QueueRef queue = function.queue().apply(runtime.queues());
                     EventSourceMapping mapping = mapping(function);
-                    runtime.attach(queue, mapping, factory.get());
+                    HandlerFactory handlers = factory.get();
+                    runtime.attach(queue, mapping, awsSourceCredentials
+                            ? settings -> handlers.create(settings.withSourceCredentials(
+                                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
+                            : handlers);
                     functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize()
                             + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
                             + " s)");

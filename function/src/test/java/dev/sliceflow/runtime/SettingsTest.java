@@ -1,0 +1,57 @@
+package dev.sliceflow.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sliceflow.core.InvalidInputException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+class SettingsTest {
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "eu-west-1");
+        env.put("SLICEFLOW_BUCKET", "b");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local-secret");
+        env.put("SLICEFLOW_WAREHOUSE_PASSWORD", "hunter2");
+        return env;
+    }
+
+    @Test
+    void from_whenStaticKeysAreSet_sourcesUseThemTooUnlessToldToUseTheDefaultChain() {
+        Settings same = Settings.from(env());
+        assertThat(same.credentials()).isInstanceOf(StaticCredentialsProvider.class);
+        assertThat(same.sourceCredentials()).isSameAs(same.credentials());
+
+        Map<String, String> env = env();
+        env.put("SLICEFLOW_SOURCE_CREDENTIALS", "default");
+        Settings local = Settings.from(env);
+        assertThat(local.credentials()).as("S3 and SQS stay on the local keys").isInstanceOf(StaticCredentialsProvider.class);
+        assertThat(local.sourceCredentials()).isInstanceOf(DefaultCredentialsProvider.class);
+        assertThat(same.withSourceCredentials(local.sourceCredentials()).sourceCredentials())
+                .isSameAs(local.sourceCredentials());
+    }
+
+    @Test
+    void from_whenAValueIsMalformed_failsNamingTheVariable() {
+        Map<String, String> env = env();
+        env.put("SLICEFLOW_SOURCE_CREDENTIALS", "mine");
+        assertThatThrownBy(() -> Settings.from(env)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("SLICEFLOW_SOURCE_CREDENTIALS must be default or same");
+        env.remove("SLICEFLOW_SOURCE_CREDENTIALS");
+        env.put("SLICEFLOW_DELETE_REMOVED_SLICES", "yes");
+        assertThatThrownBy(() -> Settings.from(env)).hasMessage("SLICEFLOW_DELETE_REMOVED_SLICES must be true or false, got yes");
+        env.remove("SLICEFLOW_DELETE_REMOVED_SLICES");
+        env.remove("AWS_REGION");
+        assertThatThrownBy(() -> Settings.from(env)).hasMessage("AWS_REGION is not set");
+    }
+
+    @Test
+    void toString_neverShowsThePassword() {
+        assertThat(Settings.from(env()).toString()).doesNotContain("hunter2").contains("bucket=b");
+    }
+}
