@@ -215,17 +215,8 @@ public abstract class WarehouseContract {
                 Column column = EVERY_TYPE.column(i);
                 Object want = expected.get(i);
                 Object have = got.get(i);
-                String where = "row " + expected.get(0) + " column " + column.name() + " (" + column.type() + ")";
-                if (want == null) {
-                    assertThat(have).as(where).isNull();
-                } else if (column.type() == ColumnType.DECIMAL) {
-                    assertThat((BigDecimal) have).as(where).isEqualByComparingTo((BigDecimal) want);
-                } else if (column.type() == ColumnType.DOUBLE) {
-                    assertThat(Double.compare((Double) have, (Double) want)).as(where + ": " + have + " vs " + want)
-                            .isZero();
-                } else {
-                    assertThat(have).as(where).isEqualTo(want);
-                }
+                dev.sliceflow.testing.JdbcValues.assertSame(
+                        "row " + expected.get(0) + " column " + column.name() + " (" + column.type() + ")", want, have);
             }
         }
     }
@@ -291,16 +282,8 @@ public abstract class WarehouseContract {
                     for (int i = 0; i < schema.width(); i++) {
                         Object want = expected.get(r)[i];
                         Object have = actual.get(r).get(i);
-                        String where = schema.name() + " row " + r + " column " + schema.column(i).name();
-                        if (want == null) {
-                            assertThat(have).as(where).isNull();
-                        } else if (want instanceof BigDecimal decimal) {
-                            assertThat((BigDecimal) have).as(where).isEqualByComparingTo(decimal);
-                        } else if (want instanceof Double d) {
-                            assertThat(Double.compare((Double) have, d)).as(where + ": " + have + " vs " + d).isZero();
-                        } else {
-                            assertThat(have).as(where).isEqualTo(want);
-                        }
+                        dev.sliceflow.testing.JdbcValues.assertSame(
+                                schema.name() + " row " + r + " column " + schema.column(i).name(), want, have);
                     }
                 }
             }
@@ -361,19 +344,7 @@ public abstract class WarehouseContract {
 
     /** Reads a column the way a user's JDBC code would. */
     protected Object read(ResultSet rs, int index, ColumnType type) throws SQLException {
-        Object value = switch (type) {
-            case STRING, JSON -> rs.getString(index);
-            case LONG -> rs.getLong(index);
-            case DOUBLE -> rs.getDouble(index);
-            case DECIMAL -> rs.getBigDecimal(index);
-            case BOOLEAN -> rs.getBoolean(index);
-            case TIMESTAMP -> {
-                OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-                yield t == null ? null : t.toInstant();
-            }
-            case DATE -> rs.getObject(index, LocalDate.class);
-        };
-        return rs.wasNull() ? null : value;
+        return dev.sliceflow.testing.JdbcValues.read(rs, index, type);
     }
 
     // ------------------------------------------------------------------ exactly once

@@ -8,14 +8,11 @@ import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
 import dev.sliceflow.source.synthetic.SyntheticTables;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +81,7 @@ public final class SyntheticOracle {
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>();
                     for (int i = 0; i < schema.width(); i++) {
-                        row.add(read(rs, i + 1, schema.column(i).type()));
+                        row.add(dev.sliceflow.testing.JdbcValues.read(rs, i + 1, schema.column(i).type()));
                     }
                     assertThat(byKey.put(String.valueOf(row.get(key)), row)).as("duplicate key " + row.get(key))
                             .isNull();
@@ -99,36 +96,9 @@ public final class SyntheticOracle {
             for (int col = 0; col < schema.width(); col++) {
                 String where = schema.name() + " " + account + " " + region + " row " + i + " column "
                         + schema.column(col).name();
-                Object w = want[col];
-                Object h = have.get(col);
-                if (w == null) {
-                    assertThat(h).as(where).isNull();
-                } else if (w instanceof BigDecimal decimal) {
-                    assertThat((BigDecimal) h).as(where).isEqualByComparingTo(decimal);
-                } else if (w instanceof Double d) {
-                    assertThat(Double.compare((Double) h, d)).as(where + ": " + h + " vs " + d).isZero();
-                } else {
-                    assertThat(h).as(where).isEqualTo(w);
-                }
+                dev.sliceflow.testing.JdbcValues.assertSame(where, want[col], have.get(col));
             }
         }
-    }
-
-    /** Reads a column the way a user's JDBC code would (as WarehouseContract does). */
-    private static Object read(ResultSet rs, int index, ColumnType type) throws SQLException {
-        Object value = switch (type) {
-            case STRING, JSON -> rs.getString(index);
-            case LONG -> rs.getLong(index);
-            case DOUBLE -> rs.getDouble(index);
-            case DECIMAL -> rs.getBigDecimal(index);
-            case BOOLEAN -> rs.getBoolean(index);
-            case TIMESTAMP -> {
-                OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-                yield t == null ? null : t.toInstant();
-            }
-            case DATE -> rs.getObject(index, LocalDate.class);
-        };
-        return rs.wasNull() ? null : value;
     }
 
     /** Rows in the ledger: what a second load of anything would change. */
