@@ -31,9 +31,22 @@ public final class ScheduledPlanner {
     }
 
     /**
-     * @param input {@code specKey} (required, under specs/), {@code syncId} (optional)
+     * @param input {@code specKey} (required, under specs/), {@code syncId} (optional), {@code scheduledTime}
+     *              (optional: the EventBridge event's time; the sync's time then, so a retried or redelivered
+     *              invocation plans the same sync id and sends nothing twice)
      * @return syncId, slices, sent, alreadyEnqueued
      */
+    private java.time.Instant scheduledTime(Object value) {
+        if (value == null) {
+            return clock.instant();
+        }
+        try {
+            return java.time.Instant.parse(value.toString());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidInputException("planner input \"scheduledTime\" is not an ISO-8601 instant: " + value, e);
+        }
+    }
+
     public Map<String, Object> run(Map<String, Object> input) {
         Object specKey = input == null ? null : input.get("specKey");
         if (!(specKey instanceof String key) || !key.startsWith(SPECS_PREFIX) || key.contains("..")) {
@@ -48,8 +61,8 @@ public final class ScheduledPlanner {
         }
         SyncSpec spec = SyncSpecParser.parse(key, yaml);
         Optional<String> syncId = Optional.ofNullable(input.get("syncId")).map(Object::toString);
-        SyncLauncher.Launch launch = launcher.launch(spec, clock.instant(), syncId, queueUrl, false,
-                sent -> { });
+        java.time.Instant syncTime = scheduledTime(input.get("scheduledTime"));
+        SyncLauncher.Launch launch = launcher.launch(spec, syncTime, syncId, queueUrl, false, sent -> { });
         LOG.info("sync launched: syncId={} spec={} slices={} sent={} alreadyEnqueued={}", launch.plan().syncId(), key,
                 launch.plan().slices(), launch.sent(), launch.alreadyEnqueued());
         Map<String, Object> result = new LinkedHashMap<>();

@@ -48,6 +48,23 @@ class PlannerHandlerTest {
     }
 
     @Test
+    void handleRequest_whenARetryCarriesTheSameScheduledTime_plansTheSameSyncAndSendsNothingTwice() {
+        s3.client().putObject(b -> b.bucket(bucket).key("specs/nightly.yaml"),
+                RequestBody.fromString(SyncSpecParserTest.VALID));
+        Map<String, Object> scheduled = Map.of("specKey", "specs/nightly.yaml", "scheduledTime", "2026-11-25T03:00:00Z");
+
+        Map<String, Object> first = handler().handleRequest(scheduled, TestContext.fifteenMinutes());
+        Map<String, Object> retry = handler().handleRequest(scheduled, TestContext.fifteenMinutes());
+
+        assertThat(first).containsEntry("syncId", "inventory-20261125T030000Z").containsEntry("sent", 2L);
+        assertThat(retry).containsEntry("syncId", "inventory-20261125T030000Z").containsEntry("sent", 0L)
+                .containsEntry("alreadyEnqueued", true);
+        assertThat(sqs.drain(queue)).hasSize(2);
+        assertThatThrownBy(() -> handler().handleRequest(Map.of("specKey", "specs/nightly.yaml", "scheduledTime",
+                "yesterday"), TestContext.fifteenMinutes())).hasMessageContaining("is not an ISO-8601 instant");
+    }
+
+    @Test
     void handleRequest_whenTheSpecKeyIsMissingOrOutsideSpecs_failsSayingWhatItNeeds() {
         assertThatThrownBy(() -> handler().handleRequest(Map.of("specKey", "data/x.yaml"), TestContext.fifteenMinutes()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("a key under specs/");

@@ -15,6 +15,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -40,10 +41,10 @@ import software.constructs.Construct;
  * {@code function:*} wildcard), and its cron and rate expressions are what {@code schedule} accepts. Scheduler's
  * extras (time zones, one-time {@code at()} schedules, flexible windows) are not needed for a UTC nightly sync.
  * <p>
- * Invoked asynchronously, the function is not retried by Lambda: without a pinned {@code syncId} a retry plans a
- * new sync (its id is the spec's name and the time), so a retry after a half-finished enqueue would start a second
- * sync of the same slices. A failure raises the errors alarm instead; re-run by hand (docs/deploy.md). EventBridge
- * still retries a delivery that Lambda did not accept: the function never ran then.
+ * The rule passes the event's scheduled time as {@code scheduledTime}, which becomes the sync's time, so every
+ * retry (Lambda's two asynchronous retries, EventBridge's redelivery) plans the same sync id: after a finished
+ * enqueue a retry sends nothing; after a half-finished one it sends the slices again, which the commit protocol
+ * absorbs. A failure that outlasts the retries raises the errors alarm.
  */
 public final class Planner extends Construct {
     static final String HANDLER = "dev.sliceflow.planner.PlannerHandler::handleRequest";
@@ -79,7 +80,7 @@ public final class Planner extends Construct {
                 .architecture(platform.architecture())
                 .memorySize(schedule.memoryMb())
                 .timeout(Duration.minutes(schedule.timeoutMinutes()))
-                .retryAttempts(0)
+                .retryAttempts(2)
                 .role(role)
                 .logGroup(logGroup)
                 .environment(env)
@@ -104,7 +105,8 @@ public final class Planner extends Construct {
                 .description("Runs " + functionName + " on s3://<staging bucket>/" + schedule.specKey())
                 .schedule(Schedule.expression(schedule.expression()))
                 .targets(List.of(new LambdaFunction(function, LambdaFunctionProps.builder()
-                        .event(RuleTargetInput.fromObject(Map.of("specKey", schedule.specKey())))
+                        .event(RuleTargetInput.fromObject(Map.of("specKey", schedule.specKey(),
+                                "scheduledTime", EventField.getTime())))
                         .build())))
                 .build();
 

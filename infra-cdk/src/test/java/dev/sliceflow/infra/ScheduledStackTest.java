@@ -45,7 +45,7 @@ class ScheduledStackTest {
     }
 
     @Test
-    void rule_whenScheduled_runsOnTheScheduleWithTheSpecKeyAsConstantInput() throws Exception {
+    void rule_whenScheduled_runsOnTheScheduleWithTheSpecKeyAndTheScheduledTime() throws Exception {
         Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
         assertThat(rules).hasSize(1);
         Map<String, Object> rule = properties(rules.values().iterator().next());
@@ -57,9 +57,12 @@ class ScheduledStackTest {
         Map<String, Object> ruleTarget = map(targets.get(0));
         assertThat(target(ruleTarget.get("Arn"))).isEqualTo(plannerId());
         assertThat(map(ruleTarget.get("Arn")).get("Fn::GetAtt")).isEqualTo(List.of(plannerId(), "Arn"));
-        assertThat(new ObjectMapper().readValue((String) ruleTarget.get("Input"), Map.class))
-                .isEqualTo(Map.of("specKey", "specs/nightly.yaml"));
-        assertThat(ruleTarget).doesNotContainKeys("InputPath", "InputTransformer");
+        // the event's time becomes the sync's time: a retried invocation plans the same sync id
+        Map<String, Object> transformer = map(ruleTarget.get("InputTransformer"));
+        assertThat(map(transformer.get("InputPathsMap"))).containsEntry("time", "$.time");
+        assertThat((String) transformer.get("InputTemplate")).contains("\"specKey\":\"specs/nightly.yaml\"")
+                .contains("\"scheduledTime\":<time>");
+        assertThat(ruleTarget).doesNotContainKeys("Input", "InputPath");
     }
 
     @Test
@@ -94,12 +97,12 @@ class ScheduledStackTest {
     }
 
     @Test
-    void planner_whenInvokedAsynchronously_isNotRetriedByLambda() {
-        // A retry without a pinned syncId would plan a second sync of the same slices.
+    void planner_whenInvokedAsynchronously_isRetriedTwiceByLambda() {
+        // Safe: a retry carries the same scheduledTime, so it plans the same sync id.
         Map<String, Map<String, Object>> configs = template.findResources("AWS::Lambda::EventInvokeConfig");
         assertThat(configs).hasSize(1);
         Map<String, Object> config = properties(configs.values().iterator().next());
-        assertThat(config).containsEntry("MaximumRetryAttempts", 0).containsEntry("Qualifier", "$LATEST");
+        assertThat(config).containsEntry("MaximumRetryAttempts", 2).containsEntry("Qualifier", "$LATEST");
         assertThat(config.get("FunctionName")).isEqualTo(Map.of("Ref", plannerId()));
     }
 
