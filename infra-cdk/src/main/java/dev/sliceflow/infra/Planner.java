@@ -20,6 +20,8 @@ import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
@@ -54,7 +56,8 @@ public final class Planner extends Construct {
     private final Rule rule;
 
     public Planner(Construct scope, String id, String prefix, PlannerSchedule schedule,
-                   QueueConsumer.Platform platform, IBucket bucket, IQueue syncQueue, Optional<ITopic> topic) {
+                   QueueConsumer.Platform platform, IBucket bucket, IQueue syncQueue, Optional<ITopic> topic,
+                   Optional<String> roleName, Optional<String> externalId) {
         super(scope, id);
         String functionName = prefix + "-planner";
         role = Role.Builder.create(this, "Role")
@@ -71,6 +74,10 @@ public final class Planner extends Construct {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
         env.put("SLICEFLOW_SYNC_QUEUE_URL", syncQueue.getQueueUrl());
+        if (schedule.discovery()) {
+            roleName.ifPresent(name -> env.put("SLICEFLOW_ROLE_NAME", name));
+            externalId.ifPresent(value -> env.put("SLICEFLOW_EXTERNAL_ID", value));
+        }
         // No SnapStart and no alias: a schedule's cold start costs nothing that matters.
         function = Function.Builder.create(this, "Function")
                 .functionName(functionName)
@@ -99,14 +106,16 @@ public final class Planner extends Construct {
         bucket.grantPut(role, StagingBucket.SYNCS_PREFIX + "*");
         syncQueue.grantSendMessages(role);
         acknowledgeWildcards(bucket);
+        if (schedule.discovery()) {
+            allowDiscovery(roleName, externalId);
+        }
 
         rule = Rule.Builder.create(this, "Schedule")
                 .ruleName(functionName)
                 .description("Runs " + functionName + " on s3://<staging bucket>/" + schedule.specKey())
                 .schedule(Schedule.expression(schedule.expression()))
                 .targets(List.of(new LambdaFunction(function, LambdaFunctionProps.builder()
-                        .event(RuleTargetInput.fromObject(Map.of("specKey", schedule.specKey(),
-                                "scheduledTime", EventField.getTime())))
+                        .event(RuleTargetInput.fromObject(input(schedule.specKey())))
                         .build())))
                 .build();
 
@@ -163,5 +172,39 @@ public final class Planner extends Construct {
 
     public Rule rule() {
         return rule;
+    }
+
+    /** Ordered, so every synth writes the same template (Map.of's order changes from one JVM to the next). */
+    private static Map<String, Object> input(String specKey) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("specKey", specKey);
+        input.put("scheduledTime", EventField.getTime());
+        return input;
+    }
+
+    /**
+     * Discovery for specs with organization: true or regions: ["*"]: the organization's accounts with the planner's own
+     * credentials (it runs in the management or a delegated administrator account), and each account's enabled regions
+     * through the configured role there (or with its own credentials, for its own account, when no role is set).
+     */
+    private void allowDiscovery(Optional<String> roleName, Optional<String> externalId) {
+        List<String> organizations = List.of("organizations:ListAccounts", "organizations:ListAccountsForParent",
+                "organizations:ListChildren");
+        role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(organizations)
+                .resources(List.of("*")).build());
+        String reason = "AWS Organizations' List actions take no resource narrower than the organization, whose id"
+                + " is not known at deploy time; they are read-only and granted only with -c discovery=true.";
+        if (roleName.isPresent()) {
+            role.addToPolicy(SyncWorker.assumeSourceRole(this, roleName.get(), externalId));
+            NagFindings.acknowledge(role, NagFindings.wildcardResource("arn:<AWS::Partition>:iam::*:role/"
+                    + roleName.get()), "The planner assumes the one configured role name in the organization's"
+                    + " accounts (known only at run time) to read their enabled regions; the role's trust policy and"
+                    + " ExternalId decide who may.");
+        } else {
+            role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+                    .actions(List.of("ec2:DescribeRegions")).resources(List.of("*")).build());
+            reason += " ec2:DescribeRegions has no resource-level permissions at all.";
+        }
+        NagFindings.acknowledge(role, NagFindings.wildcardResource("*"), reason);
     }
 }

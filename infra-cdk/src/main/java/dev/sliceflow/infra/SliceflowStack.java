@@ -42,7 +42,7 @@ public final class SliceflowStack extends Stack {
         new QueueAlarms(this, "SyncAlarms", settings.prefix() + "-sync", worker.queue(), maxAge, topic);
         new QueueAlarms(this, "LoadAlarms", settings.prefix() + "-load", loader.queue(), maxAge, topic);
         planner = settings.planner().map(schedule -> new Planner(this, "Planner", settings.prefix(), schedule,
-                platform, staging.bucket(), worker.queue().queue(), topic));
+                platform, staging.bucket(), worker.queue().queue(), topic, settings.roleName(), settings.externalId()));
 
         output("BucketName", staging.bucket().getBucketName(),
                 "Staging bucket (data/, manifests/, syncs/; sync specs under specs/)");

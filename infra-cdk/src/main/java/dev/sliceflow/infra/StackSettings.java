@@ -44,7 +44,7 @@ import software.constructs.Node;
  * @param deleteRemovedSlices    `deleteRemovedSlices`: true makes the loader delete, once a replace sync is complete,
  *                               the rows of slices the sync no longer covers (default false)
  * @param planner                `schedule`, `scheduleSpecKey`, `plannerMemoryMb` (default 1024),
- *                               `plannerTimeoutMinutes` (default 5): the scheduled planner (optional; without
+ *                               `plannerTimeoutMinutes` (default 5), `discovery` (default false): the scheduled planner (optional; without
  *                               `schedule` the stack has no planner, and the other three keys are errors)
  */
 public record StackSettings(String prefix, Path functionJar, Architecture architecture, Runtime runtime,
@@ -83,7 +83,13 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
      * The scheduled planner: an EventBridge rule with this schedule expression (UTC) invokes it with
      * {"specKey": specKey}.
      */
-    public record PlannerSchedule(String expression, String specKey, int memoryMb, int timeoutMinutes) {
+    /**
+     * @param discovery `discovery`: the planner may discover accounts (AWS Organizations) and regions (EC2
+     *                  DescribeRegions, through the role in each account), for specs with organization: true or
+     *                  regions: ["*"] (default false)
+     */
+    public record PlannerSchedule(String expression, String specKey, int memoryMb, int timeoutMinutes,
+                                  boolean discovery) {
     }
 
     /** The loader's VPC placement, for a warehouse (RDS/Aurora) that is reachable only inside a VPC. */
@@ -156,7 +162,7 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
         int memoryMb = c.number("plannerMemoryMb", 1024, 128, 10240);
         int timeoutMinutes = c.number("plannerTimeoutMinutes", 5, 1, 15);
         if (schedule.isEmpty()) {
-            for (String key : List.of("scheduleSpecKey", "plannerMemoryMb", "plannerTimeoutMinutes")) {
+            for (String key : List.of("scheduleSpecKey", "plannerMemoryMb", "plannerTimeoutMinutes", "discovery")) {
                 if (c.text(key).isPresent()) {
                     throw new IllegalArgumentException("Context key '" + key + "' is set without 'schedule': the"
                             + " planner exists only with a schedule. Set -c schedule='cron(0 2 * * ? *)' (or a"
@@ -170,7 +176,8 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 "Context key 'schedule' is set without 'scheduleSpecKey': the planner needs the sync spec to run,"
                         + " a key under " + StagingBucket.SPECS_PREFIX + " in the staging bucket. Set -c"
                         + " scheduleSpecKey=specs/nightly.yaml (docs/deploy.md)."));
-        return Optional.of(new PlannerSchedule(expression, specKey(specKey), memoryMb, timeoutMinutes));
+        return Optional.of(new PlannerSchedule(expression, specKey(specKey), memoryMb, timeoutMinutes,
+                bool(c, "discovery")));
     }
 
     /** An EventBridge rule schedule: rate(...), or cron(...) with six fields and '?' in one of the two day fields. */

@@ -46,7 +46,8 @@ public final class SyncWorker extends Construct {
         bucket.grantPut(consumer.role(), StagingBucket.MANIFESTS_PREFIX + "*");
         queue.queue().grantSendMessages(consumer.role());
         queue.deadLetterQueue().grantSendMessages(consumer.role());
-        settings.roleName().ifPresent(name -> consumer.role().addToPolicy(assumeSourceRole(name, settings.externalId())));
+        settings.roleName().ifPresent(name -> consumer.role().addToPolicy(
+                assumeSourceRole(this, name, settings.externalId())));
 
         acknowledgeWildcards(bucket, settings.roleName());
     }
@@ -68,8 +69,9 @@ public final class SyncWorker extends Construct {
                         + " ExternalId condition when configured) decides who may assume it."));
     }
 
-    private PolicyStatement assumeSourceRole(String roleName, Optional<String> externalId) {
-        String anyAccountRole = Stack.of(this).formatArn(ArnComponents.builder()
+    /** sts:AssumeRole on the one role name in any account, with the ExternalId condition when configured. */
+    static PolicyStatement assumeSourceRole(Construct scope, String roleName, Optional<String> externalId) {
+        String anyAccountRole = Stack.of(scope).formatArn(ArnComponents.builder()
                 .service("iam").region("").account("*").resource("role").resourceName(roleName).build());
         PolicyStatement.Builder statement = PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)

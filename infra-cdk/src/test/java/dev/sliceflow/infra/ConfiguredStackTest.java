@@ -53,6 +53,7 @@ class ConfiguredStackTest {
                 Map.entry("alarmTopicArn", TOPIC_ARN),
                 Map.entry("schedule", "rate(6 hours)"),
                 Map.entry("scheduleSpecKey", "specs/acme/hourly.yaml"),
+                Map.entry("discovery", "true"),
                 Map.entry("plannerMemoryMb", "2048"),
                 Map.entry("plannerTimeoutMinutes", 10)));
         template = Template.fromStack(stack);
@@ -84,8 +85,30 @@ class ConfiguredStackTest {
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "Name", "acme-elt-planner",
                 "ScheduleExpression", "rate(6 hours)",
-                "Targets", List.of(Match.objectLike(Map.of("Input", "{\"specKey\":\"specs/acme/hourly.yaml\"}")))
+                "Targets", List.of(Match.objectLike(Map.of("InputTransformer", Match.objectLike(Map.of(
+                        "InputTemplate", Match.stringLikeRegexp(".*\"specKey\":\"specs/acme/hourly.yaml\".*"))))))
         )));
+    }
+
+    @Test
+    void planner_whenDiscoveryOn_listsTheOrganizationAndAssumesOnlyTheConfiguredRole() {
+        List<Map<String, Object>> statements = allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("PlannerRole")).toList();
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(actions(s)).containsExactlyInAnyOrder("organizations:ListAccounts",
+                    "organizations:ListAccountsForParent", "organizations:ListChildren");
+            assertThat(s.get("Resource")).isEqualTo("*");
+        });
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(actions(s)).containsExactly("sts:AssumeRole");
+            assertThat(s.get("Resource").toString()).contains(":iam::*:role/SliceflowReadOnly");
+            assertThat(s.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("sts:ExternalId", "acme-7f3a")));
+        });
+        assertThat(statements).noneMatch(s -> actions(s).contains("ec2:DescribeRegions"));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "acme-elt-planner",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "SLICEFLOW_ROLE_NAME", "SliceflowReadOnly", "SLICEFLOW_EXTERNAL_ID", "acme-7f3a"))))));
     }
 
     @Test
@@ -104,7 +127,8 @@ class ConfiguredStackTest {
     @Test
     void workerPolicy_whenRoleNameSet_assumesThatRoleInAnyAccountWithTheExternalId() {
         List<Map<String, Object>> assume = allowStatements(template).stream()
-                .filter(s -> actions(s).contains("sts:AssumeRole")).toList();
+                .filter(s -> actions(s).contains("sts:AssumeRole"))
+                .filter(s -> s.get("_policy").toString().startsWith("SyncWorkerRole")).toList();
         assertThat(assume).hasSize(1);
         Map<String, Object> statement = assume.get(0);
         assertThat(statement.get("_policy").toString()).startsWith("SyncWorkerRole");
@@ -183,11 +207,17 @@ class ConfiguredStackTest {
     }
 
     @Test
-    void iamPolicies_whenEverythingConfigured_stillGrantNoResourceStar() {
-        // The one grant AWS requires on Resource "*" (ENI management for the loader in a VPC) comes with the
-        // AWS-managed AWSLambdaVPCAccessExecutionRole, acknowledged with its reason in QueueConsumer.
+    void iamPolicies_whenEverythingConfigured_grantResourceStarOnlyWhereAwsRequiresIt() {
+        // Grants AWS requires on Resource "*": ENI management for the loader in a VPC (the AWS-managed
+        // AWSLambdaVPCAccessExecutionRole, acknowledged in QueueConsumer) and, with discovery, the planner's read-only
+        // AWS Organizations List actions, which take no narrower resource (acknowledged in Planner).
+        List<String> organizations = List.of("organizations:ListAccounts", "organizations:ListAccountsForParent",
+                "organizations:ListChildren");
         assertThat(allowStatements(template)).isNotEmpty().allSatisfy(statement -> {
-            assertThat(list(statement.get("Resource"))).doesNotContain("*");
+            if (list(statement.get("Resource")).contains("*")) {
+                assertThat(statement.get("_policy").toString()).startsWith("PlannerRole");
+                assertThat(actions(statement)).containsExactlyInAnyOrderElementsOf(organizations);
+            }
             assertThat(actions(statement)).noneMatch(a -> a.equals("*") || a.endsWith(":*"));
         });
     }

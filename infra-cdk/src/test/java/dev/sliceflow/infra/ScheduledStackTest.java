@@ -137,6 +137,12 @@ class ScheduledStackTest {
     }
 
     @Test
+    void plannerPolicy_whenDiscoveryIsOff_grantsNoOrganizationsStsOrEc2Action() {
+        assertThat(plannerStatements()).noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("organizations:")
+                || a.startsWith("sts:") || a.startsWith("ec2:")));
+    }
+
+    @Test
     void plannerPolicy_whenScheduled_sendsOnlyToTheSyncQueue() {
         List<Map<String, Object>> sqs = plannerStatements().stream()
                 .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("sqs:"))).toList();

@@ -46,10 +46,10 @@ class StackSettingsTest {
     void fromContext_whenScheduleAndSpecKeySet_configuresThePlannerWithDefaults() {
         assertThat(settings(Map.of("schedule", "cron(0 2 * * ? *)", "scheduleSpecKey", "specs/nightly.yaml"))
                 .planner()).contains(new StackSettings.PlannerSchedule("cron(0 2 * * ? *)", "specs/nightly.yaml",
-                1024, 5));
+                1024, 5, false));
         assertThat(settings(Map.of("schedule", " rate(1 day) ", "scheduleSpecKey", "specs/team/a.yml",
-                "plannerMemoryMb", "2048", "plannerTimeoutMinutes", 15)).planner()).contains(
-                new StackSettings.PlannerSchedule("rate(1 day)", "specs/team/a.yml", 2048, 15));
+                "plannerMemoryMb", "2048", "plannerTimeoutMinutes", 15, "discovery", "true")).planner()).contains(
+                new StackSettings.PlannerSchedule("rate(1 day)", "specs/team/a.yml", 2048, 15, true));
     }
 
     @Test
