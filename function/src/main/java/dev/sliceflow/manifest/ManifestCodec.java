@@ -5,7 +5,6 @@ import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.core.Json;
 import dev.sliceflow.csv.CsvDialect;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -92,10 +91,5 @@ public final class ManifestCodec {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** @return the charset manifests are written in. */
-    public static java.nio.charset.Charset charset() {
-        return StandardCharsets.UTF_8;
     }
 }

@@ -16,7 +16,8 @@ import java.util.NoSuchElementException;
  * Slices are the cross product, accounts outer, in the spec's order: the same spec and syncTime give the same slices
  * in the same order. They are generated, never held: 170,000 slices cost no memory.
  *
- * @param accounts one entry per account, in order; with {@code regionsByAccount} when regions were discovered
+ * @param accounts the accounts, in the spec's order (after its skip list)
+ * @param regions  the regions every account is synced in (with regions: ["*"], those enabled in the first account)
  */
 public record Plan(int formatVersion, String syncId, Instant syncTime, SourceSpec source, List<String> tables,
                    WriteMode writeMode, CsvOptions csv, List<String> accounts, List<String> regions,

@@ -13,7 +13,6 @@ import dev.sliceflow.request.SyncRequest;
 import dev.sliceflow.request.TableSelector;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -172,10 +171,5 @@ public final class SyncSpecParser {
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
         }
         return e.getOriginalMessage();
-    }
-
-    /** For tests and docs: the fields a spec may have. */
-    static List<String> fields() {
-        return List.of("name", "source", "accounts", "regions", "tables", "skipTables", "writeMode", "csv", "schedule");
     }
 }

@@ -35,14 +35,7 @@ public final class CompositionRoot {
         AwsClients clients = settings.clients();
         S3Client s3 = clients.s3();
         SqsClient sqs = clients.sqs();
-        ExecutorService chunkUploads = Executors.newFixedThreadPool(UPLOAD_THREADS, r -> {
-            Thread thread = new Thread(r, "sliceflow-multipart");
-            thread.setDaemon(true);
-            return thread;
-        });
-        S3Uploader uploader = new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD,
-                S3Uploader.DEFAULT_CHUNK, chunkUploads);
-        SliceSyncer syncer = new SliceSyncer(sources(settings), uploader, Clock.systemUTC());
+        SliceSyncer syncer = new SliceSyncer(sources(settings), uploader(settings, s3), Clock.systemUTC());
         return new SyncWorker(syncer, sqs, settings.syncQueueUrl(), settings.syncDlqUrl(), settings.workDir(),
                 settings.deadlineMargin());
     }
@@ -53,12 +46,30 @@ public final class CompositionRoot {
         S3Client s3 = clients.s3();
         String queueUrl = settings.syncQueueUrl().orElseThrow(
                 () -> new InvalidInputException("SLICEFLOW_SYNC_QUEUE_URL is not set"));
-        S3Uploader uploader = new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD,
-                S3Uploader.DEFAULT_CHUNK, Executors.newSingleThreadExecutor());
-        Planner planner = new Planner(sources(settings), discovery(settings));
-        SyncLauncher launcher = new SyncLauncher(planner, uploader, s3, settings.bucket(),
-                new SqsEnqueuer(clients.sqs(), ENQUEUE_CONCURRENCY));
-        return new ScheduledPlanner(launcher, s3, settings.bucket(), queueUrl, Clock.systemUTC());
+        return new ScheduledPlanner(launcher(settings, s3, clients.sqs(), ENQUEUE_CONCURRENCY), s3, settings.bucket(),
+                queueUrl, Clock.systemUTC());
+    }
+
+    /**
+     * Plans a spec, writes its plan, enqueues its slices: the scheduled planner's, {@code sliceflow enqueue}'s and the
+     * demo's one way to start a sync.
+     *
+     * @param concurrency SendMessageBatch calls in flight
+     */
+    public static SyncLauncher launcher(Settings settings, S3Client s3, SqsClient sqs, int concurrency) {
+        return new SyncLauncher(new Planner(sources(settings), discovery(settings)), uploader(settings, s3), s3,
+                settings.bucket(), new SqsEnqueuer(sqs, concurrency));
+    }
+
+    /** The staging bucket's uploader; its multipart threads are daemons, started only when a large part needs them. */
+    private static S3Uploader uploader(Settings settings, S3Client s3) {
+        ExecutorService chunkUploads = Executors.newFixedThreadPool(UPLOAD_THREADS, r -> {
+            Thread thread = new Thread(r, "sliceflow-multipart");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD, S3Uploader.DEFAULT_CHUNK,
+                chunkUploads);
     }
 
     /**

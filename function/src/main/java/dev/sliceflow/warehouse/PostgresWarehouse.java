@@ -3,6 +3,7 @@ package dev.sliceflow.warehouse;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.request.Compression;
+import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import java.io.BufferedInputStream;
@@ -38,7 +39,7 @@ public final class PostgresWarehouse extends JdbcWarehouse {
             ColumnType.STRING, "text",
             ColumnType.LONG, "bigint",
             ColumnType.DOUBLE, "double precision",
-            ColumnType.DECIMAL, "numeric(38,9)",
+            ColumnType.DECIMAL, "numeric(" + Column.DECIMAL_PRECISION + "," + Column.DECIMAL_SCALE + ")",
             ColumnType.BOOLEAN, "boolean",
             ColumnType.TIMESTAMP, "timestamp with time zone",
             ColumnType.DATE, "date",

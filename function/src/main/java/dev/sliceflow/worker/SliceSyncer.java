@@ -58,7 +58,10 @@ public final class SliceSyncer {
      * @throws dev.sliceflow.core.InvalidInputException for an unknown source or a table pattern that matches nothing
      */
     public List<String> selectTables(SyncRequest request) {
-        SourceFactory factory = sources.get(request.source().kind());
+        return selectTables(sources.get(request.source().kind()), request);
+    }
+
+    private static List<String> selectTables(SourceFactory factory, SyncRequest request) {
         List<String> available = factory.schemas().stream().map(TableSchema::name).toList();
         return TableSelector.select(available, request.tables(), request.skipTables());
     }
@@ -69,8 +72,8 @@ public final class SliceSyncer {
      */
     public SliceResult sync(SyncRequest request, String attempt, Path workDir, Deadline deadline) {
         Identifiers.attempt(attempt);
-        List<String> selected = selectTables(request);
         SourceFactory factory = sources.get(request.source().kind());
+        List<String> selected = selectTables(factory, request);
         List<ManifestTable> done = new ArrayList<>();
         List<String> remaining = new ArrayList<>();
         try (Source source = factory.open(request)) {
@@ -98,8 +101,6 @@ public final class SliceSyncer {
                         result.parts().size(), (System.nanoTime() - started) / 1_000_000,
                         result.error() == null ? "" : " error=" + Identifiers.printable(result.error()));
             }
-        } catch (StagingException e) {
-            throw e;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

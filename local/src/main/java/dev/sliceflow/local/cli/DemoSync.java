@@ -7,17 +7,13 @@ import dev.sliceflow.manifest.ManifestCodec;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.manifest.TableStatus;
-import dev.sliceflow.planner.Discovery;
 import dev.sliceflow.planner.Plan;
-import dev.sliceflow.planner.Planner;
-import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
 import dev.sliceflow.request.SourceSpec;
 import dev.sliceflow.request.WriteMode;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.staging.S3Uploader;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -77,21 +71,9 @@ public final class DemoSync {
      */
     public static SyncLauncher.Launch launch(LocalRuntime runtime, SyncSpec spec, Instant syncTime,
                                              Optional<String> syncId, boolean force, LongConsumer progress) {
-        ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "sliceflow-demo-upload");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            S3Uploader uploader = new S3Uploader(runtime.s3(), runtime.bucket(), S3Uploader.DEFAULT_THRESHOLD,
-                    S3Uploader.DEFAULT_CHUNK, uploads);
-            SyncLauncher launcher = new SyncLauncher(new Planner(CompositionRoot.sources(runtime.settings()),
-                    Discovery.none()), uploader, runtime.s3(), runtime.bucket(),
-                    new SqsEnqueuer(runtime.sqs(), CompositionRoot.ENQUEUE_CONCURRENCY));
-            return launcher.launch(spec, syncTime, syncId, runtime.queues().sync().url(), force, progress);
-        } finally {
-            uploads.shutdownNow();
-        }
+        return CompositionRoot.launcher(runtime.settings(), runtime.s3(), runtime.sqs(),
+                CompositionRoot.ENQUEUE_CONCURRENCY).launch(spec, syncTime, syncId, runtime.queues().sync().url(), force,
+                progress);
     }
 
     /** The sync time in the sync's plan.json, if it was planned. */

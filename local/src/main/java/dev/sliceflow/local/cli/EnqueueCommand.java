@@ -1,7 +1,5 @@
 package dev.sliceflow.local.cli;
 
-import dev.sliceflow.planner.Planner;
-import dev.sliceflow.planner.SqsEnqueuer;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
 import dev.sliceflow.planner.SyncSpecParser;
@@ -9,7 +7,6 @@ import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.staging.S3Uploader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +15,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code sliceflow enqueue --spec sync.yaml}: plan a sync and send one message per slice, locally or to AWS. */
 @Command(name = "enqueue", mixinStandardHelpOptions = true,
@@ -74,35 +68,25 @@ final class EnqueueCommand implements Callable<Integer> {
         String queue = settings.syncQueueUrl().orElseThrow(() -> new IllegalStateException(
                 "no sync queue: pass --queue-url, set SLICEFLOW_SYNC_QUEUE_URL, or run `sliceflow serve` on " + dir.dir()));
         AwsClients clients = settings.clients();
-        S3Client s3 = clients.s3();
-        ExecutorService uploads = Executors.newSingleThreadExecutor();
-        try {
-            SyncLauncher launcher = new SyncLauncher(
-                    new Planner(CompositionRoot.sources(settings), CompositionRoot.discovery(settings)),
-                    new S3Uploader(s3, settings.bucket(), S3Uploader.DEFAULT_THRESHOLD, S3Uploader.DEFAULT_CHUNK, uploads),
-                    s3, settings.bucket(), new SqsEnqueuer(clients.sqs(), concurrency));
-            long start = System.nanoTime();
-            Progress progress = new Progress(command.commandLine().getErr());
-            SyncLauncher.Launch launch = launcher.launch(parsed, Instant.now(), Optional.ofNullable(syncId), queue,
-                    force, progress::update);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            progress.done();
-            String id = launch.plan().syncId();
-            if (launch.alreadyEnqueued()) {
-                out.printf("sync %s was enqueued before (s3://%s/%s): nothing sent; --force sends it again%n", id,
-                        settings.bucket(), SyncLauncher.enqueuedKey(id));
-                return 0;
-            }
-            progress.total(launch.plan().slices());
-            out.printf("enqueued sync %s: %d slices (%d accounts x %d regions, %d tables each) in %.1f s, %.0f msgs/s%n",
-                    id, launch.sent(), launch.plan().accounts().size(), launch.plan().regions().size(),
-                    launch.plan().tables().size(), seconds, launch.sent() / Math.max(seconds, 1e-3));
-            out.printf("plan: s3://%s/%s%n", settings.bucket(), ObjectLayout.planKey(id));
-            out.printf("follow it: sliceflow status %s%n", id);
+        SyncLauncher launcher = CompositionRoot.launcher(settings, clients.s3(), clients.sqs(), concurrency);
+        long start = System.nanoTime();
+        Progress progress = new Progress(command.commandLine().getErr());
+        SyncLauncher.Launch launch = launcher.launch(parsed, Instant.now(), Optional.ofNullable(syncId), queue,
+                force, progress::update);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.done();
+        String id = launch.plan().syncId();
+        if (launch.alreadyEnqueued()) {
+            out.printf("sync %s was enqueued before (s3://%s/%s): nothing sent; --force sends it again%n", id,
+                    settings.bucket(), SyncLauncher.enqueuedKey(id));
             return 0;
-        } finally {
-            uploads.shutdown();
         }
+        out.printf("enqueued sync %s: %d slices (%d accounts x %d regions, %d tables each) in %.1f s, %.0f msgs/s%n",
+                id, launch.sent(), launch.plan().accounts().size(), launch.plan().regions().size(),
+                launch.plan().tables().size(), seconds, launch.sent() / Math.max(seconds, 1e-3));
+        out.printf("plan: s3://%s/%s%n", settings.bucket(), ObjectLayout.planKey(id));
+        out.printf("follow it: sliceflow status %s%n", id);
+        return 0;
     }
 
     /** A one-line progress counter on stderr, redrawn at most ten times a second. */
@@ -110,14 +94,9 @@ final class EnqueueCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final long start = System.nanoTime();
         private long lastDraw;
-        private long total = -1;
 
         Progress(PrintWriter err) {
             this.err = err;
-        }
-
-        void total(long slices) {
-            total = slices;
         }
 
         synchronized void update(long sent) {
@@ -127,7 +106,7 @@ final class EnqueueCommand implements Callable<Integer> {
             }
             lastDraw = now;
             double seconds = (now - start) / 1e9;
-            err.printf("\renqueued %d%s (%.0f msgs/s)", sent, total > 0 ? " of " + total : "", sent / seconds);
+            err.printf("\renqueued %d (%.0f msgs/s)", sent, sent / seconds);
             err.flush();
         }
 

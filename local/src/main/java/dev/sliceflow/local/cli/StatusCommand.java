@@ -84,8 +84,10 @@ final class StatusCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             out.println("slices committed: unknown (" + e.getMessage() + ")");
         }
-        for (Map.Entry<String, Optional<String>> dlq : Map.of("sync DLQ", settings.syncDlqUrl(),
-                "load DLQ", settings.loadDlqUrl()).entrySet()) {
+        Map<String, Optional<String>> dlqs = new java.util.LinkedHashMap<>();
+        dlqs.put("sync DLQ", settings.syncDlqUrl());
+        dlqs.put("load DLQ", settings.loadDlqUrl());
+        for (Map.Entry<String, Optional<String>> dlq : dlqs.entrySet()) {
             dlq.getValue().ifPresent(url -> {
                 try {
                     String depth = clients.sqs().getQueueAttributes(b -> b.queueUrl(url)

@@ -47,7 +47,7 @@ public final class DuckDbWarehouse extends JdbcWarehouse {
             ColumnType.STRING, "VARCHAR",
             ColumnType.LONG, "BIGINT",
             ColumnType.DOUBLE, "DOUBLE",
-            ColumnType.DECIMAL, "DECIMAL(38,9)",
+            ColumnType.DECIMAL, "DECIMAL(" + Column.DECIMAL_PRECISION + "," + Column.DECIMAL_SCALE + ")",
             ColumnType.BOOLEAN, "BOOLEAN",
             ColumnType.TIMESTAMP, "TIMESTAMP WITH TIME ZONE",
             ColumnType.DATE, "DATE",
