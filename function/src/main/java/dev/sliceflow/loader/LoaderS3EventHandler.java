@@ -4,9 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
-import dev.sliceflow.core.Json;
 import dev.sliceflow.runtime.Settings;
-import java.util.Map;
 
 /**
  * The loader invoked directly by S3 (no queue): same logic as {@link LoaderHandler}. A retryable failure is thrown, so
@@ -36,8 +34,7 @@ public final class LoaderS3EventHandler implements RequestHandler<S3Event, Strin
             }
             String bucket = record.getS3().getBucket().getName();
             String key = record.getS3().getObject().getUrlDecodedKey();
-            String original = Json.mapper().createObjectNode().set("s3", Json.mapper().valueToTree(
-                    Map.of("bucket", bucket, "key", key))).toString();
+            String original = S3Notifications.of(bucket, key, record.getEventName());
             if (loader.load(bucket, key, original) == ManifestLoader.Outcome.LOADED) {
                 loaded++;
             }

@@ -143,26 +143,42 @@ public final class ManifestLoader implements AutoCloseable {
         }
         if (warehouse.isLoaded(key, sha256)) {
             LOG.info("manifest {} (sha256 {}) is already loaded: skipped", key, sha256);
+            deleteRemovedSlices(manifest.syncId());
             return Outcome.SKIPPED;
         }
         recordPlanOnce(manifest.syncId());
         verifyParts(key, manifest);
+        LoadResult result;
         try {
-            LoadResult result = warehouse.load(manifest, key, sha256,
+            result = warehouse.load(manifest, key, sha256,
                     part -> s3.getObject(b -> b.bucket(bucket).key(part.key())));
-            if (!result.skipped()) {
-                LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables", key,
-                        manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(), result.rowsLoaded(),
-                        result.tables().size());
-            }
-            if (!result.skipped() && deleteRemovedSlices) {
-                warehouse.deleteRemovedSlices(manifest.syncId()).forEach((slice, rows) -> LOG.info(
-                        "deleted a slice sync {} no longer covers: table account region={} rows={}",
-                        manifest.syncId(), slice, rows));
-            }
-            return result.skipped() ? Outcome.SKIPPED : Outcome.LOADED;
         } catch (InvalidInputException e) {
             return reject(original, key, sha256, e.getMessage());
+        }
+        if (!result.skipped()) {
+            LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables", key,
+                    manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(), result.rowsLoaded(),
+                    result.tables().size());
+        }
+        deleteRemovedSlices(manifest.syncId());
+        return result.skipped() ? Outcome.SKIPPED : Outcome.LOADED;
+    }
+
+    /**
+     * After a load (or a skip: the delivery that completed the sync may have failed right here before), the opt-in
+     * cleanup of slices the sync no longer covers. The manifest is loaded whatever happens here: a failure is logged,
+     * and the next manifest or redelivery of this sync tries again (the cleanup is idempotent).
+     */
+    private void deleteRemovedSlices(String syncId) {
+        if (!deleteRemovedSlices) {
+            return;
+        }
+        try {
+            warehouse.deleteRemovedSlices(syncId).forEach((slice, rows) -> LOG.info(
+                    "deleted a slice sync {} no longer covers: table account region={} rows={}", syncId, slice, rows));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot delete the slices sync {} no longer covers (retried with its next manifest): {}", syncId,
+                    e.getMessage());
         }
     }
 

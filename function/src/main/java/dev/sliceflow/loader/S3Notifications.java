@@ -60,6 +60,21 @@ final class S3Notifications {
         return created;
     }
 
+    /**
+     * A one-record notification for an object, in the shape {@link #parse} reads (the key URL-encoded as S3 does):
+     * what the direct S3Event handler dead-letters, so that a redrive to the load queue loads it.
+     */
+    static String of(String bucket, String key, String eventName) {
+        var record = Json.mapper().createObjectNode();
+        record.put("eventVersion", "2.1").put("eventSource", "aws:s3").put("eventName", eventName);
+        record.putObject("s3").putObject("bucket").put("name", bucket);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) record.get("s3")).putObject("object")
+                .put("key", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8));
+        var root = Json.mapper().createObjectNode();
+        root.putArray("Records").add(record);
+        return root.toString();
+    }
+
     /** S3 URL-encodes keys in notifications the way forms are encoded: '+' for a space, %xx for UTF-8 bytes. */
     static String decodeKey(String encoded) {
         try {

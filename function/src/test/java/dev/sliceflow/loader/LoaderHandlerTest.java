@@ -241,6 +241,21 @@ class LoaderHandlerTest {
     }
 
     @Test
+    void directS3Event_whenTheManifestIsRejected_deadLettersANotificationThatRedrivesToTheSameKey() {
+        List<String> bodies = new ArrayList<>();
+        LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (body, reason) -> bodies.add(body)));
+        s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
+
+        String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);
+
+        assertThat(result).isEqualTo("loaded 0");
+        assertThat(bodies).hasSize(1);
+        assertThat(S3Notifications.parse(bodies.get(0)))
+                .containsExactly(new S3Notifications.ObjectCreated(BUCKET, MANIFEST_KEY));
+    }
+
+    @Test
     void publicConstructor_buildsEverythingFromSettingsAsLocalModeDoes() throws Exception {
         items(9).upload(s3, BUCKET);
         Map<String, String> env = new HashMap<>();

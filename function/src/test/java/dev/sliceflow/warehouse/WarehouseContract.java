@@ -323,6 +323,19 @@ public abstract class WarehouseContract {
     }
 
     @Test
+    void syncStatus_whenATableArrivesStale_countsItAsStaleAndNotItsRowsAsLoaded() throws Exception {
+        load(ManifestFixtures.manifest("sync-new", T2).table(ITEMS, items(1, 2)).build());
+        load(ManifestFixtures.manifest("sync-old", T1).table(ITEMS, items(7, 8, 9)).build());
+
+        dev.sliceflow.warehouse.SyncStatus old = warehouse.syncStatus(java.util.Optional.of("sync-old")).get(0);
+
+        assertThat(old.tablesStale()).isEqualTo(1);
+        assertThat(old.tablesLoaded()).isZero();
+        assertThat(old.rowsLoaded()).as("a stale table's rows were not loaded").isZero();
+        assertThat(ids("items")).containsExactly(1L, 2L);
+    }
+
+    @Test
     void deleteRemovedSlices_whenACompleteReplaceSyncNoLongerCoversAnAccount_deletesItsRowsOnly() throws Exception {
         String gone = "999988887777";
         String failing = "555566667777";

@@ -75,6 +75,27 @@ final class Pages {
         } while (token != null);
     }
 
+    /**
+     * Every page of a REST-JSON GET (Lambda): the token goes out as query parameter {@code tokenIn} and comes back
+     * as {@code tokenOut}.
+     */
+    static void restGet(AwsApi api, AwsService service, String operation, String path, Map<String, String> query,
+                        String tokenOut, String tokenIn, JsonPage page) throws Exception {
+        String token = null;
+        Set<String> seen = new HashSet<>();
+        do {
+            Map<String, String> request = new LinkedHashMap<>(query);
+            if (token != null) {
+                request.put(tokenIn, token);
+            }
+            JsonNode answer = api.restGet(service, operation, path, request);
+            page.accept(answer);
+            token = Values.text(answer, tokenOut);
+            token = token == null || token.isEmpty() ? null : token;
+            check(service, operation, token, seen);
+        } while (token != null);
+    }
+
     /** A service answering a token it gave before would loop forever: fail instead. */
     private static void check(AwsService service, String operation, String token, Set<String> seen) {
         if (token != null && !seen.add(token)) {

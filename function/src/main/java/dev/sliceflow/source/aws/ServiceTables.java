@@ -55,14 +55,8 @@ final class ServiceTables {
 
     private static void lambdaFunctions(AwsSlice slice, AwsTable.Rows rows) throws Exception {
         AwsApi api = slice.api();
-        String marker = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("MaxItems", "50");
-            if (marker != null) {
-                query.put("Marker", marker);
-            }
-            JsonNode page = api.restGet(AwsService.LAMBDA, "ListFunctions", "/2015-03-31/functions/", query);
+        Pages.restGet(api, AwsService.LAMBDA, "ListFunctions", "/2015-03-31/functions/", Map.of("MaxItems", "50"),
+                "NextMarker", "Marker", page -> {
             for (JsonNode f : page.path("Functions")) {
                 String arn = Values.text(f, "FunctionArn");
                 JsonNode tags = api.restGet(AwsService.LAMBDA, "ListTags", "/2017-03-31/tags/"
@@ -94,9 +88,7 @@ final class ServiceTables {
                         .set("tags", tags.isObject() ? tags.toString() : "{}")
                         .emit();
             }
-            marker = Values.text(page, "NextMarker");
-            marker = marker == null || marker.isEmpty() ? null : marker;
-        } while (marker != null);
+        });
     }
 
     // ---------------------------------------------------------------- DynamoDB (JSON 1.0)

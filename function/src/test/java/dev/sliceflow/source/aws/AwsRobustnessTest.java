@@ -187,8 +187,10 @@ class AwsRobustnessTest {
     @Test
     void scan_whenAServiceAnswersTheSamePageTokenTwice_failsInsteadOfLooping() {
         fake.on("ecs", "ListClusters", call -> Answer.json("{\"clusterArns\":[],\"nextToken\":\"same\"}"));
+        fake.on("lambda", "GET /2015-03-31/functions/", call -> Answer.json("{\"Functions\":[],\"NextMarker\":\"same\"}"));
         try (Source source = factory.open(AwsTestSupport.request("us-east-1", Map.of(), null))) {
             assertThatThrownBy(() -> rows(source, "aws_ecs_clusters")).hasMessageContaining("repeated page token");
+            assertThatThrownBy(() -> rows(source, "aws_lambda_functions")).hasMessageContaining("repeated page token");
         }
     }
 }
