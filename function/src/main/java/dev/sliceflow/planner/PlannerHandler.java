@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The scheduled planner: an EventBridge schedule invokes it with {@code {"specKey": "specs/nightly.yaml"}} (a sync
- * spec in the staging bucket); it plans a sync starting now and enqueues its slices. Optional {@code "syncId"}
+ * spec in the staging bucket); it plans a sync at the event's scheduled time and enqueues its slices. Optional {@code "syncId"}
  * pins the id (re-invoking with the same id then sends nothing).
  */
 public final class PlannerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {

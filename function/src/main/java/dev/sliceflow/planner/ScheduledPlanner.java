@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Reads a spec from the bucket, then launches a sync starting now. */
+/** Reads a spec from the bucket, then launches a sync at the scheduled time (or now, without one). */
 public final class ScheduledPlanner {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledPlanner.class);
     public static final String SPECS_PREFIX = "specs/";
@@ -30,12 +30,6 @@ public final class ScheduledPlanner {
         this.clock = clock;
     }
 
-    /**
-     * @param input {@code specKey} (required, under specs/), {@code syncId} (optional), {@code scheduledTime}
-     *              (optional: the EventBridge event's time; the sync's time then, so a retried or redelivered
-     *              invocation plans the same sync id and sends nothing twice)
-     * @return syncId, slices, sent, alreadyEnqueued
-     */
     private java.time.Instant scheduledTime(Object value) {
         if (value == null) {
             return clock.instant();
@@ -47,6 +41,12 @@ public final class ScheduledPlanner {
         }
     }
 
+    /**
+     * @param input {@code specKey} (required, under specs/), {@code syncId} (optional), {@code scheduledTime}
+     *              (optional: the EventBridge event's time; the sync's time then, so a retried or redelivered
+     *              invocation plans the same sync id and sends nothing twice)
+     * @return syncId, slices, sent, alreadyEnqueued
+     */
     public Map<String, Object> run(Map<String, Object> input) {
         Object specKey = input == null ? null : input.get("specKey");
         if (!(specKey instanceof String key) || !key.startsWith(SPECS_PREFIX) || key.contains("..")) {

@@ -17,10 +17,9 @@ import java.util.List;
  * @param skipTables names or globs to leave out
  * @param writeMode  replace (default) or append
  * @param csv        part format
- * @param schedule   optional EventBridge schedule expression for the scheduled planner, e.g. cron(0 3 * * ? *)
  */
 public record SyncSpec(String name, SourceSpec source, Accounts accounts, List<String> regions, List<String> tables,
-                       List<String> skipTables, WriteMode writeMode, CsvOptions csv, String schedule) {
+                       List<String> skipTables, WriteMode writeMode, CsvOptions csv) {
 
     public SyncSpec {
         regions = regions == null ? List.of() : List.copyOf(regions);

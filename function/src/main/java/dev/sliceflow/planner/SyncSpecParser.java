@@ -92,10 +92,6 @@ public final class SyncSpecParser {
         for (String pattern : spec.tables()) {
             at(origin, yaml, "tables", () -> TableSelector.matches(pattern, "x"));
         }
-        if (spec.schedule() != null) {
-            require(origin, yaml, spec.schedule().matches("(cron|rate)\\(.+\\)"), "schedule",
-                    "must be an EventBridge expression such as cron(0 3 * * ? *) or rate(1 day)");
-        }
         // The request's own rules (table globs, CSV ranges) apply to every slice: check them once here.
         at(origin, yaml, "tables", () -> new SyncRequest(null, "check", Instant.EPOCH, spec.source(), "000000000000",
                 "us-east-1", spec.tables(), spec.skipTables(), spec.writeMode(), spec.csv(), 0));

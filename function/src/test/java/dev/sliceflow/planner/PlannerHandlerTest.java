@@ -48,10 +48,13 @@ class PlannerHandlerTest {
     }
 
     @Test
-    void handleRequest_whenARetryCarriesTheSameScheduledTime_plansTheSameSyncAndSendsNothingTwice() {
+    void handleRequest_whenARetryCarriesTheSameScheduledTime_plansTheSameSyncAndSendsNothingTwice() throws Exception {
         s3.client().putObject(b -> b.bucket(bucket).key("specs/nightly.yaml"),
                 RequestBody.fromString(SyncSpecParserTest.VALID));
-        Map<String, Object> scheduled = Map.of("specKey", "specs/nightly.yaml", "scheduledTime", "2026-11-25T03:00:00Z");
+        // the sample event: what the stack's rule sends
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scheduled = dev.sliceflow.core.Json.mapper().readValue(
+                java.nio.file.Path.of("..", "events", "planner-scheduled.json").toFile(), Map.class);
 
         Map<String, Object> first = handler().handleRequest(scheduled, TestContext.fifteenMinutes());
         Map<String, Object> retry = handler().handleRequest(scheduled, TestContext.fifteenMinutes());

@@ -47,7 +47,7 @@ class PlannerTest {
         List<String> accounts = IntStream.range(0, 10_000).mapToObj(i -> String.format("%012d", i)).toList();
         List<String> regions = List.of("us-east-1", "us-east-2", "eu-west-1");
         SyncSpec spec = new SyncSpec("big", dev.sliceflow.request.SourceSpec.of("synthetic"),
-                new SyncSpec.Accounts(accounts, false, null, null), regions, null, null, null, null, null);
+                new SyncSpec.Accounts(accounts, false, null, null), regions, null, null, null, null);
 
         Plan plan = planner.plan(spec, time, Optional.of("big-1"));
 

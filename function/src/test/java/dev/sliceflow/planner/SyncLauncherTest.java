@@ -78,7 +78,7 @@ class SyncLauncherTest {
         List<String> list = IntStream.range(0, accounts).mapToObj(i -> String.format("%012d", 100 + i)).toList();
         return new SyncSpec("nightly", dev.sliceflow.request.SourceSpec.of("synthetic"),
                 new SyncSpec.Accounts(list, false, null, null), List.of("us-east-1", "eu-west-1", "ap-south-1"),
-                null, null, null, null, null);
+                null, null, null, null);
     }
 
     private SyncLauncher launcher(SqsClient client) {

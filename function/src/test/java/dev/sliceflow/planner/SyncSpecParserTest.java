@@ -27,7 +27,6 @@ class SyncSpecParserTest {
             csv:
               compression: gzip
               gzipLevel: 1
-            schedule: cron(0 3 * * ? *)
             """;
 
     @Test
@@ -42,19 +41,17 @@ class SyncSpecParserTest {
         assertThat(spec.writeMode()).isEqualTo(WriteMode.APPEND);
         assertThat(spec.csv().compression()).isEqualTo(Compression.GZIP);
         assertThat(spec.csv().gzipLevel()).isEqualTo(1);
-        assertThat(spec.schedule()).isEqualTo("cron(0 3 * * ? *)");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "bad account      | \"123456789012\", \"210987654321\" | \"123456789012\", \"12345\"  | sync.yaml: line 7: list: invalid account '12345': must be 12 digits",
         "duplicate        | \"210987654321\"]                  | \"123456789012\"]          | sync.yaml: line 7: list: account 123456789012 is listed twice",
-        "unknown key      | writeMode: append                  | writeMod: append           | sync.yaml: line 12: unknown key 'writeMod'; known: accounts, csv, name",
+        "unknown key      | writeMode: append                  | writeMod: append           | sync.yaml: line 12: unknown key 'writeMod'; known: accounts, csv, name, regions, skipTables, source, tables, writeMode",
         "bad region       | eu-west-1]                         | eu west 1]                 | sync.yaml: line 9: regions: invalid region 'eu west 1'",
         "bad yaml         | regions: [us-east-1, eu-west-1]    | 'regions: [us-east-1'      | sync.yaml: line 10: not valid YAML: while parsing a flow sequence expected ',' or ']', but got :",
         "bad enum         | writeMode: append                  | writeMode: upsert          | sync.yaml: line 12: writeMode: Cannot deserialize value",
         "bad level        | gzipLevel: 1                       | gzipLevel: 12              | csv.gzipLevel 12 is out of range: must be 1..9",
-        "bad schedule     | cron(0 3 * * ? *)                  | every night                | sync.yaml: line 16: schedule: must be an EventBridge expression",
         "bad table glob   | [\"synthetic_*\"]                  | [\"Synthetic Types\"]      | sync.yaml: line 10: tables: invalid tables entry 'Synthetic Types'",
     })
     void parse_whenAFieldIsWrong_failsNamingTheLineAndField(String name, String from, String to, String message) {
@@ -62,6 +59,13 @@ class SyncSpecParserTest {
         assertThat(yaml).isNotEqualTo(VALID);
         assertThatThrownBy(() -> SyncSpecParser.parse("sync.yaml", yaml))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void parse_whenTheSpecNamesASchedule_saysItIsNotASpecKey() {
+        // When a sync runs on a schedule is the stack's -c schedule: a spec with its own would be silently ignored.
+        assertThatThrownBy(() -> SyncSpecParser.parse("s.yaml", VALID + "schedule: cron(0 3 * * ? *)\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown key 'schedule'");
     }
 
     @Test

@@ -121,8 +121,8 @@ public final class Planner extends Construct {
 
         List<Alarm> alarms = List.of(
                 alarm(function.metricErrors(), "Errors", prefix + "-planner-errors",
-                        "A run of " + functionName + " failed (it is not retried): read its log, fix the cause, then"
-                                + " invoke it by hand (docs/deploy.md)."),
+                        "A run of " + functionName + " failed after Lambda's two retries: read its log, fix the cause,"
+                                + " then invoke it by hand (docs/deploy.md)."),
                 alarm(Metric.Builder.create().namespace("AWS/Events").metricName("FailedInvocations")
                                 .dimensionsMap(Map.of("RuleName", rule.getRuleName())).build(),
                         "FailedInvocations", prefix + "-planner-failed-invocations",

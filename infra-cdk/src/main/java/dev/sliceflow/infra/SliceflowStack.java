@@ -56,6 +56,9 @@ public final class SliceflowStack extends Stack {
                 "Trust this principal in the role the worker assumes in each source account");
         planner.ifPresent(p -> output(PLANNER_OUTPUT_ID, p.function().getFunctionName(),
                 "Scheduled planner function (invoke by hand with {\"specKey\": \"specs/...\"})"));
+        settings.planner().filter(StackSettings.PlannerSchedule::discovery)
+                .ifPresent(schedule -> output("PlannerRoleArn", planner.orElseThrow().role().getRoleArn(),
+                        "With discovery: trust this principal too in the role assumed in each account"));
     }
 
     private Optional<ITopic> alarmTopic(StackSettings settings) {

@@ -36,7 +36,7 @@ import software.constructs.Node;
  * @param warehouseSecretArn     `warehouseSecretArn`: complete ARN of a Secrets Manager secret in the RDS shape (optional)
  * @param vpc                    `vpcId`, `subnetIds`, `securityGroupIds` (comma-separated): loader VPC placement
  *                               (optional; all three or none)
- * @param stagingExpiryDays      `stagingExpiryDays`: data/ and manifests/ objects expire after this (default 30)
+ * @param stagingExpiryDays      `stagingExpiryDays`: data/, manifests/ and syncs/ objects expire after this (default 30)
  * @param logRetention           `logRetentionDays`: log group retention, one of CloudWatch's values (default 30)
  * @param queueAgeAlarmMinutes   `queueAgeAlarmMinutes`: alarm when a queue's oldest message is older (default 60)
  * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional)
@@ -81,9 +81,8 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
 
     /**
      * The scheduled planner: an EventBridge rule with this schedule expression (UTC) invokes it with
-     * {"specKey": specKey}.
-     */
-    /**
+     * {"specKey": specKey, "scheduledTime": the event's time}.
+     *
      * @param discovery `discovery`: the planner may discover accounts (AWS Organizations) and regions (EC2
      *                  DescribeRegions, through the role in each account), for specs with organization: true or
      *                  regions: ["*"] (default false)

@@ -105,6 +105,9 @@ class ConfiguredStackTest {
             assertThat(s.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("sts:ExternalId", "acme-7f3a")));
         });
         assertThat(statements).noneMatch(s -> actions(s).contains("ec2:DescribeRegions"));
+        // the member roles must trust the planner too: the stack says which principal
+        assertThat(map(template.findOutputs("PlannerRoleArn").get("PlannerRoleArn")).get("Value").toString())
+                .contains("PlannerRole");
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "FunctionName", "acme-elt-planner",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(

@@ -95,7 +95,8 @@ public final class DemoBench {
         System.out.printf(Locale.ROOT, "loader-only: loader attached to the %d waiting S3 events, to complete %.1f s%n",
                 split.plan.slices(), split.loader / 1e9);
         System.out.println("method: rate = the sync's rows / the span; the three spans in this JVM on identical rows "
-                + "(same spec and seed), each run on its own fresh directory, S3 store and DuckDB file; end to end "
+                + "(same spec and seed); end to end on its own fresh directory, S3 store and DuckDB file, worker-only and "
+                + "then loader-only on a second one; end to end "
                 + "ran first; spans start at the launch (plan.json + enqueue through SyncLauncher) or at the loader's "
                 + "attach, and end at the warehouse's last loaded_at (end to end, loader-only) or when the worker's "
                 + "last invocation returned (worker-only); peak RSS = VmHWM of this JVM");

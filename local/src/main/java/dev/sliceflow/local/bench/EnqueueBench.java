@@ -64,7 +64,7 @@ public final class EnqueueBench {
         List<String> accountIds = IntStream.range(0, accounts).mapToObj(n -> String.format("%012d", 100_000 + n)).toList();
         SyncSpec spec = new SyncSpec("bench", SourceSpec.of("synthetic"),
                 new SyncSpec.Accounts(accountIds, false, null, null), REGIONS.subList(0, regions), null, null, null,
-                null, null);
+                null);
         Planner planner = new Planner(new SourceRegistry(List.of(new SyntheticSourceFactory())), Discovery.none());
 
         resetPeaks();

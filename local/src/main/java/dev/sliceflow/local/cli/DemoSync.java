@@ -62,7 +62,7 @@ public final class DemoSync {
         SourceSpec source = new SourceSpec("synthetic", Map.of("rowsPerTable", Long.toString(rowsPerTable),
                 "seed", Long.toString(seed)));
         return new SyncSpec("demo", source, new SyncSpec.Accounts(accountIds, false, List.of(), List.of()),
-                REGIONS.subList(0, regions), List.of("*"), List.of(), WriteMode.REPLACE, null, null);
+                REGIONS.subList(0, regions), List.of("*"), List.of(), WriteMode.REPLACE, null);
     }
 
     /**
