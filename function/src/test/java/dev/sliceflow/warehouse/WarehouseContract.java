@@ -579,6 +579,7 @@ public abstract class WarehouseContract {
         String json = new String(f.json(), StandardCharsets.UTF_8);
         String hostileTable = json.replace("\"items\"", "\"x; drop table y\"");
         String hostileColumn = json.replace("\"name\" : \"name\"", "\"name\" : \"na\\\"me\"");
+        assertThat(hostileTable).isNotEqualTo(json);
         assertThat(hostileColumn).isNotEqualTo(json);
 
         assertThatThrownBy(() -> ManifestCodec.parse(f.key(), hostileTable.getBytes(StandardCharsets.UTF_8)))
@@ -589,7 +590,6 @@ public abstract class WarehouseContract {
                 .hasMessageContaining("column");
         assertThatThrownBy(() -> JdbcWarehouse.quote("x\"; drop table y; --"))
                 .isInstanceOf(InvalidInputException.class);
-        assertThat(tableExists("items")).isFalse();
     }
 
     @Test

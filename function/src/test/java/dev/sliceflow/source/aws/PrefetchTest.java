@@ -38,7 +38,6 @@ class PrefetchTest {
         for (int t = 0; t < 8; t++) {
             tables.put("t" + t, slow(200, 100, running, max));
         }
-        long started = System.nanoTime();
         try (Prefetch prefetch = new Prefetch(tables, 4, 16)) {
             for (Map.Entry<String, Prefetch.Fetch> table : tables.entrySet()) {
                 List<Long> rows = new ArrayList<>();
@@ -46,9 +45,7 @@ class PrefetchTest {
                 assertThat(rows).hasSize(100).isSorted();
             }
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        // sequential: 8 x 200 ms; 4 at a time: about 2 x 200 ms
-        assertThat(millis).isLessThan(1200);
+        // the bound, reached and never passed (the wall time it saves is measured in docs/performance.md)
         assertThat(max.get()).isEqualTo(4);
     }
 
@@ -56,11 +53,16 @@ class PrefetchTest {
     void scan_whenConcurrencyIsOne_runsOnTheCallersThreadOneAfterAnother() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();
-        Map<String, Prefetch.Fetch> tables = Map.of("a", slow(10, 3, running, max));
+        Map<String, Prefetch.Fetch> tables = new LinkedHashMap<>();
+        tables.put("first", slow(10, 3, running, max));
+        tables.put("a", slow(10, 3, running, max));
         List<String> threads = new ArrayList<>();
         try (Prefetch prefetch = new Prefetch(tables, 1, 16)) {
+            // "a" is not the first table scanned: with a bound above one it would be prefetched on a pool thread
+            prefetch.scan("first", tables.get("first"), row -> { });
             prefetch.scan("a", tables.get("a"), row -> threads.add(Thread.currentThread().getName()));
         }
+        assertThat(threads).hasSize(3);
         assertThat(threads).containsOnly(Thread.currentThread().getName());
     }
 
@@ -99,26 +101,31 @@ class PrefetchTest {
     }
 
     @Test
-    void scan_whenTheSinkThrows_theExceptionIsUnchangedAndTheFetchStops() throws Exception {
-        AtomicLong produced = new AtomicLong();
-        Map<String, Prefetch.Fetch> tables = new LinkedHashMap<>();
-        tables.put("a", sink -> {
-            for (long i = 0; i < 1_000_000; i++) {
+    void scan_whenTheSinkThrows_theExceptionIsUnchangedAndTheFetchStopsFreeingItsSlot() throws Exception {
+        Prefetch.Fetch endless = sink -> {
+            for (long i = 0; ; i++) {
                 sink.accept(new Object[] {i});
-                produced.incrementAndGet();
             }
-        });
+        };
+        CountDownLatch fourthStarted = new CountDownLatch(1);
+        Map<String, Prefetch.Fetch> tables = new LinkedHashMap<>();
         tables.put("b", sink -> sink.accept(new Object[] {0L}));
+        tables.put("a", endless);
+        tables.put("c", endless);
+        tables.put("d", sink -> fourthStarted.countDown());
         IOException full = new IOException("disk full");
-        Prefetch prefetch = new Prefetch(tables, 2, 8);
-        Thread.sleep(10);
-        assertThatThrownBy(() -> prefetch.scan("a", tables.get("a"), row -> {
-            throw full;
-        })).isSameAs(full);
-        prefetch.close();
-        long after = produced.get();
-        Thread.sleep(100);
-        assertThat(produced.get()).isEqualTo(after).isLessThan(1_000_000);
+        try (Prefetch prefetch = new Prefetch(tables, 2, 8)) {
+            // scanning "b" first starts "a" and "c" on the two slots, their queues fill, "d" waits for a slot
+            prefetch.scan("b", tables.get("b"), row -> { });
+            assertThat(fourthStarted.await(300, TimeUnit.MILLISECONDS)).isFalse();
+
+            assertThatThrownBy(() -> prefetch.scan("a", tables.get("a"), row -> {
+                throw full;
+            })).isSameAs(full);
+
+            // "a"'s fetch was cancelled, not left blocked on its full queue: its slot went to "d"
+            assertThat(fourthStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
@@ -132,14 +139,14 @@ class PrefetchTest {
         tables.put("good", sink -> sink.accept(new Object[] {2L}));
         try (Prefetch prefetch = new Prefetch(tables, 4, 8)) {
             List<Object> rows = new ArrayList<>();
+            // "good" first, so "bad" is fetched ahead on a pool thread and its failure crosses threads
+            prefetch.scan("good", tables.get("good"), row -> rows.add(row[0]));
             assertThatThrownBy(() -> prefetch.scan("bad", tables.get("bad"), row -> rows.add(row[0])))
                     .isSameAs(denied);
-            assertThat(rows).containsExactly(1L);
-            prefetch.scan("good", tables.get("good"), row -> rows.add(row[0]));
-            assertThat(rows).containsExactly(1L, 2L);
+            assertThat(rows).containsExactly(2L, 1L);
             // a second scan fetches again, directly
             prefetch.scan("good", tables.get("good"), row -> rows.add(row[0]));
-            assertThat(rows).containsExactly(1L, 2L, 2L);
+            assertThat(rows).containsExactly(2L, 1L, 2L);
         }
     }
 }
