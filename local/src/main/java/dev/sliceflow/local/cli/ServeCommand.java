@@ -101,24 +101,18 @@ final class ServeCommand implements Callable<Integer> {
         }, "sliceflow-shutdown"));
 
         List<String> functions = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
         if (!noFunctions) {
             for (Functions.Spec function : Functions.STACK) {
-                Optional<HandlerFactory> factory = Functions.factory(function.handlerClass());
-                if (factory.isPresent()) {
-                    QueueRef queue = function.queue().apply(runtime.queues());
-                    EventSourceMapping mapping = mapping(function);
-                    HandlerFactory handlers = factory.get();
-                    runtime.attach(queue, mapping, awsSourceCredentials
-                            ? settings -> handlers.create(settings.withSourceCredentials(
-                                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
-                            : handlers);
-                    functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize()
-                            + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
-                            + " s)");
-                } else {
-                    missing.add(function.name());
-                }
+                QueueRef queue = function.queue().apply(runtime.queues());
+                EventSourceMapping mapping = mapping(function);
+                HandlerFactory handlers = function.handler();
+                runtime.attach(queue, mapping, awsSourceCredentials
+                        ? settings -> handlers.create(settings.withSourceCredentials(
+                                software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
+                        : handlers);
+                functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize()
+                        + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
+                        + " s)");
             }
         }
         Map<String, String> exports = exports(runtime);
@@ -136,9 +130,6 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  functions: none (--no-functions)");
         } else {
             functions.forEach(f -> out.println("  function " + f));
-            if (!missing.isEmpty()) {
-                out.println("  not in this build (queues are not polled): " + String.join(", ", missing));
-            }
         }
         out.println();
         out.println("For the AWS CLI and SDKs (also in " + envFile + "):");

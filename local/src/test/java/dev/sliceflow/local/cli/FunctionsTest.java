@@ -1,58 +1,22 @@
 package dev.sliceflow.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.sliceflow.runtime.Settings;
-import java.util.Map;
+import dev.sliceflow.local.runtime.EmbeddedSqs.QueueRef;
+import dev.sliceflow.local.runtime.LocalRuntime;
 import org.junit.jupiter.api.Test;
 
-/** How serve finds the handlers: by class name, built through their public constructor taking Settings. */
+/** What serve attaches: the real handlers, each on its own queue with the stack's mapping. */
 class FunctionsTest {
-
     @Test
-    void factory_whenClassAbsent_isEmpty() {
-        assertThat(Functions.factory("dev.sliceflow.nothing.Here")).isEmpty();
-    }
+    void stack_hasTheWorkerOnTheSyncQueueAndTheLoaderOnTheLoadQueue() {
+        QueueRef sync = new QueueRef("sliceflow-sync", "http://sqs/sliceflow-sync", "arn:sync");
+        QueueRef load = new QueueRef("sliceflow-load", "http://sqs/sliceflow-load", "arn:load");
+        LocalRuntime.Queues queues = new LocalRuntime.Queues(sync, null, load, null);
 
-    @Test
-    void factory_whenHandlerWithSettingsConstructor_buildsItFromSettings() {
-        Settings settings = Settings.from(Map.of("AWS_REGION", "us-east-1", "SLICEFLOW_BUCKET", "b"));
-
-        RequestHandler<SQSEvent, SQSBatchResponse> handler =
-                Functions.factory(EchoHandler.class.getName()).orElseThrow().create(settings);
-
-        assertThat(handler).isInstanceOf(EchoHandler.class);
-        assertThat(((EchoHandler) handler).settings).isSameAs(settings);
-    }
-
-    @Test
-    void factory_whenNotAHandler_failsNamingTheClass() {
-        assertThatThrownBy(() -> Functions.factory(String.class.getName()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("java.lang.String");
-    }
-
-    @Test
-    void stack_hasWorkerOnSyncQueueAndLoaderOnLoadQueue() {
-        assertThat(Functions.STACK).extracting(Functions.Spec::handlerClass)
-                .containsExactly("dev.sliceflow.worker.WorkerHandler", "dev.sliceflow.loader.LoaderHandler");
-    }
-
-    /** A handler shaped like the real ones. */
-    public static final class EchoHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-        final Settings settings;
-
-        public EchoHandler(Settings settings) {
-            this.settings = settings;
-        }
-
-        @Override
-        public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-            return new SQSBatchResponse();
-        }
+        assertThat(Functions.STACK).extracting(Functions.Spec::name).containsExactly("worker", "loader");
+        assertThat(Functions.STACK).extracting(s -> s.queue().apply(queues)).containsExactly(sync, load);
+        assertThat(Functions.STACK).extracting(Functions.Spec::mapping)
+                .containsExactly(LocalRuntime.WORKER, LocalRuntime.LOADER);
     }
 }
