@@ -242,7 +242,7 @@ final class DemoCommand implements Callable<Integer> {
             if (status.isPresent() && status.get().complete()) {
                 break;
             }
-            idleChecks = idle(runtime) ? idleChecks + 1 : 0;
+            idleChecks = runtime.idle() ? idleChecks + 1 : 0;
             if (idleChecks >= 3) {
                 bar.finish(reading);
                 out.println("nothing left to run but the sync is not complete: see the dead-letter queues below");
@@ -275,11 +275,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (ReflectiveOperationException e) {
             return true;
         }
-    }
-
-    private static boolean idle(LocalRuntime runtime) {
-        return runtime.pollers().stream().allMatch(p -> p.stats().inFlight() == 0)
-                && runtime.messages(runtime.queues().sync()) == 0 && runtime.messages(runtime.queues().load()) == 0;
     }
 
     private static void summary(PrintWriter out, LocalRuntime runtime, String syncId, SyncLauncher.Launch launch,

@@ -281,7 +281,8 @@ public final class LocalRuntime implements AutoCloseable {
         return false;
     }
 
-    private boolean idle() {
+    /** Nothing running and nothing waiting on the sync and load queues, right now. */
+    public boolean idle() {
         boolean running = pollers().stream().anyMatch(p -> p.stats().inFlight() > 0);
         return !running && messages(queues.sync()) == 0 && messages(queues.load()) == 0;
     }
