@@ -9,8 +9,8 @@ import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.warehouse.LoadResult;
-import dev.sliceflow.warehouse.TransientLoadException;
+import dev.sliceflow.destination.LoadResult;
+import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import java.security.MessageDigest;
@@ -195,7 +195,7 @@ public final class ManifestLoader implements AutoCloseable {
             byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(ObjectLayout.planKey(syncId))).asByteArray();
             dev.sliceflow.planner.Plan plan = dev.sliceflow.core.Json.mapper().readValue(bytes,
                     dev.sliceflow.planner.Plan.class);
-            warehouse.recordPlan(new dev.sliceflow.warehouse.SyncPlan(plan.syncId(), plan.syncTime(),
+            warehouse.recordPlan(new dev.sliceflow.destination.SyncPlan(plan.syncId(), plan.syncTime(),
                     plan.source().kind(), plan.slices(), plan.accounts().size(), plan.regions().size(),
                     String.join(",", plan.tables())));
         } catch (NoSuchKeyException e) {

@@ -1,5 +1,12 @@
 package dev.sliceflow.warehouse;
 
+import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.destination.SyncPlan;
+import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.PartOpener;
+import dev.sliceflow.destination.LoadStatus;
+import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.csv.CsvDialect;

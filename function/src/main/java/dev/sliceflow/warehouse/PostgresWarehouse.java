@@ -1,5 +1,8 @@
 package dev.sliceflow.warehouse;
 
+import dev.sliceflow.destination.VerifyingInputStream;
+import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.request.Compression;

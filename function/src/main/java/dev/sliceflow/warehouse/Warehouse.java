@@ -1,5 +1,11 @@
 package dev.sliceflow.warehouse;
 
+import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.destination.SyncPlan;
+import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.PartOpener;
+import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.manifest.Manifest;
 import java.util.List;
 import java.util.Map;

@@ -155,7 +155,7 @@ class LoaderHandlerTest {
         ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
-                .isInstanceOf(dev.sliceflow.warehouse.TransientLoadException.class)
+                .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
                 .hasMessageContaining(part.key())
                 .hasMessageContaining("5 bytes, manifest says " + part.bytes());
     }

@@ -16,7 +16,7 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
 import dev.sliceflow.warehouse.PostgresWarehouse;
-import dev.sliceflow.warehouse.SyncStatus;
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import java.sql.Connection;

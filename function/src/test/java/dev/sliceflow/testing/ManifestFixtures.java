@@ -10,7 +10,7 @@ import dev.sliceflow.request.WriteMode;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.warehouse.PartOpener;
+import dev.sliceflow.destination.PartOpener;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.sliceflow.warehouse;
 
+import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.PartOpener;
+import dev.sliceflow.destination.LoadResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,12 @@
 package dev.sliceflow.warehouse;
 
+import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.destination.SyncPlan;
+import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.PartOpener;
+import dev.sliceflow.destination.LoadStatus;
+import dev.sliceflow.destination.LoadResult;
 import static dev.sliceflow.testing.ManifestFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -303,7 +310,7 @@ public abstract class WarehouseContract {
         load(a);
         load(b1);
 
-        dev.sliceflow.warehouse.SyncStatus half = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
+        dev.sliceflow.destination.SyncStatus half = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
         assertThat(half.slicesExpected()).as("the first recorded plan wins").isEqualTo(2);
         assertThat(half.slicesLoaded()).as("seq 1 is in, seq 0 is not").isEqualTo(1);
         assertThat(half.complete()).isFalse();
@@ -312,7 +319,7 @@ public abstract class WarehouseContract {
                 .failedTable(new TableSchema("other_table", List.of(Column.required("id", ColumnType.LONG)), List.of("id")),
                         "AccessDenied").build());
 
-        dev.sliceflow.warehouse.SyncStatus done = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
+        dev.sliceflow.destination.SyncStatus done = warehouse.syncStatus(java.util.Optional.of("sync-9")).get(0);
         assertThat(done.slicesLoaded()).isEqualTo(2);
         assertThat(done.manifests()).isEqualTo(3);
         assertThat(done.rowsLoaded()).isEqualTo(3);
@@ -327,7 +334,7 @@ public abstract class WarehouseContract {
         load(ManifestFixtures.manifest("sync-new", T2).table(ITEMS, items(1, 2)).build());
         load(ManifestFixtures.manifest("sync-old", T1).table(ITEMS, items(7, 8, 9)).build());
 
-        dev.sliceflow.warehouse.SyncStatus old = warehouse.syncStatus(java.util.Optional.of("sync-old")).get(0);
+        dev.sliceflow.destination.SyncStatus old = warehouse.syncStatus(java.util.Optional.of("sync-old")).get(0);
 
         assertThat(old.tablesStale()).isEqualTo(1);
         assertThat(old.tablesLoaded()).isZero();

@@ -8,7 +8,7 @@ import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.local.runtime.SqsPoller;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
-import dev.sliceflow.warehouse.SyncStatus;
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;

@@ -3,7 +3,7 @@ package dev.sliceflow.local.cli;
 import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.warehouse.SyncStatus;
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import java.io.PrintWriter;

@@ -12,7 +12,7 @@ import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
 import dev.sliceflow.runtime.Settings;
-import dev.sliceflow.warehouse.SyncStatus;
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;

@@ -1,4 +1,4 @@
-package dev.sliceflow.warehouse;
+package dev.sliceflow.destination;
 
 import dev.sliceflow.manifest.ManifestPart;
 import java.io.FilterInputStream;

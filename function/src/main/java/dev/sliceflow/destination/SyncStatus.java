@@ -1,4 +1,4 @@
-package dev.sliceflow.warehouse;
+package dev.sliceflow.destination;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.sliceflow.warehouse;
+package dev.sliceflow.destination;
 
 /** What happened to one table of a manifest, as the ledger records it ({@code _sliceflow_loads.status}). */
 public enum LoadStatus {

@@ -1,4 +1,4 @@
-package dev.sliceflow.warehouse;
+package dev.sliceflow.destination;
 
 /**
  * A load that failed for a reason that may pass (a part not yet visible or not matching its checksum, a broken
