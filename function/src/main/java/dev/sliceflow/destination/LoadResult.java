@@ -3,7 +3,7 @@ package dev.sliceflow.destination;
 import java.util.List;
 
 /**
- * The outcome of {@link Warehouse#load}.
+ * What loading one manifest did.
  *
  * @param manifestKey the manifest
  * @param skipped     true when the ledger already held this manifest (same key and checksum): nothing was done

@@ -7,12 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.runtime.Settings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loader Lambda: SQS load queue messages carrying S3 notifications of manifests. Each message is handled on its
- * own; one that should be retried becomes a batch item failure (the event source mapping must report them).
+ * The loader Lambda: SQS load queue messages carrying S3 notifications of manifests, a batch of them per invocation
+ * (the event source mapping's batch size and window), loaded together; a message that should be retried becomes a
+ * batch item failure (the event source mapping must report them).
  */
 public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
@@ -36,15 +38,28 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        }
+        List<ManifestLoader.Message> messages = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            try {
-                loader.handleMessage(message.getBody());
-            } catch (RuntimeException e) {
-                LOG.warn("message {} will be retried: {}", message.getMessageId(), e.getMessage());
-                failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(message.getMessageId()).build());
+            messages.add(new ManifestLoader.Message(message.getMessageId(), message.getBody()));
+        }
+        Map<String, String> retry;
+        try {
+            retry = loader.handleBatch(messages);
+        } catch (RuntimeException e) {
+            // nothing of the batch is known to be done: every message is retried
+            LOG.warn("batch of {} messages will be retried: {}", messages.size(), e.getMessage());
+            retry = new java.util.LinkedHashMap<>();
+            for (ManifestLoader.Message message : messages) {
+                retry.put(message.id(), String.valueOf(e.getMessage()));
             }
         }
+        retry.forEach((id, reason) -> {
+            LOG.warn("message {} will be retried: {}", id, reason);
+            failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build());
+        });
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 

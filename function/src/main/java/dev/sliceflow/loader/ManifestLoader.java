@@ -9,9 +9,19 @@ import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.ManifestOutcome;
+import dev.sliceflow.destination.StagedManifest;
 import dev.sliceflow.warehouse.Warehouse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import dev.sliceflow.warehouse.Warehouses;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,9 +31,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -40,6 +48,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class ManifestLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManifestLoader.class);
+    private static final int FETCH_THREADS = 8;
 
     /** What became of one notification record. */
     public enum Outcome { LOADED, SKIPPED, REJECTED, IGNORED }
@@ -53,6 +62,12 @@ public final class ManifestLoader implements AutoCloseable {
     private final LoadDeadLetters deadLetters;
 
     private final boolean deleteRemovedSlices;
+    /** Fetches a batch's manifests concurrently: S3's time to first byte, not bandwidth, is what a GET costs. */
+    private final ExecutorService fetchPool = Executors.newFixedThreadPool(FETCH_THREADS, r -> {
+        Thread thread = new Thread(r, "sliceflow-manifest-fetch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ManifestLoader(S3Client s3, String bucket, Warehouse warehouse, LoadDeadLetters deadLetters) {
         this(s3, bucket, warehouse, deadLetters, false);
@@ -92,76 +107,174 @@ public final class ManifestLoader implements AutoCloseable {
                 settings.deleteRemovedSlices());
     }
 
+    /** One SQS message of a batch. */
+    public record Message(String id, String body) {
+    }
+
+    /** A manifest record of a message, fetched and parsed. */
+    private record Fetched(Message message, String key, StagedManifest staged) {
+    }
+
     /**
      * Handles one SQS message body holding an S3 notification.
      *
-     * @throws TransientLoadException (or another runtime exception) when the message should be retried
+     * @throws TransientLoadException when the message should be retried
      */
     public void handleMessage(String body) {
-        List<S3Notifications.ObjectCreated> records;
-        try {
-            records = S3Notifications.parse(body);
-        } catch (InvalidInputException e) {
-            reject(body, null, null, e.getMessage());
-            return;
-        }
-        if (records.isEmpty()) {
-            LOG.debug("no object-created record (test event or other event kind): ignored");
-        }
-        for (S3Notifications.ObjectCreated record : records) {
-            load(record.bucket(), record.key(), body);
+        Map<String, String> retry = handleBatch(List.of(new Message("message", body)));
+        if (!retry.isEmpty()) {
+            throw new TransientLoadException(retry.values().iterator().next());
         }
     }
 
     /**
-     * Loads the manifest at {@code key} if it is one.
+     * Handles a batch of SQS messages holding S3 notifications: every manifest is fetched and validated first (a bad
+     * one is rejected alone, with its reason), the rest load together in as few transactions as the destination
+     * allows.
      *
-     * @param original what to put in the DLQ if the manifest is rejected
+     * @return the ids of the messages to retry, with why (what of them is not loaded is not committed)
      */
-    public Outcome load(String eventBucket, String key, String original) {
+    public Map<String, String> handleBatch(List<Message> messages) {
+        Map<String, String> retry = new LinkedHashMap<>();
+        List<Future<Fetched>> fetches = new ArrayList<>();
+        for (Message message : messages) {
+            List<S3Notifications.ObjectCreated> records;
+            try {
+                records = S3Notifications.parse(message.body());
+            } catch (InvalidInputException e) {
+                reject(message.body(), null, null, e.getMessage());
+                continue;
+            }
+            if (records.isEmpty()) {
+                LOG.debug("no object-created record (test event or other event kind): ignored");
+            }
+            for (S3Notifications.ObjectCreated record : records) {
+                fetches.add(fetchPool.submit(() -> fetch(message, record.bucket(), record.key())));
+            }
+        }
+        List<Fetched> fetched = new ArrayList<>();
+        for (Future<Fetched> future : fetches) {
+            try {
+                Fetched f = future.get();
+                if (f != null) {
+                    fetched.add(f);
+                }
+            } catch (ExecutionException e) {
+                String reason = "cannot fetch a manifest: " + e.getCause().getMessage();
+                LOG.warn(reason);
+                if (e.getCause() instanceof RetryOf failure) {
+                    retry.put(failure.message.id(), reason);
+                } else {
+                    messages.forEach(m -> retry.put(m.id(), reason));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                messages.forEach(m -> retry.put(m.id(), "interrupted"));
+                return retry;
+            }
+        }
+        fetched.removeIf(f -> retry.containsKey(f.message().id()));
+        if (!fetched.isEmpty()) {
+            Set<String> syncs = new LinkedHashSet<>();
+            fetched.forEach(f -> syncs.add(f.staged().manifest().syncId()));
+            syncs.forEach(this::recordPlanOnce);
+            List<ManifestOutcome> outcomes = warehouse.load(fetched.stream().map(Fetched::staged).toList(),
+                    part -> s3.getObject(b -> b.bucket(bucket).key(part.key())));
+            for (int i = 0; i < outcomes.size(); i++) {
+                Fetched f = fetched.get(i);
+                Manifest manifest = f.staged().manifest();
+                switch (outcomes.get(i)) {
+                    case ManifestOutcome.Loaded loaded -> {
+                        if (!loaded.result().skipped()) {
+                            LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables",
+                                    f.key(), manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(),
+                                    loaded.result().rowsLoaded(), loaded.result().tables().size());
+                        }
+                    }
+                    case ManifestOutcome.Rejected rejected -> reject(f.message().body(), f.key(), f.staged().sha256(),
+                            rejected.error().getMessage());
+                    case ManifestOutcome.Retry r -> {
+                        LOG.warn("manifest {} will be retried: {}", f.key(), r.error().getMessage());
+                        retry.put(f.message().id(), r.error().getMessage());
+                    }
+                }
+            }
+            syncs.forEach(this::deleteRemovedSlices);
+        }
+        return retry;
+    }
+
+    /** A failure to fetch a manifest of one message: that message is retried. */
+    private static final class RetryOf extends RuntimeException {
+        final Message message;
+
+        RetryOf(Message message, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.message = message;
+        }
+    }
+
+    /** Fetches and validates one record's manifest; null when it is not one (ignored) or was rejected. */
+    private Fetched fetch(Message message, String eventBucket, String key) {
         if (!ObjectLayout.isManifestKey(key)) {
             LOG.debug("{} is not a manifest key: ignored", Identifiers.printable(key));
-            return Outcome.IGNORED;
+            return null;
         }
         if (!bucket.equals(eventBucket)) {
-            return reject(original, key, null, "manifest " + key + " is in bucket " + Identifiers.printable(eventBucket)
-                    + ", but this loader loads from " + bucket);
+            reject(message.body(), key, null, "manifest " + key + " is in bucket "
+                    + Identifiers.printable(eventBucket) + ", but this loader loads from " + bucket);
+            return null;
         }
         byte[] bytes;
         try {
             bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
         } catch (NoSuchKeyException e) {
-            return reject(original, key, null, "manifest " + key + " does not exist (deleted after its event?)");
+            reject(message.body(), key, null, "manifest " + key + " does not exist (deleted after its event?)");
+            return null;
+        } catch (RuntimeException e) {
+            throw new RetryOf(message, e);
         }
         String sha256 = sha256(bytes);
         Manifest manifest;
         try {
             manifest = ManifestCodec.parse(key, bytes);
-            checkPartKeys(key, manifest);
         } catch (InvalidInputException e) {
-            return reject(original, key, sha256, e.getMessage());
+            reject(message.body(), key, sha256, e.getMessage());
+            return null;
         }
-        if (warehouse.isLoaded(key, sha256)) {
-            LOG.info("manifest {} (sha256 {}) is already loaded: skipped", key, sha256);
-            deleteRemovedSlices(manifest.syncId());
-            return Outcome.SKIPPED;
-        }
-        recordPlanOnce(manifest.syncId());
-        verifyParts(key, manifest);
-        LoadResult result;
+        return new Fetched(message, key, new StagedManifest(key, sha256, manifest));
+    }
+
+    /**
+     * Loads the manifest at {@code key} if it is one: a batch of one record.
+     *
+     * @param original what to put in the DLQ if the manifest is rejected
+     * @throws TransientLoadException when it should be retried
+     */
+    public Outcome load(String eventBucket, String key, String original) {
+        Message message = new Message("record", original);
+        Fetched f;
         try {
-            result = warehouse.load(manifest, key, sha256,
-                    part -> s3.getObject(b -> b.bucket(bucket).key(part.key())));
-        } catch (InvalidInputException e) {
-            return reject(original, key, sha256, e.getMessage());
+            f = fetch(message, eventBucket, key);
+        } catch (RetryOf e) {
+            throw new TransientLoadException(e.getMessage(), e.getCause());
         }
-        if (!result.skipped()) {
-            LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables", key,
-                    manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(), result.rowsLoaded(),
-                    result.tables().size());
+        if (f == null) {
+            return ObjectLayout.isManifestKey(key) ? Outcome.REJECTED : Outcome.IGNORED;
         }
-        deleteRemovedSlices(manifest.syncId());
-        return result.skipped() ? Outcome.SKIPPED : Outcome.LOADED;
+        recordPlanOnce(f.staged().manifest().syncId());
+        ManifestOutcome outcome = warehouse.load(List.of(f.staged()),
+                part -> s3.getObject(b -> b.bucket(bucket).key(part.key()))).get(0);
+        Outcome result = switch (outcome) {
+            case ManifestOutcome.Loaded loaded -> loaded.result().skipped() ? Outcome.SKIPPED : Outcome.LOADED;
+            case ManifestOutcome.Rejected rejected -> {
+                reject(original, key, f.staged().sha256(), rejected.error().getMessage());
+                yield Outcome.REJECTED;
+            }
+            case ManifestOutcome.Retry retry -> throw retry.error();
+        };
+        deleteRemovedSlices(f.staged().manifest().syncId());
+        return result;
     }
 
     /**
@@ -206,45 +319,7 @@ public final class ManifestLoader implements AutoCloseable {
         }
     }
 
-    /** A part must lie under its own table's data prefix: a manifest cannot make the loader read other objects. */
-    private static void checkPartKeys(String key, Manifest manifest) {
-        for (ManifestTable table : manifest.tables()) {
-            String prefix = ObjectLayout.DATA_PREFIX + table.name() + "/";
-            for (ManifestPart part : table.parts()) {
-                if (!part.key().startsWith(prefix) || part.key().contains("..")) {
-                    throw new InvalidInputException("manifest " + key + ": part " + Identifiers.printable(part.key())
-                            + " of table " + table.name() + " is not under " + prefix);
-                }
-            }
-        }
-    }
-
-    /** Every listed part exists with its listed size, before any load starts. */
-    private void verifyParts(String key, Manifest manifest) {
-        for (ManifestTable table : manifest.tables()) {
-            for (ManifestPart part : table.parts()) {
-                HeadObjectResponse head;
-                try {
-                    head = s3.headObject(b -> b.bucket(bucket).key(part.key()));
-                } catch (NoSuchKeyException e) {
-                    throw new TransientLoadException("cannot load manifest " + key + ": part " + part.key()
-                            + " does not exist", e);
-                } catch (S3Exception e) {
-                    if (e.statusCode() == 404) {
-                        throw new TransientLoadException("cannot load manifest " + key + ": part " + part.key()
-                                + " does not exist", e);
-                    }
-                    throw e;
-                }
-                if (head.contentLength() == null || head.contentLength() != part.bytes()) {
-                    throw new TransientLoadException("cannot load manifest " + key + ": part " + part.key() + " has "
-                            + head.contentLength() + " bytes, manifest says " + part.bytes());
-                }
-            }
-        }
-    }
-
-    private Outcome reject(String original, String key, String sha256, String reason) {
+    private void reject(String original, String key, String sha256, String reason) {
         LOG.error("rejected: {}", reason);
         if (key != null) {
             try {
@@ -255,7 +330,6 @@ public final class ManifestLoader implements AutoCloseable {
         }
         // if this fails the message is retried: better than losing the reason
         deadLetters.send(original, reason);
-        return Outcome.REJECTED;
     }
 
     static String sha256(byte[] bytes) {
@@ -269,6 +343,7 @@ public final class ManifestLoader implements AutoCloseable {
     /** Closes the warehouse connection. */
     @Override
     public void close() {
+        fetchPool.shutdownNow();
         warehouse.close();
     }
 }

@@ -11,11 +11,11 @@ public final class PostgresWarehouseProvider implements WarehouseProvider {
 
     @Override
     public Warehouse open(WarehouseConfig config) {
-        return new PostgresWarehouse(config);
+        return PostgresWarehouse.open(config);
     }
 
     @Override
     public Warehouse open(WarehouseConfig config, Supplier<WarehouseConfig> refresh) {
-        return new PostgresWarehouse(config, refresh, PostgresWarehouse.LOCK_TIMEOUT);
+        return PostgresWarehouse.open(config, refresh, PostgresDialect.LOCK_TIMEOUT);
     }
 }

@@ -95,6 +95,7 @@ class DocumentSchemasTest {
         String manifest = new String(written[0], StandardCharsets.UTF_8);
         assertThat(manifest).contains("\"status\" : \"failed\"", "\"status\" : \"ok\"");
         assertThat(schema("manifest.schema.json").validate(manifest, InputFormat.JSON)).isEmpty();
-        ManifestCodec.parse("m", written[0]);
+        ManifestCodec.parse(dev.sliceflow.staging.ObjectLayout.manifestKey("s1", "123456789012", "us-east-1", 0),
+                written[0]);
     }
 }

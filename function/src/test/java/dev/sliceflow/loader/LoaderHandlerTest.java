@@ -67,7 +67,7 @@ class LoaderHandlerTest {
             }
         }
         url = LocalPostgres.get().newDatabase();
-        warehouse = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
+        warehouse = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
         handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
                 (body, reason) -> deadLetters.add(reason)));
     }
@@ -183,7 +183,7 @@ class LoaderHandlerTest {
         SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters).singleElement().asString().contains(foreign).contains("is not under data/items/");
+        assertThat(deadLetters).singleElement().asString().contains(foreign).contains("is not one of this slice's and attempt's parts");
     }
 
     @Test
@@ -217,7 +217,7 @@ class LoaderHandlerTest {
     @Test
     void handle_whenTheWarehouseIsDown_failsTheMessageForARetry() {
         items(1).upload(s3, BUCKET);
-        Warehouse down = new PostgresWarehouse(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/none",
+        Warehouse down = PostgresWarehouse.open(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/none",
                 Optional.of("u"), Optional.of("p")));
         LoaderHandler broken = new LoaderHandler(new ManifestLoader(s3, BUCKET, down,
                 (body, reason) -> deadLetters.add(reason)));

@@ -42,7 +42,7 @@ class LoaderSyncStatusTest {
     private final S3Client s3 = local.client();
     private final String bucket = local.newBucket();
     private final String url = LocalPostgres.get().newDatabase();
-    private final Warehouse warehouse = new PostgresWarehouse(
+    private final Warehouse warehouse = PostgresWarehouse.open(
             new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
 
     @AfterEach

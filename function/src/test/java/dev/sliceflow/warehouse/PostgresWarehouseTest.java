@@ -47,13 +47,13 @@ class PostgresWarehouseTest extends WarehouseContract {
 
     @Test
     void provider_whenUrlIsPostgres_opensPostgresWarehouse() {
-        assertThat(warehouse).isInstanceOf(PostgresWarehouse.class);
+        assertThat(((SqlWarehouse) warehouse).dialect()).isInstanceOf(PostgresDialect.class);
     }
 
     @Test
     void copySql_statesEveryOptionExplicitly() {
-        assertThat(PostgresWarehouse.copySql(ITEMS)).isEqualTo("COPY \"items\" (\"id\", \"name\", \"_sync_id\","
-                + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT csv, HEADER true,"
+        assertThat(PostgresDialect.copySql(ITEMS)).isEqualTo("COPY \"items\" (\"id\", \"name\", \"_sync_id\","
+                + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT csv, HEADER false,"
                 + " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')");
     }
 
@@ -121,12 +121,12 @@ class PostgresWarehouseTest extends WarehouseContract {
     void load_whenAnotherSessionHoldsTheClaim_failsTransientlyAfterTheLockTimeoutThenLoads() throws Exception {
         Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a"))).build();
         load(ManifestFixtures.manifest("sync-0", T1).table(ITEMS, List.of()).build());
-        try (Warehouse impatient = new PostgresWarehouse(new WarehouseConfig(url, Optional.of(LocalPostgres.USER),
+        try (Warehouse impatient = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER),
                 Optional.of("")), () -> null, java.time.Duration.ofMillis(500));
              Connection stuck = connect()) {
             // a loader that died mid-transaction: its claim of this manifest is not committed
             stuck.setAutoCommit(false);
-            try (var ps = stuck.prepareStatement("INSERT INTO " + JdbcWarehouse.MANIFESTS + " VALUES (?, ?, 's',"
+            try (var ps = stuck.prepareStatement("INSERT INTO " + Sql.MANIFESTS + " VALUES (?, ?, 's',"
                     + " now(), 'x', 'a', 'r', 0, true, 'replace', 0, 0, now())")) {
                 ps.setString(1, f.key());
                 ps.setString(2, f.sha256());
@@ -150,7 +150,7 @@ class PostgresWarehouseTest extends WarehouseContract {
         WarehouseConfig stale = new WarehouseConfig(url, Optional.of("rotated_away"), Optional.of("0ld-s3cret"));
         WarehouseConfig current = new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of(""));
 
-        try (Warehouse rotating = new PostgresWarehouse(stale, () -> {
+        try (Warehouse rotating = PostgresWarehouse.open(stale, () -> {
             refreshes.incrementAndGet();
             return current;
         }, java.time.Duration.ofSeconds(5))) {
@@ -158,7 +158,7 @@ class PostgresWarehouseTest extends WarehouseContract {
         }
         assertThat(refreshes).hasValue(1);
 
-        try (Warehouse hopeless = new PostgresWarehouse(stale, () -> stale, java.time.Duration.ofSeconds(5))) {
+        try (Warehouse hopeless = PostgresWarehouse.open(stale, () -> stale, java.time.Duration.ofSeconds(5))) {
             assertThatThrownBy(() -> hopeless.isLoaded(f.key(), f.sha256()))
                     .isInstanceOf(TransientLoadException.class)
                     .hasMessageContaining("rotated_away")

@@ -595,7 +595,7 @@ public abstract class WarehouseContract {
         assertThatThrownBy(() -> ManifestCodec.parse(f.key(), hostileColumn.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("column");
-        assertThatThrownBy(() -> JdbcWarehouse.quote("x\"; drop table y; --"))
+        assertThatThrownBy(() -> Sql.quote("x\"; drop table y; --"))
                 .isInstanceOf(InvalidInputException.class);
     }
 

@@ -50,7 +50,7 @@ class WarehousesTest {
     void open_whenTheUrlIsPostgres_opensWithoutConnecting() {
         try (Warehouse warehouse = Warehouses.open(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/x",
                 Optional.empty(), Optional.empty()))) {
-            assertThat(warehouse).isInstanceOf(PostgresWarehouse.class);
+            assertThat(((SqlWarehouse) warehouse).dialect()).isInstanceOf(PostgresDialect.class);
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.staging.ObjectLayout;
-import dev.sliceflow.warehouse.JdbcWarehouse;
+import dev.sliceflow.warehouse.Sql;
 import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.warehouse.PostgresWarehouse;
@@ -141,7 +141,7 @@ public final class LoaderBench {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
                      Statement st = c.createStatement()) {
                     dropAll(st);
-                    try (Warehouse warehouse = new PostgresWarehouse(config)) {
+                    try (Warehouse warehouse = PostgresWarehouse.open(config)) {
                         loader = Math.max(loader, rate(rows,
                                 () -> warehouse.load(bench.manifest, bench.key, bench.sha256, bench.opener())));
                     }
@@ -172,7 +172,7 @@ public final class LoaderBench {
             Files.deleteIfExists(duckFile);
             Files.deleteIfExists(dir.resolve("bench-" + r + ".duckdb.wal"));
             String duckUrl = "jdbc:duckdb:" + duckFile.toAbsolutePath();
-            try (Warehouse warehouse = new DuckDbWarehouse(
+            try (Warehouse warehouse = DuckDbWarehouse.open(
                     new WarehouseConfig(duckUrl, Optional.empty(), Optional.empty()), dir.resolve("scratch"))) {
                 loader = Math.max(loader, rate(rows,
                         () -> warehouse.load(bench.manifest, bench.key, bench.sha256, bench.opener())));
@@ -204,15 +204,15 @@ public final class LoaderBench {
                 case DATE -> "date";
                 case JSON -> map == Map.POSTGRES ? "json" : "JSON";
             };
-            columns.add(JdbcWarehouse.quote(column.name()) + " " + type);
+            columns.add(Sql.quote(column.name()) + " " + type);
         }
         return String.join(", ", columns);
     }
 
     private static void dropAll(Statement st) throws Exception {
-        st.execute("DROP VIEW IF EXISTS " + JdbcWarehouse.SYNC_STATUS);
+        st.execute("DROP VIEW IF EXISTS " + Sql.SYNC_STATUS);
         for (String table : List.of("bench_resources", "bench_plain", "_sliceflow_manifests", "_sliceflow_loads",
-                "_sliceflow_state", "_sliceflow_rejects", JdbcWarehouse.PLANS)) {
+                "_sliceflow_state", "_sliceflow_rejects", Sql.PLANS)) {
             st.execute("DROP TABLE IF EXISTS " + table);
         }
     }

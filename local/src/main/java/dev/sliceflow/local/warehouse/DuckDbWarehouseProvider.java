@@ -15,6 +15,6 @@ public final class DuckDbWarehouseProvider implements WarehouseProvider {
     @Override
     public Warehouse open(WarehouseConfig config) {
         // its own directory: the worker empties its work directory between records
-        return new DuckDbWarehouse(config, Path.of(System.getProperty("java.io.tmpdir"), "sliceflow-loader"));
+        return DuckDbWarehouse.open(config, Path.of(System.getProperty("java.io.tmpdir"), "sliceflow-loader"));
     }
 }

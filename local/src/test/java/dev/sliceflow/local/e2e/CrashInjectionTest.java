@@ -16,7 +16,8 @@ import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.staging.S3Uploader;
 import dev.sliceflow.staging.Uploader;
 import dev.sliceflow.destination.LedgerEntry;
-import dev.sliceflow.destination.LoadResult;
+import dev.sliceflow.destination.ManifestOutcome;
+import dev.sliceflow.destination.StagedManifest;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.destination.SyncStatus;
@@ -218,15 +219,18 @@ class CrashInjectionTest {
     /** The real warehouse, except that the first load of each manifest dies when it opens its second part. */
     private record CrashingWarehouse(Warehouse real, Set<String> crashed) implements Warehouse {
         @Override
-        public LoadResult load(Manifest manifest, String manifestKey, String manifestSha256, PartOpener parts) {
-            if (!crashed.add(manifestKey)) {
-                return real.load(manifest, manifestKey, manifestSha256, parts);
+        public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts) {
+            boolean first = false;
+            for (StagedManifest staged : batch) {
+                first |= crashed.add(staged.key());
+            }
+            if (!first) {
+                return real.load(batch, parts);
             }
             AtomicInteger opened = new AtomicInteger();
-            return real.load(manifest, manifestKey, manifestSha256, part -> {
+            return real.load(batch, part -> {
                 if (opened.incrementAndGet() == 2) {
-                    throw new IllegalStateException("injected crash: loader died after the first part of "
-                            + manifestKey);
+                    throw new IllegalStateException("injected crash: loader died after the first part of a batch");
                 }
                 return parts.open(part);
             });

@@ -56,26 +56,27 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
     @Test
     void provider_whenUrlIsDuckDb_opensDuckDbWarehouse() {
-        assertThat(warehouse).isInstanceOf(DuckDbWarehouse.class);
+        assertThat(((dev.sliceflow.warehouse.SqlWarehouse) warehouse).dialect()).isInstanceOf(DuckDbDialect.class);
     }
 
     @Test
     void insertSql_statesEveryCsvOptionExplicitly() {
-        String sql = new DuckDbWarehouse(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()),
-                DIR).insertSql(ITEMS, Path.of("/scratch/it's.csv.gz"), Compression.GZIP);
+        String sql = new DuckDbDialect(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()), DIR)
+                .insertSql(ITEMS, List.of(Path.of("/scratch/it's.csv"), Path.of("/scratch/b.csv")));
 
         assertThat(sql).isEqualTo("INSERT INTO \"items\" (\"id\", \"name\", \"_sync_id\", \"_sync_time\", \"_source\","
-                + " \"_account\", \"_region\") SELECT *, ?, CAST(? AS TIMESTAMP WITH TIME ZONE), ?, ?, ? FROM"
-                + " read_csv('/scratch/it''s.csv.gz', header = true, delim = ',', quote = '\"', escape = '\"',"
-                + " new_line = '\\n', nullstr = '', allow_quoted_nulls = false, auto_detect = false,"
-                + " strict_mode = true, encoding = 'utf-8', compression = 'gzip',"
-                + " columns = {'id': 'BIGINT', 'name': 'VARCHAR'})");
+                + " \"_account\", \"_region\") SELECT * FROM read_csv(['/scratch/it''s.csv', '/scratch/b.csv'],"
+                + " header = false, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', nullstr = '',"
+                + " allow_quoted_nulls = false, auto_detect = false, strict_mode = true, encoding = 'utf-8',"
+                + " compression = 'none', columns = {'id': 'BIGINT', 'name': 'VARCHAR', '_sync_id': 'VARCHAR',"
+                + " '_sync_time': 'TIMESTAMP WITH TIME ZONE', '_source': 'VARCHAR', '_account': 'VARCHAR',"
+                + " '_region': 'VARCHAR'})");
     }
 
     @Test
     void load_leavesNoDownloadedPartBehind() throws Exception {
         Path scratch = DIR.resolve("scratch-" + UUID.randomUUID());
-        try (DuckDbWarehouse duck = new DuckDbWarehouse(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
+        try (Warehouse duck = DuckDbWarehouse.open(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
                 scratch)) {
             var f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 1).build();
             duck.load(f.manifest(), f.key(), f.sha256(), f.opener());

@@ -1,0 +1,230 @@
+package dev.sliceflow.local.warehouse;
+
+import static dev.sliceflow.warehouse.Sql.quote;
+
+import dev.sliceflow.destination.ManifestFailure;
+import dev.sliceflow.destination.PartOpener;
+import dev.sliceflow.destination.PartStream;
+import dev.sliceflow.destination.StagedPart;
+import dev.sliceflow.schema.Column;
+import dev.sliceflow.schema.ColumnType;
+import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.warehouse.Sql;
+import dev.sliceflow.warehouse.SqlDialect;
+import dev.sliceflow.warehouse.WarehouseConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * DuckDB, the local mode's embedded warehouse. DuckDB reads files, not streams (and has no S3 access offline): the
+ * parts of a table in a batch are each written, a few at a time, to a temporary file, verified, decompressed, checked
+ * and extended with their manifest's metadata values on the way ({@link PartStream}), and then ONE {@code INSERT ...
+ * SELECT FROM read_csv([files])} reads them all, in parallel, with every CSV option stated ({@link #insertSql}). One
+ * writer per database file: every instance on the same file shares one lock, so concurrent loaders queue instead of
+ * failing on DuckDB's write conflicts.
+ */
+public final class DuckDbDialect implements SqlDialect {
+    private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    /** Parts written to disk at once: gunzip is single-threaded per part. */
+    private static final int WRITERS = 2;
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(WRITERS, r -> {
+        Thread thread = new Thread(r, "sliceflow-duckdb-part");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final Map<ColumnType, String> TYPES = Map.of(
+            ColumnType.STRING, "VARCHAR",
+            ColumnType.LONG, "BIGINT",
+            ColumnType.DOUBLE, "DOUBLE",
+            ColumnType.DECIMAL, "DECIMAL(" + Column.DECIMAL_PRECISION + "," + Column.DECIMAL_SCALE + ")",
+            ColumnType.BOOLEAN, "BOOLEAN",
+            ColumnType.TIMESTAMP, "TIMESTAMP WITH TIME ZONE",
+            ColumnType.DATE, "DATE",
+            ColumnType.JSON, "JSON");
+
+    private final WarehouseConfig config;
+    private final Path scratch;
+    private final ReentrantLock lock;
+
+    /**
+     * @param config  jdbc:duckdb:/path/to/file.duckdb
+     * @param scratch where parts are written (a directory of the loader's own; files are deleted after each load)
+     */
+    public DuckDbDialect(WarehouseConfig config, Path scratch) {
+        this.config = config;
+        this.scratch = scratch;
+        this.lock = LOCKS.computeIfAbsent(config.url(), url -> new ReentrantLock());
+    }
+
+    @Override
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(config.url(), new Properties());
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TimeZone = 'UTC'");
+        }
+        return c;
+    }
+
+    @Override
+    public String typeName(ColumnType type) {
+        return TYPES.get(type);
+    }
+
+    @Override
+    public Map<String, String> existingColumns(Connection c, String table) throws SQLException {
+        Map<String, String> columns = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return columns;
+    }
+
+    @Override
+    public void lockForDdl(Connection c, String table) {
+        // one writer per database: the shared lock already serialises loads
+    }
+
+    @Override
+    public String lockStateRows() {
+        return "";
+    }
+
+    @Override
+    public List<String> afterCreate(String table) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> ledgerExtras() {
+        return List.of();
+    }
+
+    @Override
+    public void beforeLedgerDdl(Connection c) {
+        // one writer per database
+    }
+
+    /**
+     * DuckDB's JDBC driver reports no SQLSTATE: its messages name the error class. Conversion (a value the column
+     * refuses), Invalid Input (CSV that does not parse: an extra field, a bad quote), Binder and Constraint errors
+     * cannot pass on retry; IO and transaction conflicts can.
+     */
+    @Override
+    public boolean isPermanent(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.contains("Conversion Error") || message.contains("Invalid Input Error")
+                || message.contains("Binder Error") || message.contains("Constraint Error")
+                || message.contains("Out of Range Error");
+    }
+
+    @Override
+    public ReentrantLock writerLock() {
+        return lock;
+    }
+
+    /** The statement that inserts a table's part files: documented in docs/loading.md. */
+    String insertSql(TableSchema schema, List<Path> files) {
+        List<String> columns = new ArrayList<>();
+        for (Column column : schema.columns()) {
+            columns.add("'" + column.name() + "': '" + typeName(column.type()) + "'");
+        }
+        for (String meta : Sql.METADATA_COLUMNS) {
+            columns.add("'" + meta + "': '" + typeName(meta.equals("_sync_time") ? ColumnType.TIMESTAMP
+                    : ColumnType.STRING) + "'");
+        }
+        List<String> paths = new ArrayList<>();
+        for (Path file : files) {
+            paths.add("'" + file.toAbsolutePath().toString().replace("'", "''") + "'");
+        }
+        return "INSERT INTO " + quote(schema.name()) + " (" + Sql.columnList(schema) + ")"
+                + " SELECT * FROM read_csv([" + String.join(", ", paths) + "]"
+                + ", header = false, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', nullstr = '',"
+                + " allow_quoted_nulls = false, auto_detect = false, strict_mode = true, encoding = 'utf-8',"
+                + " compression = 'none', columns = {" + String.join(", ", columns) + "})";
+    }
+
+    @Override
+    public long bulkLoad(Connection c, TableSchema schema, List<StagedPart> parts, PartOpener opener)
+            throws SQLException, IOException {
+        Files.createDirectories(scratch);
+        List<String> names = schema.columns().stream().map(Column::name).toList();
+        List<Path> files = new ArrayList<>();
+        List<Future<Path>> writes = new ArrayList<>();
+        try {
+            for (StagedPart part : parts) {
+                writes.add(POOL.submit(() -> write(part, opener, names)));
+            }
+            ManifestFailure failure = null;
+            for (Future<Path> write : writes) {
+                try {
+                    files.add(write.get());
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof ManifestFailure f ? f
+                                : new ManifestFailure(parts.get(writes.indexOf(write)).manifestKey(),
+                                        new dev.sliceflow.destination.TransientLoadException(
+                                                "cannot stage a part for DuckDB: " + e.getCause(), e.getCause()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while staging parts", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            try (Statement st = c.createStatement()) {
+                return st.executeUpdate(insertSql(schema, files));
+            }
+        } finally {
+            for (Future<Path> write : writes) {
+                write.cancel(true);
+            }
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private Path write(StagedPart part, PartOpener opener, List<String> names) throws IOException {
+        Path file = Files.createTempFile(scratch, "part-", ".csv");
+        try (InputStream in = new PartStream(part, opener, names, PartStream.metadataSuffix(part.manifest()));
+             OutputStream out = Files.newOutputStream(file)) {
+            in.transferTo(out);
+            return file;
+        } catch (ManifestFailure e) {
+            Files.deleteIfExists(file);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw new ManifestFailure(part.manifestKey(), new dev.sliceflow.destination.TransientLoadException(
+                    "cannot stage part " + part.part().key() + " for DuckDB: " + e.getMessage(), e));
+        }
+    }
+}
