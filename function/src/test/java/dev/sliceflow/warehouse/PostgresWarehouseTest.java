@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -178,5 +179,45 @@ class PostgresWarehouseTest extends WarehouseContract {
                         List.of("_sync_id", "text"), List.of("_sync_time", "timestamp with time zone"),
                         List.of("_source", "text"), List.of("_account", "text"), List.of("_region", "text"));
         assertThat(query("SELECT count(*) FROM pg_indexes WHERE tablename = 'every_type'")).containsExactly(List.of(1L));
+    }
+
+    @Test
+    void loadBatch_twoLoadersWithOverlappingBatchesInOppositeOrders_loadEachManifestOnceWithoutDeadlock()
+            throws Exception {
+        List<dev.sliceflow.testing.ManifestFixtures.Fixture> fixtures = new java.util.ArrayList<>();
+        for (int a = 0; a < 10; a++) {
+            fixtures.add(dev.sliceflow.testing.ManifestFixtures.manifest("sync-1", T1)
+                    .account(String.format("2000000000%02d", a))
+                    .table(ITEMS, items(a * 100L + 1, a * 100L + 2)).build());
+        }
+        List<dev.sliceflow.testing.ManifestFixtures.Fixture> reversed = new java.util.ArrayList<>(fixtures);
+        java.util.Collections.reverse(reversed);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (Warehouse other = anotherWarehouse()) {
+            var a = pool.submit(() -> {
+                start.await();
+                return loadBatch(fixtures);
+            });
+            var b = pool.submit(() -> {
+                start.await();
+                Map<String, byte[]> parts = new java.util.HashMap<>();
+                reversed.forEach(f -> parts.putAll(f.parts()));
+                return other.load(reversed.stream().map(WarehouseContract::staged).toList(),
+                        part -> new java.io.ByteArrayInputStream(parts.get(part.key())));
+            });
+            start.countDown();
+            var outcomes = new java.util.ArrayList<dev.sliceflow.destination.ManifestOutcome>(a.get(120,
+                    java.util.concurrent.TimeUnit.SECONDS));
+            outcomes.addAll(b.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(outcomes).allSatisfy(o -> assertThat(o)
+                    .isInstanceOf(dev.sliceflow.destination.ManifestOutcome.Loaded.class));
+            assertThat(outcomes).filteredOn(o -> !((dev.sliceflow.destination.ManifestOutcome.Loaded) o).result()
+                    .skipped()).hasSize(10);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("items")).isEqualTo(20);
+        assertThat(warehouse.ledger("sync-1")).hasSize(10);
     }
 }

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.destination.ManifestOutcome;
+import dev.sliceflow.destination.StagedManifest;
 import dev.sliceflow.manifest.ManifestCodec;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.manifest.ManifestTable;
@@ -739,6 +741,147 @@ public abstract class WarehouseContract {
         assertThat(query("SELECT account, last_sync_id FROM _sliceflow_state WHERE table_name = 'items'"
                 + " ORDER BY account")).containsExactly(List.of(ManifestFixtures.ACCOUNT, "sync-2"),
                 List.of(OTHER_ACCOUNT, "sync-2"));
+    }
+
+    // ------------------------------------------------------------------ batches
+
+    @Test
+    void loadBatch_manySlices_loadsEveryRowOnceWithItsOwnManifestsMetadata() throws Exception {
+        List<Fixture> fixtures = new ArrayList<>();
+        for (int a = 0; a < 12; a++) {
+            String account = String.format("1000000000%02d", a);
+            fixtures.add(ManifestFixtures.manifest("sync-" + (a % 3), T1.plusSeconds(a % 3)).account(account)
+                    .table(ITEMS, items(a * 10L + 1, a * 10L + 2, a * 10L + 3), 2).build());
+        }
+
+        List<ManifestOutcome> outcomes = loadBatch(fixtures);
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(ManifestOutcome.Loaded.class));
+        assertThat(count("items")).isEqualTo(36);
+        for (int a = 0; a < 12; a++) {
+            assertThat(query("SELECT id, _sync_id, _account FROM items WHERE id BETWEEN " + (a * 10 + 1) + " AND "
+                    + (a * 10 + 3) + " ORDER BY id")).containsExactly(
+                    List.of(a * 10L + 1, "sync-" + (a % 3), String.format("1000000000%02d", a)),
+                    List.of(a * 10L + 2, "sync-" + (a % 3), String.format("1000000000%02d", a)),
+                    List.of(a * 10L + 3, "sync-" + (a % 3), String.format("1000000000%02d", a)));
+        }
+        assertThat(warehouse.ledger("sync-0")).hasSize(4).allSatisfy(e -> assertThat(e.rows()).isEqualTo(3));
+    }
+
+    @Test
+    void loadBatch_whenAManifestIsPoisonedInTheMiddle_rejectsItAloneAndLoadsItsNeighbours() throws Exception {
+        Fixture first = ManifestFixtures.manifest("sync-1", T1).account("100000000001").table(ITEMS, items(1, 2)).build();
+        // a part whose bytes match its listing but hold a value the id column refuses
+        byte[] bad = ManifestFixtures.csv(new TableSchema("items", List.of(Column.of("id", ColumnType.STRING),
+                Column.of("name", ColumnType.STRING)), List.of()), List.of(row("not-a-number", "x")), Compression.GZIP);
+        String badKey = dev.sliceflow.staging.ObjectLayout.partKey("items", LocalDate.of(2026, 1, 1), "sync-1",
+                "100000000002", ManifestFixtures.REGION, "a1", 0, Compression.GZIP);
+        Fixture poisoned = ManifestFixtures.manifest("sync-1", T1).account("100000000002").rawTable(ManifestTable.ok(
+                ITEMS, List.of(new ManifestPart(badKey, 1, bad.length, ManifestFixtures.sha256(bad)))),
+                Map.of(badKey, bad)).build();
+        Fixture last = ManifestFixtures.manifest("sync-1", T1).account("100000000003").table(ITEMS, items(3)).build();
+        load(ManifestFixtures.manifest("sync-0", T1.minusSeconds(60)).account("100000000002")
+                .table(ITEMS, items(99)).build());
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(first, poisoned, last));
+
+        assertThat(outcomes.get(0)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(outcomes.get(1)).isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(poisoned.key()));
+        assertThat(outcomes.get(2)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L, 99L);
+        assertThat(warehouse.isLoaded(poisoned.key(), poisoned.sha256())).isFalse();
+    }
+
+    @Test
+    void loadBatch_whenOneManifestChangesAColumnsType_rejectsItAloneNamingTheColumn() throws Exception {
+        load(ManifestFixtures.manifest("sync-0", T1).account("100000000009").table(ITEMS, items(1)).build());
+        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.STRING),
+                Column.of("name", ColumnType.STRING)), List.of("id"));
+        Fixture good = ManifestFixtures.manifest("sync-1", T2).account("100000000001").table(ITEMS, items(2)).build();
+        Fixture bad = ManifestFixtures.manifest("sync-1", T2).account("100000000002")
+                .table(changed, List.of(row("x", "y"))).build();
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(bad, good));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains("column id").contains("incompatible"));
+        assertThat(outcomes.get(1)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(ids("items")).containsExactly(1L, 2L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void loadBatch_whenTwoManifestsOfOneSliceArrive_theNewerWinsAndTheOlderIsStale(boolean newerFirst)
+            throws Exception {
+        Fixture older = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+        Fixture newer = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(3)).build();
+
+        loadBatch(newerFirst ? List.of(newer, older) : List.of(older, newer));
+
+        assertThat(ids("items")).containsExactly(3L);
+        assertThat(warehouse.ledger("sync-1")).singleElement()
+                .satisfies(e -> assertThat(e.status()).isEqualTo(LoadStatus.STALE));
+        assertThat(warehouse.ledger("sync-2")).singleElement()
+                .satisfies(e -> assertThat(e.status()).isEqualTo(LoadStatus.LOADED));
+        load(ManifestFixtures.manifest("sync-3", T3).table(ITEMS, items(4)).build());
+        assertThat(ids("items")).as("the state advanced to the newer sync, not past it").containsExactly(4L);
+    }
+
+    @Test
+    void loadBatch_whenTheSameManifestComesTwice_loadsItOnce() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f, f));
+
+        assertThat(outcomes).extracting(o -> ((ManifestOutcome.Loaded) o).result().skipped())
+                .containsExactly(false, true);
+        assertThat(ids("items")).containsExactly(1L, 2L);
+        assertThat(warehouse.ledger("sync-1")).hasSize(1);
+    }
+
+    @Test
+    void loadBatch_whenAPartOfOneManifestIsMissing_retriesItAloneAndLoadsTheRest() throws Exception {
+        Fixture missing = ManifestFixtures.manifest("sync-1", T1).account("100000000001").table(ITEMS, items(1)).build();
+        Fixture fine = ManifestFixtures.manifest("sync-1", T1).account("100000000002").table(ITEMS, items(2)).build();
+        PartOpener opener = part -> {
+            if (missing.parts().containsKey(part.key())) {
+                throw new IOException("NoSuchKey (injected): " + part.key());
+            }
+            return fine.opener().open(part);
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(missing), staged(fine)), opener);
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error().getMessage()).contains(missing.key()));
+        assertThat(outcomes.get(1)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(ids("items")).containsExactly(2L);
+    }
+
+    @Test
+    void loadBatch_whenManifestsOfOneTableDifferInColumns_loadsEachWithItsOwnColumns() throws Exception {
+        TableSchema wider = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
+                Column.of("name", ColumnType.STRING), Column.of("size", ColumnType.LONG)), List.of("id"));
+        Fixture narrow = ManifestFixtures.manifest("sync-1", T1).account("100000000001").table(ITEMS, items(1)).build();
+        Fixture wide = ManifestFixtures.manifest("sync-1", T1).account("100000000002")
+                .table(wider, List.of(row(2L, "two", 22L))).build();
+
+        loadBatch(List.of(narrow, wide));
+
+        assertThat(query("SELECT id, name, size FROM items ORDER BY id")).containsExactly(
+                Arrays.asList(1L, "item-1", null), List.of(2L, "two", 22L));
+    }
+
+    protected List<ManifestOutcome> loadBatch(List<Fixture> fixtures) {
+        Map<String, byte[]> parts = new HashMap<>();
+        fixtures.forEach(f -> parts.putAll(f.parts()));
+        return warehouse.load(fixtures.stream().map(WarehouseContract::staged).toList(),
+                part -> new ByteArrayInputStream(parts.get(part.key())));
+    }
+
+    protected static StagedManifest staged(Fixture f) {
+        return new StagedManifest(f.key(), f.sha256(), f.manifest());
     }
 
     // ------------------------------------------------------------------ helpers
