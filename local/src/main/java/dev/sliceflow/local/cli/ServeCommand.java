@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long syncVisibility;
 
-    @Option(names = "--load-visibility", defaultValue = "300", paramLabel = "SECONDS",
+    @Option(names = "--load-visibility", defaultValue = "360", paramLabel = "SECONDS",
             description = "Visibility timeout of the load queue (default: ${DEFAULT-VALUE}).")
     long loadVisibility;
 
@@ -66,6 +66,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--loader-timeout", defaultValue = "300", paramLabel = "SECONDS",
             description = "The loader's function timeout; at most --load-visibility (default: ${DEFAULT-VALUE}).")
     long loaderTimeout;
+
+    @Option(names = "--load-batch-size", defaultValue = "" + LocalRuntime.LOAD_BATCH_SIZE, paramLabel = "N",
+            description = "Manifests per loader invocation at most, 1..10000 (default: ${DEFAULT-VALUE}).")
+    int loadBatchSize;
+
+    @Option(names = "--load-batch-window", defaultValue = "2", paramLabel = "SECONDS",
+            description = "How long the loader gathers manifests before loading a smaller batch, 0..300 "
+                    + "(default: ${DEFAULT-VALUE}; 0 needs --load-batch-size 10 or less).")
+    int loadBatchWindow;
 
     @Option(names = "--worker-concurrency", defaultValue = "2",
             description = "Concurrent worker invocations (default: ${DEFAULT-VALUE}).")
@@ -110,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
                         ? settings -> handlers.create(settings.withSourceCredentials(
                                 software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
                         : handlers);
-                functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize()
+                functions.add(function.name() + " <- " + queue.name() + " (batch " + mapping.batchSize() + " in " + mapping.batchWindow().toSeconds() + " s"
                         + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
                         + " s)");
             }
@@ -149,7 +158,8 @@ final class ServeCommand implements Callable<Integer> {
         return switch (function.name()) {
             case "worker" -> function.mapping().withTimeout(Duration.ofSeconds(workerTimeout))
                     .withMaxConcurrency(workerConcurrency);
-            case "loader" -> function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout));
+            case "loader" -> function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout))
+                    .withBatching(loadBatchSize, Duration.ofSeconds(loadBatchWindow));
             default -> function.mapping();
         };
     }

@@ -54,9 +54,13 @@ public final class LocalRuntime implements AutoCloseable {
     /** The worker's mapping: one slice per invocation, Lambda's 15 min timeout. */
     public static final EventSourceMapping WORKER = EventSourceMapping.of("sliceflow-worker", 1, 2,
             Duration.ofMinutes(15));
-    /** The loader's mapping: one manifest per invocation, concurrency 1 (DuckDB has one writer). */
+    /** Manifests per loader invocation at most, by default (docs/performance.md: batching). */
+    public static final int LOAD_BATCH_SIZE = 100;
+    /** How long the loader's mapping gathers manifests before loading fewer than a full batch, by default. */
+    public static final Duration LOAD_BATCH_WINDOW = Duration.ofSeconds(2);
+    /** The loader's mapping: batches of manifests, concurrency 1 (DuckDB has one writer). */
     public static final EventSourceMapping LOADER = EventSourceMapping.of("sliceflow-loader", 1, 1,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5)).withBatching(LOAD_BATCH_SIZE, LOAD_BATCH_WINDOW);
 
     private final LocalRuntimeConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -246,18 +250,19 @@ public final class LocalRuntime implements AutoCloseable {
 
     /**
      * Lambda refuses an SQS event source mapping whose queue's visibility timeout is shorter than the function
-     * timeout (a record would be delivered again while its first invocation still runs): so does local mode.
+     * timeout (a record would be delivered again while its first invocation still runs), and a batching window counts
+     * too (a record waits in it, invisible, before the invocation starts): so does local mode.
      */
     private void checkVisibility(QueueRef queue, EventSourceMapping mapping) {
         long visibility = Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
                 .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
                 .get(QueueAttributeName.VISIBILITY_TIMEOUT));
-        long timeout = (mapping.timeout().toMillis() + 999) / 1000;
+        long timeout = (mapping.timeout().plus(mapping.batchWindow()).toMillis() + 999) / 1000;
         if (visibility < timeout) {
             throw new IllegalStateException("cannot feed " + mapping.functionName() + " from " + queue.name()
-                    + ": queue visibility timeout " + visibility + " s is less than the function timeout " + timeout
-                    + " s (as Lambda refuses it: a record would be delivered again while it still runs); raise the "
-                    + "visibility timeout or lower the function timeout");
+                    + ": queue visibility timeout " + visibility + " s is less than the function timeout plus the"
+                    + " batching window, " + timeout + " s (a record would be delivered again while its batch still"
+                    + " gathers or runs); raise the visibility timeout or lower the function timeout or window");
         }
     }
 

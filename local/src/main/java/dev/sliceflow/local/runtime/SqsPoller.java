@@ -148,13 +148,24 @@ public final class SqsPoller implements AutoCloseable {
     }
 
     private void pollOnce(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
-        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue.url())
-                .maxNumberOfMessages(mapping.batchSize())
-                .waitTimeSeconds((int) mapping.pollWait().toSeconds())
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                .messageAttributeNames("All")).messages();
+        List<Message> messages = new ArrayList<>(receive(Math.min(10, mapping.batchSize()),
+                (int) mapping.pollWait().toSeconds()));
         if (messages.isEmpty()) {
             return;
+        }
+        // Lambda's batching window: gather until the batch is full, its payload near 6 MB, or the window has passed
+        long deadline = System.nanoTime() + mapping.batchWindow().toNanos();
+        long payload = messages.stream().mapToLong(m -> m.body().length()).sum();
+        while (messages.size() < mapping.batchSize() && payload < EventSourceMapping.MAX_PAYLOAD_BYTES / 2
+                && state.get() == State.RUNNING) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            int wait = (int) Math.min(20, Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(remaining)));
+            List<Message> more = receive(Math.min(10, mapping.batchSize() - messages.size()), wait);
+            messages.addAll(more);
+            payload += more.stream().mapToLong(m -> m.body().length()).sum();
         }
         if (state.get() != State.RUNNING) {
             release(messages);
@@ -166,6 +177,14 @@ public final class SqsPoller implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    private List<Message> receive(int max, int waitSeconds) {
+        return sqs.receiveMessage(b -> b.queueUrl(queue.url())
+                .maxNumberOfMessages(max)
+                .waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
     }
 
     private void invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> messages) {
@@ -223,6 +242,13 @@ public final class SqsPoller implements AutoCloseable {
     }
 
     private void delete(List<Message> done) {
+        for (int from = 0; from < done.size(); from += 10) {
+            deleteBatch(done.subList(from, Math.min(done.size(), from + 10)));
+        }
+    }
+
+    /** At most 10 entries: SQS's DeleteMessageBatch limit. */
+    private void deleteBatch(List<Message> done) {
         if (done.isEmpty()) {
             return;
         }
@@ -239,6 +265,12 @@ public final class SqsPoller implements AutoCloseable {
 
     /** Messages received while stopping go back to the queue at once rather than after the visibility timeout. */
     private void release(List<Message> messages) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            releaseBatch(messages.subList(from, Math.min(messages.size(), from + 10)));
+        }
+    }
+
+    private void releaseBatch(List<Message> messages) {
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))

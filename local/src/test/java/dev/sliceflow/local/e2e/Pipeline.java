@@ -38,8 +38,11 @@ final class Pipeline implements AutoCloseable {
     static final Duration VISIBILITY = Duration.ofSeconds(2);
     static final EventSourceMapping WORKER = LocalRuntime.WORKER.withTimeout(VISIBILITY)
             .withShutdownGrace(Duration.ofSeconds(5));
+    /** Batching on, as by default, with a window that fits the short visibility (timeout + window <= visibility). */
+    static final Duration LOAD_WINDOW = Duration.ofSeconds(1);
+    static final Duration LOAD_VISIBILITY = VISIBILITY.plus(LOAD_WINDOW);
     static final EventSourceMapping LOADER = LocalRuntime.LOADER.withTimeout(VISIBILITY)
-            .withShutdownGrace(Duration.ofSeconds(5));
+            .withBatching(LocalRuntime.LOAD_BATCH_SIZE, LOAD_WINDOW).withShutdownGrace(Duration.ofSeconds(5));
 
     final LocalRuntime runtime;
     final Path dir;
@@ -52,7 +55,7 @@ final class Pipeline implements AutoCloseable {
     static Pipeline start(String name) throws Exception {
         Path dir = TestDirs.create(name);
         return new Pipeline(LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir))
-                .withVisibilityTimeouts(VISIBILITY, VISIBILITY)), dir);
+                .withVisibilityTimeouts(VISIBILITY, LOAD_VISIBILITY)), dir);
     }
 
     /** The settings of one execution environment, with the worker's deadline margin at 0. */

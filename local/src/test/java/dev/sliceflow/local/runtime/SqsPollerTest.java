@@ -98,6 +98,47 @@ class SqsPollerTest {
     }
 
     @Test
+    void poll_withABatchingWindow_gathersMoreThanOneReceiveIntoOneInvocation() {
+        for (int i = 0; i < 25; i++) {
+            send("m-" + i);
+        }
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        poller = start(mapping(1, 1).withBatching(25, Duration.ofSeconds(1)), event -> {
+            sizes.add(event.getRecords().size());
+            return new SQSBatchResponse(List.of());
+        });
+
+        await(() -> sizes.stream().mapToInt(Integer::intValue).sum() == 25);
+
+        assertThat(sizes).containsExactly(25);
+        await(() -> messagesIn(queue) == 0);
+    }
+
+    @Test
+    void poll_withABatchingWindow_invokesWithFewerRecordsOnceTheWindowHasPassed() {
+        send("a", "b", "c");
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        List<Long> invokedAfter = new CopyOnWriteArrayList<>();
+        poller = start(mapping(1, 1).withBatching(100, Duration.ofSeconds(1)), event -> {
+            invokedAfter.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
+            sizes.add(event.getRecords().size());
+            return new SQSBatchResponse(List.of());
+        });
+
+        await(() -> !sizes.isEmpty());
+
+        assertThat(sizes).containsExactly(3);
+        assertThat(invokedAfter.get(0)).as("ms until the invocation: the window passed first").isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void mapping_whenABatchAboveTenHasNoWindow_isRefusedAsLambdaRefusesIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> mapping(1, 1).withBatching(11, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchWindow of at least 1 s");
+    }
+
+    @Test
     void poll_whenRecordFailsEveryTime_itEndsInTheDlqAfterMaxReceiveCount() {
         send("poison", "good");
         AtomicInteger poisonDeliveries = new AtomicInteger();
@@ -158,7 +199,7 @@ class SqsPollerTest {
     void poll_whenHandlerOutlivesTimeout_batchCountsAsFailed() {
         send("slow");
         AtomicInteger invocations = new AtomicInteger();
-        EventSourceMapping mapping = new EventSourceMapping("slow", 1, 1, Duration.ofMillis(300), 128,
+        EventSourceMapping mapping = new EventSourceMapping("slow", 1, Duration.ZERO, 1, Duration.ofMillis(300), 128,
                 Duration.ofSeconds(1), Duration.ofSeconds(5));
         poller = start(mapping, event -> {
             if (invocations.incrementAndGet() == 1) {
