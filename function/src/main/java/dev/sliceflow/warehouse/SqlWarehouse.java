@@ -243,9 +243,10 @@ public final class SqlWarehouse implements Warehouse {
             return results;
         }
         List<Decision> decisions = decide(c, batch, claimed);
-        Map<String, TableSchema> schemas = checkSchemas(c, decisions);
+        Map<String, Map<String, String>> existing = new HashMap<>();
+        Map<String, TableSchema> schemas = checkSchemas(c, decisions, existing);
         for (TableSchema schema : schemas.values()) {
-            evolve(c, schema);
+            evolve(c, schema, existing.get(schema.name()));
         }
         Map<String, List<Decision>> tablesToLoad = byTable(decisions);
         Map<String, List<List<Decision>>> loads = new TreeMap<>();
@@ -286,33 +287,47 @@ public final class SqlWarehouse implements Warehouse {
         return results;
     }
 
-    /** Claims in key order, so two batches sharing manifests wait on each other instead of deadlocking. */
+    /**
+     * Claims in key order, so two batches sharing manifests wait on each other instead of deadlocking: one multi-row
+     * INSERT per chunk (a statement per row costs milliseconds in DuckDB); a duplicate within the batch claims nothing.
+     */
     private List<Integer> claim(Connection c, List<StagedManifest> batch, List<Integer> indices) throws SQLException {
         List<Integer> order = new ArrayList<>(indices);
         order.sort(Comparator.comparing((Integer i) -> batch.get(i).key()).thenComparing(i -> batch.get(i).sha256())
                 .thenComparing(i -> i));
+        Map<List<String>, Integer> first = new LinkedHashMap<>();
+        for (int i : order) {
+            first.putIfAbsent(List.of(batch.get(i).key(), batch.get(i).sha256()), i);
+        }
         List<Integer> claimed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MANIFESTS + " (manifest_key, manifest_sha256,"
-                + " sync_id, sync_time, source, account, region, seq, is_last, write_mode, table_count, row_count,"
-                + " loaded_at) VALUES (?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"
-                + " ON CONFLICT DO NOTHING")) {
-            // one statement per manifest: a duplicate in the batch must see the first one's claim
-            for (int i : order) {
-                StagedManifest s = batch.get(i);
-                Manifest m = s.manifest();
-                ps.setString(1, s.key());
-                ps.setString(2, s.sha256());
-                ps.setString(3, m.syncId());
-                ps.setString(4, timestamp(m.syncTime()));
-                ps.setString(5, m.source());
-                ps.setString(6, m.account());
-                ps.setString(7, m.region());
-                ps.setInt(8, m.seq());
-                ps.setBoolean(9, m.last());
-                ps.setString(10, m.writeMode().name().toLowerCase(Locale.ROOT));
-                ps.setInt(11, m.tables().size());
-                ps.setLong(12, m.totalRows());
-                if (ps.executeUpdate() == 1) {
+        for (List<Integer> chunk : chunks(new ArrayList<>(first.values()))) {
+            String sql = "INSERT INTO " + MANIFESTS + " (manifest_key, manifest_sha256, sync_id, sync_time, source,"
+                    + " account, region, seq, is_last, write_mode, table_count, row_count, loaded_at) VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(),
+                    "(?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"))
+                    + " ON CONFLICT DO NOTHING RETURNING manifest_key, manifest_sha256";
+            Set<List<String>> inserted = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (int i : chunk) {
+                    StagedManifest s = batch.get(i);
+                    Manifest m = s.manifest();
+                    p = bind(ps, p, s.key(), s.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(), m.account(),
+                            m.region());
+                    ps.setInt(p++, m.seq());
+                    ps.setBoolean(p++, m.last());
+                    ps.setString(p++, m.writeMode().name().toLowerCase(Locale.ROOT));
+                    ps.setInt(p++, m.tables().size());
+                    ps.setLong(p++, m.totalRows());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(List.of(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            for (int i : chunk) {
+                if (inserted.contains(List.of(batch.get(i).key(), batch.get(i).sha256()))) {
                     claimed.add(i);
                 }
             }
@@ -372,13 +387,16 @@ public final class SqlWarehouse implements Warehouse {
 
     /** Inserts missing state rows, then locks all of them in one order; returns each one's last loaded syncTime. */
     private Map<SliceTable, Instant> lockState(Connection c, List<SliceTable> slices) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE
-                + " (source, table_name, account, region) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            for (SliceTable s : slices) {
-                bind(ps, 1, s.source(), s.table(), s.account(), s.region());
-                ps.addBatch();
+        for (List<SliceTable> chunk : chunks(slices)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE
+                    + " (source, table_name, account, region) VALUES " + Sql.placeholders(chunk.size(), 4)
+                    + " ON CONFLICT DO NOTHING")) {
+                int p = 1;
+                for (SliceTable s : chunk) {
+                    p = bind(ps, p, s.source(), s.table(), s.account(), s.region());
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
         Map<SliceTable, Instant> last = new HashMap<>();
         for (List<SliceTable> chunk : chunks(slices)) {
@@ -406,7 +424,8 @@ public final class SqlWarehouse implements Warehouse {
      * The schema of every table to load, merged in batch order; a column whose type differs from the warehouse's or
      * from an earlier manifest of the batch fails that manifest alone, before any DDL.
      */
-    private Map<String, TableSchema> checkSchemas(Connection c, List<Decision> decisions) throws Exception {
+    private Map<String, TableSchema> checkSchemas(Connection c, List<Decision> decisions,
+                                                  Map<String, Map<String, String>> existing) throws Exception {
         Map<String, TableSchema> merged = new TreeMap<>();
         Map<String, Map<String, String>> columns = new HashMap<>();
         for (Decision d : decisions) {
@@ -417,6 +436,7 @@ public final class SqlWarehouse implements Warehouse {
             Map<String, String> have = columns.get(table);
             if (have == null) {
                 have = new LinkedHashMap<>(dialect.existingColumns(c, table));
+                existing.put(table, Map.copyOf(have));
                 if (!have.isEmpty()) {
                     for (String meta : METADATA_COLUMNS) {
                         if (!have.containsKey(meta)) {
@@ -429,9 +449,9 @@ public final class SqlWarehouse implements Warehouse {
             }
             for (Column column : d.table.schema().columns()) {
                 String want = dialect.typeName(column.type());
-                String existing = have.get(column.name());
-                if (existing != null && !existing.equalsIgnoreCase(want)) {
-                    throw new ManifestFailure(d.staged.key(), incompatible(table, column, existing, want));
+                String current = have.get(column.name());
+                if (current != null && !current.equalsIgnoreCase(want)) {
+                    throw new ManifestFailure(d.staged.key(), incompatible(table, column, current, want));
                 }
             }
             TableSchema previous = merged.get(table);
@@ -449,10 +469,9 @@ public final class SqlWarehouse implements Warehouse {
         return merged;
     }
 
-    /** Creates the table, or adds the batch's new columns. */
-    private void evolve(Connection c, TableSchema schema) throws SQLException {
+    /** Creates the table, or adds the batch's new columns ({@code existing}: its columns as read before). */
+    private void evolve(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
         String table = schema.name();
-        Map<String, String> existing = dialect.existingColumns(c, table);
         if (!existing.isEmpty() && schema.columns().stream().allMatch(col -> existing.containsKey(col.name()))) {
             return;
         }
@@ -589,36 +608,44 @@ public final class SqlWarehouse implements Warehouse {
                 newest.merge(d.slice(), d, (a, b) -> b.manifest().syncTime().isBefore(a.manifest().syncTime()) ? a : b);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE + " SET last_sync_id = ?,"
-                + " last_sync_time = CAST(? AS timestamptz), last_manifest_key = ?, updated_at = CURRENT_TIMESTAMP"
-                + " WHERE source = ? AND table_name = ? AND account = ? AND region = ?")) {
-            for (Map.Entry<SliceTable, Decision> e : newest.entrySet()) {
-                Manifest m = e.getValue().manifest();
-                SliceTable s = e.getKey();
-                bind(ps, 1, m.syncId(), timestamp(m.syncTime()), e.getValue().staged.key(), s.source(), s.table(),
-                        s.account(), s.region());
-                ps.addBatch();
+        for (List<Map.Entry<SliceTable, Decision>> chunk : chunks(new ArrayList<>(newest.entrySet()))) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE + " AS s SET last_sync_id = v.sync_id,"
+                    + " last_sync_time = CAST(v.sync_time AS timestamptz), last_manifest_key = v.manifest_key,"
+                    + " updated_at = CURRENT_TIMESTAMP FROM (VALUES " + Sql.placeholders(chunk.size(), 7) + ") AS v"
+                    + " (sync_id, sync_time, manifest_key, source, table_name, account, region)"
+                    + " WHERE s.source = v.source AND s.table_name = v.table_name AND s.account = v.account"
+                    + " AND s.region = v.region")) {
+                int p = 1;
+                for (Map.Entry<SliceTable, Decision> e : chunk) {
+                    Manifest m = e.getValue().manifest();
+                    SliceTable s = e.getKey();
+                    p = bind(ps, p, m.syncId(), timestamp(m.syncTime()), e.getValue().staged.key(), s.source(),
+                            s.table(), s.account(), s.region());
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 
     private void writeLedger(Connection c, List<Decision> decisions) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + LOADS + " (manifest_key, manifest_sha256,"
-                + " sync_id, sync_time, source, account, region, seq, table_name, row_count, status, error, loaded_at)"
-                + " VALUES (?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
-            for (Decision d : decisions) {
-                Manifest m = d.manifest();
-                bind(ps, 1, d.staged.key(), d.staged.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(),
-                        m.account(), m.region());
-                ps.setInt(8, m.seq());
-                ps.setString(9, d.table.name());
-                ps.setLong(10, d.status == LoadStatus.LOADED ? d.table.rows() : 0);
-                ps.setString(11, d.status.sql());
-                ps.setString(12, d.status == LoadStatus.FAILED ? d.table.error() : null);
-                ps.addBatch();
+        for (List<Decision> chunk : chunks(decisions)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + LOADS + " (manifest_key, manifest_sha256,"
+                    + " sync_id, sync_time, source, account, region, seq, table_name, row_count, status, error,"
+                    + " loaded_at) VALUES " + String.join(", ", java.util.Collections.nCopies(chunk.size(),
+                    "(?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")))) {
+                int p = 1;
+                for (Decision d : chunk) {
+                    Manifest m = d.manifest();
+                    p = bind(ps, p, d.staged.key(), d.staged.sha256(), m.syncId(), timestamp(m.syncTime()),
+                            m.source(), m.account(), m.region());
+                    ps.setInt(p++, m.seq());
+                    ps.setString(p++, d.table.name());
+                    ps.setLong(p++, d.status == LoadStatus.LOADED ? d.table.rows() : 0);
+                    ps.setString(p++, d.status.sql());
+                    ps.setString(p++, d.status == LoadStatus.FAILED ? d.table.error() : null);
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 

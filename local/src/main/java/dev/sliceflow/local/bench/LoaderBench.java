@@ -87,10 +87,15 @@ public final class LoaderBench {
 
     /** psql -c "\copy bench_plain FROM 'file' ...": the client users reach for, its time the limit. */
     private static void psqlCopy(String jdbcUrl, String user, String password, Path csv) throws Exception {
+        psqlCopyInto(jdbcUrl, user, password, csv, "bench_plain");
+    }
+
+    /** psql -c "\copy TABLE FROM 'file' ...", the CSV with a header line. */
+    static void psqlCopyInto(String jdbcUrl, String user, String password, Path csv, String table) throws Exception {
         java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
         ProcessBuilder builder = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()), "-U", user, "-d", uri.getPath().substring(1),
-                "-c", "\\copy bench_plain FROM '" + csv.toAbsolutePath() + "' WITH (FORMAT csv, HEADER true)")
+                "-c", "\\copy " + table + " FROM '" + csv.toAbsolutePath() + "' WITH (FORMAT csv, HEADER true)")
                 .redirectErrorStream(true);
         if (password != null) {
             builder.environment().put("PGPASSWORD", password);

@@ -174,22 +174,24 @@ public final class DuckDbDialect implements SqlDialect {
             throws SQLException, IOException {
         Files.createDirectories(scratch);
         List<String> names = schema.columns().stream().map(Column::name).toList();
+        // a few files, not one per part: read_csv pays per file, and a batch of small manifests has hundreds of parts
+        List<List<StagedPart>> ranges = ranges(parts, WRITERS);
         List<Path> files = new ArrayList<>();
         List<Future<Path>> writes = new ArrayList<>();
         try {
-            for (StagedPart part : parts) {
-                writes.add(POOL.submit(() -> write(part, opener, names)));
+            for (List<StagedPart> range : ranges) {
+                writes.add(POOL.submit(() -> write(range, opener, names)));
             }
             ManifestFailure failure = null;
-            for (Future<Path> write : writes) {
+            for (int i = 0; i < writes.size(); i++) {
                 try {
-                    files.add(write.get());
+                    files.add(writes.get(i).get());
                 } catch (ExecutionException e) {
                     if (failure == null) {
                         failure = e.getCause() instanceof ManifestFailure f ? f
-                                : new ManifestFailure(parts.get(writes.indexOf(write)).manifestKey(),
+                                : new ManifestFailure(ranges.get(i).get(0).manifestKey(),
                                         new dev.sliceflow.destination.TransientLoadException(
-                                                "cannot stage a part for DuckDB: " + e.getCause(), e.getCause()));
+                                                "cannot stage parts for DuckDB: " + e.getCause(), e.getCause()));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -206,25 +208,56 @@ public final class DuckDbDialect implements SqlDialect {
             for (Future<Path> write : writes) {
                 write.cancel(true);
             }
-            for (Path file : files) {
-                Files.deleteIfExists(file);
+            try (var leftovers = Files.list(scratch)) {
+                // this call's files, and any a cancelled write left
+                for (Path file : leftovers.toList()) {
+                    if (files.contains(file) || file.getFileName().toString().startsWith(prefix)) {
+                        Files.deleteIfExists(file);
+                    }
+                }
             }
         }
     }
 
-    private Path write(StagedPart part, PartOpener opener, List<String> names) throws IOException {
-        Path file = Files.createTempFile(scratch, "part-", ".csv");
-        try (InputStream in = new PartStream(part, opener, names, PartStream.metadataSuffix(part.manifest()));
-             OutputStream out = Files.newOutputStream(file)) {
-            in.transferTo(out);
+    /** Parts split into at most {@code n} contiguous ranges of about equal stored size. */
+    static List<List<StagedPart>> ranges(List<StagedPart> parts, int n) {
+        long total = parts.stream().mapToLong(p -> p.part().bytes()).sum();
+        List<List<StagedPart>> ranges = new ArrayList<>();
+        List<StagedPart> current = new ArrayList<>();
+        long size = 0;
+        for (StagedPart part : parts) {
+            current.add(part);
+            size += part.part().bytes();
+            if (size * n >= total * (ranges.size() + 1) && ranges.size() < n - 1) {
+                ranges.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            ranges.add(current);
+        }
+        return ranges;
+    }
+
+    private final String prefix = "parts-" + Long.toHexString(System.nanoTime()) + "-";
+
+    private Path write(List<StagedPart> range, PartOpener opener, List<String> names) throws IOException {
+        Path file = Files.createTempFile(scratch, prefix, ".csv");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            for (StagedPart part : range) {
+                try (InputStream in = new PartStream(part, opener, names, PartStream.metadataSuffix(part.manifest()))) {
+                    in.transferTo(out);
+                } catch (ManifestFailure e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    throw new ManifestFailure(part.manifestKey(), new dev.sliceflow.destination.TransientLoadException(
+                            "cannot stage part " + part.part().key() + " for DuckDB: " + e.getMessage(), e));
+                }
+            }
             return file;
-        } catch (ManifestFailure e) {
-            Files.deleteIfExists(file);
-            throw e;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
-            throw new ManifestFailure(part.manifestKey(), new dev.sliceflow.destination.TransientLoadException(
-                    "cannot stage part " + part.part().key() + " for DuckDB: " + e.getMessage(), e));
+            throw e;
         }
     }
 }
