@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Synthesizes the stack through the real CDK CLI, offline, exactly as `cdk deploy` would (cdk.json's app, cdk-nag
-# included), and checks that the template equals the one the Java tests asserted on, for two contexts:
-#   default    no context: DefaultStackTest writes target/synth-check/expected-template.json
-#   scheduled  the planner's schedule and spec key (ScheduledStackTest.CONTEXT): ScheduledStackTest writes
-#              target/synth-check/expected-scheduled-template.json
+# Synthesizes the stack through the real CDK CLI, offline, exactly as `cdk deploy` would (cdk.json's app and feature
+# flags, cdk-nag included), checks that each template equals the one the Java tests asserted on, and runs cfn-lint on
+# every template, failing on any error (warnings are printed). The contexts are the configurations docs/deploy.md
+# shows:
+#   default      a destination only (DefaultStackTest.CONTEXT): target/synth-check/expected-template.json
+#   scheduled    plus the planner's schedule and spec key (ScheduledStackTest.CONTEXT)
+#   alarm-email  a warehouse secret and an alarm e-mail (DocumentedVariantsTest.VARIANTS, as are the next two)
+#   vpc          the loader in a VPC with its VPC endpoints, and X-Ray tracing
+#   discovery    a scheduled planner with account and region discovery through a role
 # Both sides use the same stand-in jar (target/synth-check/function.jar, also written by the tests), so the Lambda
 # asset hash matches and this needs no build of the function module.
 #
-# Run after `./mvnw -pl infra-cdk verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21 and Node on
-# the PATH. Prints "synth-check: 2 passed, 0 failed" (or how many failed, and exits 1).
+# Run after `./mvnw -pl infra-cdk verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21, Node on the
+# PATH and cfn-lint on the PATH (skipped, saying so, without it). Prints "synth-check: 5 passed, 0 failed" (or how
+# many failed, and exits 1).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,8 +23,11 @@ jar=$dir/function.jar
 
 # name | expected template | extra CLI context (keep in step with the tests that write the templates)
 cases=(
-  "default|$dir/expected-template.json|"
-  "scheduled|$dir/expected-scheduled-template.json|schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml"
+  "default|$dir/expected-template.json|warehouseUrl=jdbc:postgresql://warehouse.internal:5432/analytics"
+  "scheduled|$dir/expected-scheduled-template.json|schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml;warehouseUrl=jdbc:postgresql://warehouse.internal:5432/analytics"
+  "alarm-email|$dir/expected-alarm-email-template.json|alarmEmail=oncall@example.com;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
+  "vpc|$dir/expected-vpc-template.json|alarmEmail=oncall@example.com;routeTableIds=rtb-0d1e2f3a4b5c6d7e8;securityGroupIds=sg-0c1d2e3f4a5b6c7d8;subnetIds=subnet-0a1b2c3d4e5f67890,subnet-0b2c3d4e5f6a7b8c9;tracing=true;vpcEndpoints=true;vpcId=vpc-0a1b2c3d4e5f67890;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
+  "discovery|$dir/expected-discovery-template.json|alarmEmail=oncall@example.com;discovery=true;externalId=acme-7f3a;roleName=SliceflowReadOnly;schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
 )
 
 for f in "$jar" $(printf '%s\n' "${cases[@]}" | cut -d'|' -f2); do
@@ -88,11 +96,41 @@ console.log(`synth-check: ${name}: the CLI's template equals the Java test's (${
 JS
 }
 
+# cfn-lint on every template the CLI wrote, in one run (it takes seconds to start). Its exit code is a bit mask:
+# 2 = errors (fail), 4 = warnings, 8 = informational (printed, not failing: CDK's own templates carry W3005, a
+# DependsOn that a GetAtt already implies).
+lint() {
+  if ! command -v cfn-lint >/dev/null 2>&1; then
+    echo "synth-check: cfn-lint not found: skipped linting (pip install cfn-lint)"
+    return 0
+  fi
+  local rc=0
+  cfn-lint --format parseable -- "$@" >"$dir/cfn-lint.txt" 2>&1 || rc=$?
+  local errors warnings
+  errors=$(grep -c ':E[0-9]' "$dir/cfn-lint.txt" || true)
+  warnings=$(grep -c ':W[0-9]' "$dir/cfn-lint.txt" || true)
+  if (( rc & 2 )) || (( rc & 1 )) || [ "$errors" -gt 0 ]; then
+    cat "$dir/cfn-lint.txt" >&2
+    echo "synth-check: cfn-lint found $errors error(s) in the synthesized templates (exit $rc)" >&2
+    return 1
+  fi
+  echo "synth-check: cfn-lint: $# templates, 0 errors, $warnings warning(s) (infra-cdk/$dir/cfn-lint.txt)"
+}
+
 passed=0
 failed=0
+templates=()
 for c in "${cases[@]}"; do
   IFS='|' read -r name expected context <<<"$c"
-  if check "$name" "$expected" "$context"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  if check "$name" "$expected" "$context"; then
+    passed=$((passed + 1))
+    templates+=("$dir/cdk.out.$name/sliceflow.template.json")
+  else
+    failed=$((failed + 1))
+  fi
 done
+if [ "${#templates[@]}" -gt 0 ] && ! lint "${templates[@]}"; then
+  failed=$((failed + 1))
+fi
 echo "synth-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
