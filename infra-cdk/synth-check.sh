@@ -11,7 +11,7 @@
 # Both sides use the same stand-in jar (target/synth-check/function.jar, also written by the tests), so the Lambda
 # asset hash matches and this needs no build of the function module.
 #
-# Run after `./mvnw -pl infra-cdk verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21, Node on the
+# Run after `./mvnw -pl infra-cdk -am verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21, Node on the
 # PATH and cfn-lint on the PATH (skipped, saying so, without it). Prints "synth-check: 5 passed, 0 failed" (or how
 # many failed, and exits 1).
 set -euo pipefail
@@ -32,7 +32,7 @@ cases=(
 
 for f in "$jar" $(printf '%s\n' "${cases[@]}" | cut -d'|' -f2); do
   if [ ! -f "$f" ]; then
-    echo "synth-check: $f is missing: run ./mvnw -pl infra-cdk verify first (the stack tests write it)." >&2
+    echo "synth-check: $f is missing: run ./mvnw -pl infra-cdk -am verify first (the stack tests write it)." >&2
     exit 1
   fi
 done

@@ -108,8 +108,8 @@ public final class SliceflowStack extends Stack {
         if (!settings.alarmsReachSomeone()) {
             Annotations.of(this).addWarningV2(NO_SUBSCRIBER_WARNING, "No one is subscribed to the alarm topic "
                     + settings.prefix() + "-alarms: alarms will notify no one. Set -c alarmEmail=you@example.com (or"
-                    + " -c alarmTopicArn=<an existing SNS topic>), or subscribe to the topic yourself and acknowledge"
-                    + " this warning.");
+                    + " -c alarmTopicArn=<an existing SNS topic>). Subscriptions made outside the stack are not seen"
+                    + " here: with one of those, ignore this warning.");
         }
         return topic;
     }
