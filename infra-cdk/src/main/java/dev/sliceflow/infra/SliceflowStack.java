@@ -27,8 +27,10 @@ public final class SliceflowStack extends Stack {
     static final String NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834";
     /** The warning synth gives when no one receives the alarms. */
     static final String NO_SUBSCRIBER_WARNING = "sliceflow:alarmsReachNoOne";
-    /** The output that only a stack with a schedule has. */
+    /** The outputs that only a stack with a schedule has. */
     static final String PLANNER_OUTPUT_ID = "PlannerFunctionName";
+    static final List<String> PLANNER_OUTPUT_IDS = List.of(PLANNER_OUTPUT_ID, "PlannerFailureQueueUrl",
+            "PlannerScheduleDeadLetterQueueUrl");
 
     private final StagingBucket staging;
     private final SyncWorker worker;
@@ -77,6 +79,10 @@ public final class SliceflowStack extends Stack {
         output("DashboardName", dashboard.dashboard().getDashboardName(), "CloudWatch dashboard of a sync's life");
         planner.ifPresent(p -> output(PLANNER_OUTPUT_ID, p.function().getFunctionName(),
                 "Scheduled planner function (invoke by hand with {\"specKey\": \"specs/...\"})"));
+        planner.ifPresent(p -> output("PlannerFailureQueueUrl", p.failures().getQueueUrl(),
+                "The planner's failed runs (input and error), after Lambda's retries"));
+        planner.ifPresent(p -> output("PlannerScheduleDeadLetterQueueUrl", p.scheduleDeadLetters().getQueueUrl(),
+                "Scheduled events EventBridge could not deliver to the planner"));
         settings.planner().filter(StackSettings.PlannerSchedule::discovery)
                 .ifPresent(schedule -> output("PlannerRoleArn", planner.orElseThrow().role().getRoleArn(),
                         "With discovery: trust this principal too in the role assumed in each account"));
@@ -166,7 +172,7 @@ public final class SliceflowStack extends Stack {
         return dashboard;
     }
 
-    /** The outputs of every stack; one with a schedule adds {@link #PLANNER_OUTPUT_ID}. */
+    /** The outputs of every stack; one with a schedule adds {@link #PLANNER_OUTPUT_IDS}. */
     static List<String> outputIds() {
         return List.of("BucketName", "SyncQueueUrl", "SyncDeadLetterQueueUrl", "LoadQueueUrl",
                 "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "WorkerRoleArn", "AlarmTopicArn",

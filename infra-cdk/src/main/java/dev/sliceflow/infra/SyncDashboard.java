@@ -23,7 +23,7 @@ import software.constructs.Construct;
  * Lambda's and SQS's.
  */
 public final class SyncDashboard extends Construct {
-    /** The namespace of the functions' EMF metrics; keep in step with dev.sliceflow.metrics.Emf. */
+    /** The namespace of the functions' EMF metrics; keep in step with dev.sliceflow.metrics.Metrics. */
     public static final String NAMESPACE = "Sliceflow";
     private static final Duration PERIOD = Duration.minutes(1);
 

@@ -422,6 +422,8 @@ class DefaultStackTest {
                 "LoadSeconds")) {
             assertThat(body).as("dashboard metric %s", metric).contains("\\\"" + metric + "\\\"");
         }
+        // the namespace the functions write their EMF metrics in
+        assertThat(SyncDashboard.NAMESPACE).isEqualTo(dev.sliceflow.metrics.Metrics.NAMESPACE);
         assertThat(body).contains("Sliceflow").contains("AWS/Lambda").contains("Duration").contains("AWS/SQS")
                 .contains("ApproximateNumberOfMessagesVisible").contains("ApproximateAgeOfOldestMessage");
     }

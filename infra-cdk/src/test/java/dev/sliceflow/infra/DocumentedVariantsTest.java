@@ -101,6 +101,20 @@ class DocumentedVariantsTest {
     }
 
     @Test
+    void deployDoc_whenItShowsTheConfigurations_givesEverySettingAsTheTestsSynthesizeIt() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "deploy.md"));
+        Map<String, Map<String, Object>> all = new LinkedHashMap<>(VARIANTS);
+        all.put("default", DefaultStackTest.CONTEXT);
+        all.put("scheduled", ScheduledStackTest.CONTEXT);
+        all.forEach((name, context) -> context.forEach((key, value) -> assertThat(
+                doc.contains("-c " + key + "=" + value) || doc.contains("-c '" + key + "=" + value + "'"))
+                .as("docs/deploy.md shows -c %s=%s (configuration %s)", key, value, name).isTrue()));
+        assertThat(doc).contains("| default |").contains("| scheduled |");
+        VARIANTS.keySet().forEach(name -> assertThat(doc).as("configuration %s in docs/deploy.md", name)
+                .contains("| " + name + " |"));
+    }
+
+    @Test
     void alarmEmail_whenSet_subscribesTheAddressToTheStacksTopic() {
         Template template = TEMPLATES.get("alarm-email");
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email",

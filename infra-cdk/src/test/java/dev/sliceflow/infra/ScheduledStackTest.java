@@ -223,7 +223,7 @@ class ScheduledStackTest {
     void outputs_whenScheduled_addThePlannerFunctionName() {
         assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.Stream.concat(SliceflowStack.outputIds().stream(),
-                        java.util.stream.Stream.of(SliceflowStack.PLANNER_OUTPUT_ID)).toList());
+                        SliceflowStack.PLANNER_OUTPUT_IDS.stream()).toList());
         assertThat(map(template.findOutputs("PlannerFunctionName").get("PlannerFunctionName")).get("Value"))
                 .isEqualTo(Map.of("Ref", plannerId()));
     }
