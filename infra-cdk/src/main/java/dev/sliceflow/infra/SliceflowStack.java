@@ -19,8 +19,8 @@ import software.constructs.IConstruct;
 
 /**
  * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, alarms to an SNS topic, a
- * dashboard, and, when a schedule is configured, the scheduled planner. Environment-agnostic (no account or region lookups), so it synthesizes
- * offline.
+ * dashboard, and, when a schedule is configured, the scheduled planner. Environment-agnostic (no account or region
+ * lookups), so it synthesizes offline.
  */
 public final class SliceflowStack extends Stack {
     /** The construct CDK adds once per stack for bucket notifications (a fixed id in aws-cdk-lib). */
