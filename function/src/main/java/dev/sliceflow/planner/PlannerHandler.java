@@ -2,6 +2,7 @@ package dev.sliceflow.planner;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import java.util.Map;
@@ -13,21 +14,33 @@ import java.util.Map;
  */
 public final class PlannerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final ScheduledPlanner planner;
+    private final Metrics metrics;
 
+    /** For the Lambda runtime: metrics go to stdout in Embedded Metric Format, which Lambda sends to CloudWatch. */
     public PlannerHandler() {
-        this(Settings.fromEnvironment());
+        this(CompositionRoot.planner(Settings.fromEnvironment()), Metrics.to(System.out));
     }
 
     public PlannerHandler(Settings settings) {
-        this(CompositionRoot.planner(settings));
+        this(CompositionRoot.planner(settings), Metrics.none());
+    }
+
+    PlannerHandler(ScheduledPlanner planner, Metrics metrics) {
+        this.planner = planner;
+        this.metrics = metrics;
     }
 
     PlannerHandler(ScheduledPlanner planner) {
-        this.planner = planner;
+        this(planner, Metrics.none());
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return planner.run(input);
+        Map<String, Object> result = planner.run(input);
+        if (result.get("sent") instanceof Number sent) {
+            metrics.slicesEnqueued(context == null ? null : context.getFunctionName(),
+                    String.valueOf(result.get("syncId")), sent.longValue());
+        }
+        return result;
     }
 }

@@ -75,6 +75,7 @@ public final class SliceSyncer {
         SourceFactory factory = sources.get(request.source().kind());
         List<String> selected = selectTables(factory, request);
         List<ManifestTable> done = new ArrayList<>();
+        Map<String, java.time.Duration> times = new LinkedHashMap<>();
         List<String> remaining = new ArrayList<>();
         try (Source source = factory.open(request)) {
             Map<String, Table> tables = new LinkedHashMap<>();
@@ -96,6 +97,7 @@ public final class SliceSyncer {
                 }
                 ManifestTable result = outcome.table();
                 done.add(result);
+                times.put(name, java.time.Duration.ofNanos(System.nanoTime() - started));
                 LOG.info("table sync finished: table={} account={} region={} status={} rows={} parts={} ms={}{}",
                         name, request.account(), request.region(), result.status(), result.rows(),
                         result.parts().size(), (System.nanoTime() - started) / 1_000_000,
@@ -113,7 +115,8 @@ public final class SliceSyncer {
                 CsvDialect.spec(request.csv().compression()), done);
         String key = ObjectLayout.manifestKey(request.syncId(), request.account(), request.region(), request.seq());
         uploader.put(key, ManifestCodec.toJson(manifest), "application/json");
-        return new SliceResult(key, manifest, last ? Optional.empty() : Optional.of(request.continuation(remaining)));
+        return new SliceResult(key, manifest, last ? Optional.empty() : Optional.of(request.continuation(remaining)),
+                times);
     }
 
     private TableOutcome syncTable(SyncRequest request, String attempt, Path workDir, Table table, Deadline deadline) {

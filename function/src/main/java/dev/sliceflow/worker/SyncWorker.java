@@ -5,6 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.manifest.ManifestPart;
+import dev.sliceflow.manifest.ManifestTable;
+import dev.sliceflow.manifest.TableStatus;
+import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.request.SyncRequest;
 import dev.sliceflow.request.SyncRequestCodec;
 import java.io.IOException;
@@ -36,23 +40,37 @@ public final class SyncWorker {
     private final Optional<DeadLetters> deadLetters;
     private final Path workDir;
     private final Duration deadlineMargin;
+    private final Metrics metrics;
 
     public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
                       Path workDir, Duration deadlineMargin) {
+        this(syncer, sqs, syncQueueUrl, dlqUrl.map(url -> new DeadLetters(sqs, url)), workDir, deadlineMargin,
+                Metrics.none());
+    }
+
+    private SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl,
+                       Optional<DeadLetters> deadLetters, Path workDir, Duration deadlineMargin, Metrics metrics) {
         this.syncer = syncer;
         this.sqs = sqs;
         this.syncQueueUrl = syncQueueUrl;
-        this.deadLetters = dlqUrl.map(url -> new DeadLetters(sqs, url));
+        this.deadLetters = deadLetters;
         this.workDir = workDir;
         this.deadlineMargin = deadlineMargin;
+        this.metrics = metrics;
+    }
+
+    /** This worker, writing its metrics (per table and per committed slice) to {@code metrics}. */
+    public SyncWorker withMetrics(Metrics metrics) {
+        return new SyncWorker(syncer, sqs, syncQueueUrl, deadLetters, workDir, deadlineMargin, metrics);
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
         Deadline deadline = Deadline.of(context, deadlineMargin);
+        String function = context == null ? null : context.getFunctionName();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (SQSEvent.SQSMessage record : records) {
-            if (!process(record, deadline)) {
+            if (!process(record, deadline, function)) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder()
                         .withItemIdentifier(record.getMessageId()).build());
             }
@@ -61,14 +79,16 @@ public final class SyncWorker {
     }
 
     /** @return true when the record is done with (committed, or dead-lettered); false to have SQS retry it. */
-    private boolean process(SQSEvent.SQSMessage record, Deadline deadline) {
+    private boolean process(SQSEvent.SQSMessage record, Deadline deadline, String function) {
         String messageId = record.getMessageId();
+        long started = System.nanoTime();
         clean();
         try {
             SyncRequest request = SyncRequestCodec.parse(record.getBody());
             String attempt = newAttempt(messageId);
             SliceResult result = syncer.sync(request, attempt, workDir, deadline);
             result.continuation().ifPresent(next -> enqueue(next, messageId));
+            publish(function, request, result, Duration.ofNanos(System.nanoTime() - started));
             LOG.info("slice committed: messageId={} syncId={} account={} region={} seq={} tables={} rows={} manifest={}{}",
                     messageId, request.syncId(), request.account(), request.region(), request.seq(),
                     result.manifest().tables().size(), result.manifest().totalRows(), result.manifestKey(),
@@ -83,6 +103,24 @@ public final class SyncWorker {
             return false;
         } finally {
             clean();
+        }
+    }
+
+    /** One line per table and one for the slice; a committed slice's metrics never fail it. */
+    private void publish(String function, SyncRequest request, SliceResult result, Duration took) {
+        try {
+            Metrics.Slice slice = new Metrics.Slice(request.syncId(), request.account(), request.region());
+            int failed = 0;
+            for (ManifestTable table : result.manifest().tables()) {
+                boolean ok = table.status() == TableStatus.OK;
+                failed += ok ? 0 : 1;
+                metrics.table(function, slice, table.name(), table.rows(),
+                        table.parts().stream().mapToLong(ManifestPart::bytes).sum(), table.parts().size(),
+                        result.tableTimes().getOrDefault(table.name(), Duration.ZERO), !ok);
+            }
+            metrics.sliceCommitted(function, slice, result.manifest().tables().size(), failed, took);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the slice's metrics: {}", e.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 
@@ -14,9 +15,12 @@ import dev.sliceflow.runtime.Settings;
 public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final SyncWorker worker;
 
-    /** For the Lambda runtime: reads the environment once per container. */
+    /**
+     * For the Lambda runtime: reads the environment once per container; metrics go to stdout in Embedded Metric
+     * Format, which Lambda sends to CloudWatch (local mode, through the constructor below, writes none).
+     */
     public WorkerHandler() {
-        this(Settings.fromEnvironment());
+        this(CompositionRoot.worker(Settings.fromEnvironment()).withMetrics(Metrics.to(System.out)));
     }
 
     /** For local mode: the same wiring from a settings map. */

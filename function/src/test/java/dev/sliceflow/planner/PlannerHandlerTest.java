@@ -48,6 +48,35 @@ class PlannerHandlerTest {
     }
 
     @Test
+    void handleRequest_whenMetricsAreOn_countsTheSlicesItSentAndNoneOnARerun() throws Exception {
+        s3.client().putObject(b -> b.bucket(bucket).key("specs/nightly.yaml"),
+                RequestBody.fromString(SyncSpecParserTest.VALID));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dev.sliceflow.metrics.Metrics metrics = dev.sliceflow.metrics.Metrics.to(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        Settings settings = Settings.from(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
+                "SLICEFLOW_BUCKET", bucket,
+                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
+                "SLICEFLOW_SQS_ENDPOINT", sqs.endpoint().toString(),
+                "SLICEFLOW_SYNC_QUEUE_URL", queue));
+        PlannerHandler handler = new PlannerHandler(dev.sliceflow.runtime.CompositionRoot.planner(settings), metrics);
+
+        handler.handleRequest(Map.of("specKey", "specs/nightly.yaml", "syncId", "n-2"), TestContext.fifteenMinutes());
+        handler.handleRequest(Map.of("specKey", "specs/nightly.yaml", "syncId", "n-2"), TestContext.fifteenMinutes());
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<String> lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(json.readTree(lines.get(0)).get("SlicesEnqueued").asLong()).isEqualTo(2);
+        assertThat(json.readTree(lines.get(0)).get("syncId").asText()).isEqualTo("n-2");
+        assertThat(json.readTree(lines.get(0)).get("Function").asText()).isEqualTo("test");
+        assertThat(json.readTree(lines.get(1)).get("SlicesEnqueued").asLong()).isZero();
+    }
+
+    @Test
     void handleRequest_whenARetryCarriesTheSameScheduledTime_plansTheSameSyncAndSendsNothingTwice() throws Exception {
         s3.client().putObject(b -> b.bucket(bucket).key("specs/nightly.yaml"),
                 RequestBody.fromString(SyncSpecParserTest.VALID));

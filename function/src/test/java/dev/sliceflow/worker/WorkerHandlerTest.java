@@ -102,6 +102,56 @@ class WorkerHandlerTest {
     }
 
     @Test
+    void handleRequest_whenMetricsAreOn_writesOneEmfLinePerTableAndOneForTheSlice() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dev.sliceflow.metrics.Metrics metrics = dev.sliceflow.metrics.Metrics.to(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        WorkerHandler handler = new WorkerHandler(CompositionRoot.worker(Settings.from(env())).withMetrics(metrics));
+
+        SQSBatchResponse response = handler.handleRequest(event(VALID), TestContext.fifteenMinutes());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()) {
+            lines.add(json.readTree(line));
+        }
+        String key = "manifests/sync_id=s1/account=123456789012/region=us-east-1/manifest-0.json";
+        Manifest manifest = ManifestCodec.parse(key, StagedParts.bytes(s3.client(), bucket, key));
+        List<com.fasterxml.jackson.databind.JsonNode> tables = lines.stream().filter(l -> l.has("Table")).toList();
+        assertThat(tables).hasSize(manifest.tables().size()).allSatisfy(l -> {
+            assertThat(l.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText()).isEqualTo("Sliceflow");
+            assertThat(l.get("Function").asText()).isEqualTo("test");
+            assertThat(l.get("syncId").asText()).isEqualTo("s1");
+            assertThat(l.get("account").asText()).isEqualTo("123456789012");
+            assertThat(l.get("Rows").asLong()).isEqualTo(50);
+            assertThat(l.get("Bytes").asLong()).isPositive();
+            assertThat(l.get("Parts").asInt()).isPositive();
+            assertThat(l.get("FailedTables").asInt()).isZero();
+        });
+        assertThat(tables.stream().map(l -> l.get("Table").asText()).toList())
+                .containsExactlyElementsOf(manifest.tables().stream().map(ManifestTable::name).toList());
+        List<com.fasterxml.jackson.databind.JsonNode> slices = lines.stream().filter(l -> l.has("SlicesCommitted"))
+                .toList();
+        assertThat(slices).hasSize(1);
+        assertThat(slices.get(0).get("SliceSeconds").asDouble()).isPositive();
+        assertThat(lines).hasSize(tables.size() + 1);
+    }
+
+    @Test
+    void handleRequest_whenBuiltFromSettings_writesNoMetrics() {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            handler(env()).handleRequest(event(VALID), TestContext.fifteenMinutes());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\"_aws\"");
+    }
+
+    @Test
     void handleRequest_whenOneRecordIsMalformed_itGoesToTheDlqWithItsReasonAndItsSiblingCommits() throws IOException {
         SQSEvent event = EventLoader.loadSQSEvent("events/sqs-mixed-batch.json");
 

@@ -14,7 +14,8 @@ import software.constructs.Construct;
 
 /**
  * The load queue, fed by the staging bucket's ObjectCreated events for manifests only, and the loader that
- * consumes it with a small concurrency cap: the cap is what protects the warehouse. The loader reads the two
+ * consumes it with a small concurrency cap (the cap is what protects the warehouse), a batch of manifests at a time
+ * (loadBatchSize, gathered for up to loadBatchWindowSeconds), so that many small slices cost about one load. The loader reads the two
  * staging prefixes, sends permanently bad manifests to its DLQ, and reads the warehouse secret when one is set.
  */
 public final class Loader extends Construct {
@@ -31,7 +32,8 @@ public final class Loader extends Construct {
                   IBucket bucket) {
         super(scope, id);
         Duration timeout = Duration.minutes(settings.loaderTimeoutMinutes());
-        queue = new WorkQueue(this, "LoadQueue", settings.prefix() + "-load", timeout);
+        Duration batchWindow = Duration.seconds(settings.loadBatchWindowSeconds());
+        queue = new WorkQueue(this, "LoadQueue", settings.prefix() + "-load", timeout, batchWindow);
         bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue.queue()),
                 NotificationKeyFilter.builder().prefix(StagingBucket.MANIFESTS_PREFIX).suffix(MANIFEST_SUFFIX).build());
 
@@ -46,7 +48,10 @@ public final class Loader extends Construct {
 
         consumer = new QueueConsumer(this, "Loader", platform, new QueueConsumer.Spec(
                 settings.prefix() + "-loader", HANDLER, settings.loaderMemoryMb(), timeout,
-                settings.loaderMaxConcurrency(), env, settings.vpc()), queue.queue());
+                settings.loaderMaxConcurrency(), env, settings.vpc(), settings.loadBatchSize(), batchWindow),
+                queue.queue());
+        settings.vpc().filter(StackSettings.VpcPlacement::endpoints)
+                .ifPresent(placement -> new LoaderEndpoints(this, "Endpoints", placement));
 
         bucket.grantRead(consumer.role(), StagingBucket.DATA_PREFIX + "*");
         bucket.grantRead(consumer.role(), StagingBucket.MANIFESTS_PREFIX + "*");

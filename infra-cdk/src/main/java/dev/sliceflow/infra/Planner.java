@@ -27,10 +27,13 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -46,17 +49,21 @@ import software.constructs.Construct;
  * The rule passes the event's scheduled time as {@code scheduledTime}, which becomes the sync's time, so every
  * retry (Lambda's two asynchronous retries, EventBridge's redelivery) plans the same sync id: after a finished
  * enqueue a retry sends nothing; after a half-finished one it sends the slices again, which the commit protocol
- * absorbs. A failure that outlasts the retries raises the errors alarm.
+ * absorbs. A run that fails after Lambda's retries lands in the planner's failure queue (its onFailure
+ * destination, holding the input and the error); an event that EventBridge could not deliver at all lands in the
+ * rule target's dead-letter queue. Both raise an alarm, as do the function's errors, throttles and near-timeouts.
  */
 public final class Planner extends Construct {
     static final String HANDLER = "dev.sliceflow.planner.PlannerHandler::handleRequest";
 
     private final Role role;
+    private final Queue failures;
+    private final Queue scheduleDeadLetters;
     private final Function function;
     private final Rule rule;
 
     public Planner(Construct scope, String id, String prefix, PlannerSchedule schedule,
-                   QueueConsumer.Platform platform, IBucket bucket, IQueue syncQueue, Optional<ITopic> topic,
+                   QueueConsumer.Platform platform, IBucket bucket, IQueue syncQueue, ITopic topic,
                    Optional<String> roleName, Optional<String> externalId) {
         super(scope, id);
         String functionName = prefix + "-planner";
@@ -78,8 +85,12 @@ public final class Planner extends Construct {
             roleName.ifPresent(name -> env.put("SLICEFLOW_ROLE_NAME", name));
             externalId.ifPresent(value -> env.put("SLICEFLOW_EXTERNAL_ID", value));
         }
+        failures = deadLetterQueue("FailureQueue", "the planner's failed asynchronous invocations (onFailure)");
+        scheduleDeadLetters = deadLetterQueue("ScheduleDeadLetterQueue",
+                "the events EventBridge could not deliver to the planner");
+
         // No SnapStart and no alias: a schedule's cold start costs nothing that matters.
-        function = Function.Builder.create(this, "Function")
+        Function.Builder builder = Function.Builder.create(this, "Function")
                 .functionName(functionName)
                 .code(Code.fromAsset(platform.jar()))
                 .handler(HANDLER)
@@ -88,10 +99,13 @@ public final class Planner extends Construct {
                 .memorySize(schedule.memoryMb())
                 .timeout(Duration.minutes(schedule.timeoutMinutes()))
                 .retryAttempts(2)
+                .onFailure(new SqsDestination(failures))
                 .role(role)
                 .logGroup(logGroup)
-                .environment(env)
-                .build();
+                .environment(env);
+        platform.apply(builder);
+        function = builder.build();
+        platform.acknowledgeTracing(role);
         if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
             NagFindings.acknowledge(function, "AwsSolutions-L1",
                     "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
@@ -116,19 +130,40 @@ public final class Planner extends Construct {
                 .schedule(Schedule.expression(schedule.expression()))
                 .targets(List.of(new LambdaFunction(function, LambdaFunctionProps.builder()
                         .event(RuleTargetInput.fromObject(input(schedule.specKey())))
+                        .deadLetterQueue(scheduleDeadLetters)
                         .build())))
                 .build();
 
+        Duration timeout = Duration.minutes(schedule.timeoutMinutes());
+        new FunctionAlarms(this, "FunctionAlarms", functionName, function, timeout,
+                FunctionAlarms.ninetyPercentOf(timeout), topic);
         List<Alarm> alarms = List.of(
-                alarm(function.metricErrors(), "Errors", prefix + "-planner-errors",
-                        "A run of " + functionName + " failed after Lambda's two retries: read its log, fix the cause,"
-                                + " then invoke it by hand (docs/deploy.md)."),
+                QueueAlarms.deadLetters(this, "Failures", failures, functionName + "-failures",
+                        "A run of " + functionName + " failed after Lambda's two retries; the failure queue holds its"
+                                + " input and error: read its log, fix the cause, then invoke it by hand with that"
+                                + " input (docs/operations.md)."),
+                QueueAlarms.deadLetters(this, "ScheduleDeadLetters", scheduleDeadLetters,
+                        functionName + "-schedule-dlq-not-empty",
+                        "EventBridge could not deliver a scheduled event to " + functionName + " (its dead-letter"
+                                + " queue holds the event): the scheduled sync did not start."),
                 alarm(Metric.Builder.create().namespace("AWS/Events").metricName("FailedInvocations")
                                 .dimensionsMap(Map.of("RuleName", rule.getRuleName())).build(),
                         "FailedInvocations", prefix + "-planner-failed-invocations",
                         "EventBridge could not invoke " + functionName + " on schedule (after its retries): the"
                                 + " scheduled sync did not start."));
-        topic.ifPresent(t -> alarms.forEach(alarm -> alarm.addAlarmAction(new SnsAction(t))));
+        alarms.forEach(alarm -> alarm.addAlarmAction(new SnsAction(topic)));
+    }
+
+    /** A queue that only receives what failed: SQS-managed encryption, TLS only, the longest retention. */
+    private Queue deadLetterQueue(String id, String what) {
+        Queue queue = Queue.Builder.create(this, id)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(WorkQueue.DLQ_RETENTION)
+                .build();
+        NagFindings.acknowledge(queue, "AwsSolutions-SQS3", "This queue is itself a dead-letter queue: it holds "
+                + what + "; messages leave it only when an operator reads them (docs/operations.md).");
+        return queue;
     }
 
     private Alarm alarm(Metric metric, String id, String name, String description) {
@@ -172,6 +207,16 @@ public final class Planner extends Construct {
 
     public Rule rule() {
         return rule;
+    }
+
+    /** The onFailure destination of the planner's asynchronous invocations. */
+    public Queue failures() {
+        return failures;
+    }
+
+    /** The dead-letter queue of the schedule rule's target. */
+    public Queue scheduleDeadLetters() {
+        return scheduleDeadLetters;
     }
 
     /** Ordered, so every synth writes the same template (Map.of's order changes from one JVM to the next). */

@@ -23,7 +23,11 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
@@ -35,9 +39,10 @@ import software.constructs.Construct;
 /**
  * A Java Lambda function that consumes one SQS queue, the way both sliceflow handlers run: SnapStart on published
  * versions, an alias ({@value #ALIAS}) pointing at the current version, and the event source mapping on that alias
- * (an unqualified function never gets SnapStart), one message per invocation, partial batch responses on
- * (without ReportBatchItemFailures Lambda ignores the handler's failure list and retries the whole batch),
- * and a cap on concurrent invocations. Its own role and a log group with a retention.
+ * (an unqualified function never gets SnapStart), the batch size and window of its {@link Spec}, partial batch
+ * responses on (without ReportBatchItemFailures Lambda ignores the handler's failure list and retries the whole
+ * batch), and a cap on concurrent invocations. Its own role, a log group with a retention, Lambda's JSON log format
+ * (docs/decisions.md), X-Ray when the platform asks for it.
  */
 public final class QueueConsumer extends Construct {
     /** The alias the event source mapping invokes. */
@@ -46,13 +51,42 @@ public final class QueueConsumer extends Construct {
     static final int EPHEMERAL_STORAGE_MB = 512;
     static final String VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole";
 
-    /** What differs between the worker and the loader. */
+    /**
+     * What differs between the worker and the loader.
+     *
+     * @param batchSize   messages per invocation (the event source mapping's BatchSize)
+     * @param batchWindow how long the mapping gathers a batch before it invokes (zero: at once)
+     */
     public record Spec(String functionName, String handler, int memoryMb, Duration timeout, int maxConcurrency,
-                       Map<String, String> environment, Optional<VpcPlacement> vpc) {
+                       Map<String, String> environment, Optional<VpcPlacement> vpc, int batchSize,
+                       Duration batchWindow) {
     }
 
-    /** What both functions share. */
-    public record Platform(String jar, Runtime runtime, Architecture architecture, RetentionDays logRetention) {
+    /** What every function of the stack shares. */
+    public record Platform(String jar, Runtime runtime, Architecture architecture, RetentionDays logRetention,
+                           boolean tracing) {
+        /**
+         * The settings every function gets: JSON log format (Lambda's platform lines become JSON records with the
+         * request id; our plain stdout/stderr lines pass through, counted as INFO, so the application level must
+         * stay at INFO: see docs/decisions.md), and X-Ray active tracing when asked for.
+         */
+        void apply(Function.Builder builder) {
+            builder.loggingFormat(LoggingFormat.JSON)
+                    .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                    .systemLogLevelV2(SystemLogLevel.INFO);
+            if (tracing) {
+                builder.tracing(Tracing.ACTIVE);
+            }
+        }
+
+        /** With tracing, CDK grants the X-Ray write actions on "*": say why that is as narrow as it gets. */
+        void acknowledgeTracing(Role role) {
+            if (tracing) {
+                NagFindings.acknowledge(role, NagFindings.wildcardResource("*"),
+                        "xray:PutTraceSegments and xray:PutTelemetryRecords (added by CDK with -c tracing=true) have"
+                                + " no resource-level permissions: AWS accepts only Resource *.");
+            }
+        }
     }
 
     private final Role role;
@@ -87,8 +121,10 @@ public final class QueueConsumer extends Construct {
                 .role(role)
                 .logGroup(logGroup)
                 .environment(spec.environment());
+        platform.apply(builder);
         spec.vpc().ifPresent(placement -> placeInVpc(builder, placement));
         function = builder.build();
+        platform.acknowledgeTracing(role);
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "Versions are published: the alias below points at the current version, and only the alias is"
                         + " invoked (by the event source mapping).");
@@ -103,7 +139,8 @@ public final class QueueConsumer extends Construct {
                 .version(function.getCurrentVersion())
                 .build();
         alias.addEventSource(SqsEventSource.Builder.create(queue)
-                .batchSize(1)
+                .batchSize(spec.batchSize())
+                .maxBatchingWindow(spec.batchWindow().toSeconds().intValue() > 0 ? spec.batchWindow() : null)
                 .reportBatchItemFailures(true)
                 .maxConcurrency(spec.maxConcurrency())
                 .build());

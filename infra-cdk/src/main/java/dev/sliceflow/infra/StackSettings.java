@@ -32,20 +32,26 @@ import software.constructs.Node;
  *                               timeout (default 60)
  * @param roleName               `roleName`: the role the worker assumes in each source account (optional)
  * @param externalId             `externalId`: the ExternalId that role requires (optional; needs roleName)
- * @param warehouseUrl           `warehouseUrl`: jdbc URL of the warehouse (optional when the secret has host/port/dbname)
+ * @param warehouseUrl           `warehouseUrl`: jdbc:postgresql://host[:port]/db (optional when the secret has
+ *                               host/port/dbname; one of the two is required: the stack has no default destination)
  * @param warehouseSecretArn     `warehouseSecretArn`: complete ARN of a Secrets Manager secret in the RDS shape (optional)
  * @param vpc                    `vpcId`, `subnetIds`, `securityGroupIds` (comma-separated): loader VPC placement
- *                               (optional; all three or none)
+ *                               (optional; all three or none), with `vpcEndpoints` and `routeTableIds`
  * @param stagingExpiryDays      `stagingExpiryDays`: data/, manifests/ and syncs/ objects expire after this (default 30)
  * @param logRetention           `logRetentionDays`: log group retention, one of CloudWatch's values (default 30)
  * @param queueAgeAlarmMinutes   `queueAgeAlarmMinutes`: alarm when a queue's oldest message is older (default 60)
- * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional)
- * @param alarmEmail             `alarmEmail`: create a topic with this email subscription (optional; not with alarmTopicArn)
+ * @param alarmTopicArn          `alarmTopicArn`: an existing SNS topic for alarms (optional; without it the stack
+ *                               creates one, so every alarm has an action)
+ * @param alarmEmails            `alarmEmail`: comma-separated addresses subscribed to the alarm topic (optional)
  * @param deleteRemovedSlices    `deleteRemovedSlices`: true makes the loader delete, once a replace sync is complete,
  *                               the rows of slices the sync no longer covers (default false)
  * @param planner                `schedule`, `scheduleSpecKey`, `plannerMemoryMb` (default 1024),
  *                               `plannerTimeoutMinutes` (default 5), `discovery` (default false): the scheduled planner (optional; without
  *                               `schedule` the stack has no planner, and the other three keys are errors)
+ * @param loadBatchSize          `loadBatchSize`: manifests per loader invocation, 1..10000 (default 100)
+ * @param loadBatchWindowSeconds `loadBatchWindowSeconds`: how long the load queue's event source gathers a batch,
+ *                               0..300 (default 10; Lambda requires at least 1 when loadBatchSize exceeds 10)
+ * @param tracing                `tracing`: true turns on X-Ray active tracing for every function (default false)
  */
 public record StackSettings(String prefix, Path functionJar, Architecture architecture, Runtime runtime,
                             int workerMemoryMb, int workerTimeoutMinutes, int workerMaxConcurrency,
@@ -53,8 +59,9 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                             int deadlineMarginSeconds, Optional<String> roleName, Optional<String> externalId,
                             Optional<String> warehouseUrl, Optional<String> warehouseSecretArn,
                             Optional<VpcPlacement> vpc, int stagingExpiryDays, RetentionDays logRetention,
-                            int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, Optional<String> alarmEmail,
-                            boolean deleteRemovedSlices, Optional<PlannerSchedule> planner) {
+                            int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, List<String> alarmEmails,
+                            boolean deleteRemovedSlices, Optional<PlannerSchedule> planner,
+                            int loadBatchSize, int loadBatchWindowSeconds, boolean tracing) {
 
     /** Where the CLI (running in infra-cdk/) finds the jar that `./mvnw package` builds at the repo root. */
     public static final String DEFAULT_FUNCTION_JAR = "../function/target/sliceflow-function.jar";
@@ -91,9 +98,26 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                                   boolean discovery) {
     }
 
-    /** The loader's VPC placement, for a warehouse (RDS/Aurora) that is reachable only inside a VPC. */
-    public record VpcPlacement(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+    /**
+     * The loader's VPC placement, for a warehouse (RDS/Aurora) that is reachable only inside a VPC.
+     *
+     * @param endpoints     `vpcEndpoints`: create the VPC endpoints the loader needs (S3 gateway; SQS, Secrets
+     *                      Manager, STS interface endpoints) instead of relying on a NAT gateway (default false)
+     * @param routeTableIds `routeTableIds`: the route tables of the loader's subnets, where the S3 gateway endpoint
+     *                      adds its route (required with vpcEndpoints=true)
+     */
+    public record VpcPlacement(String vpcId, List<String> subnetIds, List<String> securityGroupIds,
+                               boolean endpoints, List<String> routeTableIds) {
+        public VpcPlacement(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+            this(vpcId, subnetIds, securityGroupIds, false, List.of());
+        }
     }
+
+    /** AWS resource ids: a type prefix and 8 (older) or 17 lowercase hex digits. */
+    private static final String HEX_ID = "-(?:[0-9a-f]{8}|[0-9a-f]{17})";
+    private static final String REGION = "[a-z]{2}(?:-[a-z]+)+-\\d";
+    private static final String PARTITION = "arn:aws(?:-[a-z]+)*";
+    private static final int MAX_LOAD_BATCH_WITHOUT_WINDOW = 10;
 
     /**
      * @throws IllegalArgumentException naming the context key, the bad value and what is allowed
@@ -107,15 +131,30 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
             throw new IllegalArgumentException("Context key 'externalId' is set without 'roleName': the ExternalId"
                     + " only applies to the role the worker assumes. Set -c roleName=<role name in each account>.");
         }
-        roleName.ifPresent(name -> requireMatch("roleName", name, "[\\w+=,.@-]{1,64}"));
+        roleName.ifPresent(name -> requireMatch("roleName", name, "[\\w+=,.@-]{1,64}",
+                "an IAM role name: 1 to 64 letters, digits or +=,.@_-, e.g. SliceflowReadOnly"));
         Optional<String> alarmTopicArn = c.text("alarmTopicArn");
-        Optional<String> alarmEmail = c.text("alarmEmail");
-        if (alarmTopicArn.isPresent() && alarmEmail.isPresent()) {
-            throw new IllegalArgumentException("Set one of 'alarmTopicArn' and 'alarmEmail', not both.");
-        }
+        alarmTopicArn.ifPresent(arn -> requireMatch("alarmTopicArn", arn,
+                PARTITION + ":sns:" + REGION + ":\\d{12}:[A-Za-z0-9_-]{1,256}",
+                "the ARN of a standard SNS topic, arn:aws:sns:<region>:<12-digit account>:<topic name>,"
+                        + " e.g. arn:aws:sns:eu-west-1:123456789012:oncall (CloudWatch alarms cannot notify a FIFO"
+                        + " topic)"));
+        List<String> alarmEmails = c.list("alarmEmail");
+        alarmEmails.forEach(email -> requireMatch("alarmEmail", email, "[^@\\s,]+@[^@\\s,]+\\.[^@\\s,]+",
+                "one or more e-mail addresses, comma-separated, e.g. oncall@example.com,ops@example.com"));
         Optional<String> secretArn = c.text("warehouseSecretArn");
         secretArn.ifPresent(arn -> requireMatch("warehouseSecretArn", arn,
-                "arn:aws[\\w-]*:secretsmanager:[\\w-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}"));
+                PARTITION + ":secretsmanager:" + REGION + ":\\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}",
+                "the complete ARN of a Secrets Manager secret, ending in the 6 characters Secrets Manager adds,"
+                        + " e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"));
+        Optional<String> warehouseUrl = c.text("warehouseUrl").map(StackSettings::warehouseUrl);
+        if (warehouseUrl.isEmpty() && secretArn.isEmpty()) {
+            throw new IllegalArgumentException("No destination is configured: the loader would fail to start"
+                    + " (SLICEFLOW_WAREHOUSE_URL is not set). Set -c warehouseSecretArn=<ARN of a Secrets Manager"
+                    + " secret in the RDS shape: host, port, dbname, username, password>, or -c"
+                    + " warehouseUrl=jdbc:postgresql://<host>:5432/<database> (with the secret for the credentials),"
+                    + " or both (docs/deploy.md).");
+        }
         RetentionDays retention = retention(c.number("logRetentionDays", 30, 1, 3653));
         int workerTimeoutMinutes = c.number("workerTimeoutMinutes", 15, 1, 15);
         int deadlineMarginSeconds = c.number("deadlineMarginSeconds", 60, 0, 600);
@@ -124,8 +163,17 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                     + ": it must be shorter than the worker's timeout (" + workerTimeoutMinutes * 60 + " s), or"
                     + " the worker would commit before doing any work.");
         }
+        int loadBatchSize = c.number("loadBatchSize", 100, 1, 10000);
+        int loadBatchWindowSeconds = c.number("loadBatchWindowSeconds", 10, 0, 300);
+        if (loadBatchSize > MAX_LOAD_BATCH_WITHOUT_WINDOW && loadBatchWindowSeconds < 1) {
+            throw new IllegalArgumentException("Context key 'loadBatchWindowSeconds' is " + loadBatchWindowSeconds
+                    + " with 'loadBatchSize' " + loadBatchSize + ": Lambda requires a batching window of at least 1"
+                    + " second when the batch size exceeds " + MAX_LOAD_BATCH_WITHOUT_WINDOW + ". Set -c"
+                    + " loadBatchWindowSeconds=1 (or more, up to 300), or -c loadBatchSize=10 or less.");
+        }
         return new StackSettings(
-                requireMatch("prefix", c.text("prefix").orElse("sliceflow"), "[a-z][a-z0-9-]{0,29}"),
+                requireMatch("prefix", c.text("prefix").orElse("sliceflow"), "[a-z][a-z0-9-]{0,29}",
+                        "1 to 30 lowercase letters, digits or '-', starting with a letter, e.g. acme-elt"),
                 Path.of(c.text("functionJar").orElse(DEFAULT_FUNCTION_JAR)),
                 architecture(c.text("architecture").orElse("arm64")),
                 runtime(c.text("runtime").orElse("java25")),
@@ -137,14 +185,37 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 c.number("loaderMaxConcurrency", 2, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
                 deadlineMarginSeconds,
                 roleName, externalId,
-                c.text("warehouseUrl"), secretArn,
+                warehouseUrl, secretArn,
                 vpc(c),
                 c.number("stagingExpiryDays", 30, 1, 3650),
                 retention,
                 c.number("queueAgeAlarmMinutes", 60, 1, 24 * 60),
-                alarmTopicArn, alarmEmail,
+                alarmTopicArn, alarmEmails,
                 bool(c, "deleteRemovedSlices"),
-                planner);
+                planner,
+                loadBatchSize, loadBatchWindowSeconds,
+                bool(c, "tracing"));
+    }
+
+    /** True when someone receives the alarms: an existing topic (its subscribers are not ours to see) or an e-mail. */
+    public boolean alarmsReachSomeone() {
+        return alarmTopicArn.isPresent() || !alarmEmails.isEmpty();
+    }
+
+    /**
+     * The loader runs in Lambda, where only PostgreSQL (also Aurora and RDS) is built in; credentials belong in the
+     * secret, never in the URL: the URL is a plain environment variable, visible to anyone who can read the function.
+     */
+    private static String warehouseUrl(String value) {
+        requireMatch("warehouseUrl", value, "jdbc:postgresql://[^/?#\\s]+(?:/[^?#\\s]*)?(?:\\?\\S*)?",
+                "a PostgreSQL JDBC URL, jdbc:postgresql://<host>[:<port>]/<database>, e.g."
+                        + " jdbc:postgresql://warehouse.internal:5432/analytics (DuckDB runs only in local mode)");
+        if (value.toLowerCase(java.util.Locale.ROOT).matches(".*[?&]password=.*")) {
+            throw new IllegalArgumentException("Context key 'warehouseUrl' carries a password: it would be readable"
+                    + " in the function's configuration. Remove it from the URL and put the credentials in a Secrets"
+                    + " Manager secret, -c warehouseSecretArn=<ARN>.");
+        }
+        return value;
     }
 
     private static boolean bool(Context c, String key) {
@@ -219,7 +290,15 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
         Optional<String> vpcId = c.text("vpcId");
         List<String> subnets = c.list("subnetIds");
         List<String> groups = c.list("securityGroupIds");
+        boolean endpoints = bool(c, "vpcEndpoints");
+        List<String> routeTables = c.list("routeTableIds");
         if (vpcId.isEmpty() && subnets.isEmpty() && groups.isEmpty()) {
+            for (String key : List.of("vpcEndpoints", "routeTableIds")) {
+                if (c.text(key).isPresent() || !c.list(key).isEmpty()) {
+                    throw new IllegalArgumentException("Context key '" + key + "' is set without a loader VPC: set"
+                            + " 'vpcId', 'subnetIds' and 'securityGroupIds' too, or remove -c " + key + "=...");
+                }
+            }
             return Optional.empty();
         }
         if (vpcId.isEmpty() || subnets.isEmpty() || groups.isEmpty()) {
@@ -227,10 +306,26 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                     + " 'securityGroupIds' (comma-separated), or none of them. Got vpcId=" + vpcId.orElse("-")
                     + ", subnetIds=" + subnets + ", securityGroupIds=" + groups);
         }
-        requireMatch("vpcId", vpcId.get(), "vpc-[0-9a-f]+");
-        subnets.forEach(id -> requireMatch("subnetIds", id, "subnet-[0-9a-f]+"));
-        groups.forEach(id -> requireMatch("securityGroupIds", id, "sg-[0-9a-f]+"));
-        return Optional.of(new VpcPlacement(vpcId.get(), subnets, groups));
+        requireId("vpcId", vpcId.get(), "vpc");
+        subnets.forEach(id -> requireId("subnetIds", id, "subnet"));
+        groups.forEach(id -> requireId("securityGroupIds", id, "sg"));
+        routeTables.forEach(id -> requireId("routeTableIds", id, "rtb"));
+        if (endpoints && routeTables.isEmpty()) {
+            throw new IllegalArgumentException("Context key 'vpcEndpoints' is true without 'routeTableIds': the S3"
+                    + " gateway endpoint adds its route to the route tables of the loader's subnets. Set -c"
+                    + " routeTableIds=rtb-...,rtb-... (aws ec2 describe-route-tables --filters"
+                    + " Name=association.subnet-id,Values=<subnet id>).");
+        }
+        if (!endpoints && !routeTables.isEmpty()) {
+            throw new IllegalArgumentException("Context key 'routeTableIds' is set without -c vpcEndpoints=true:"
+                    + " only the S3 gateway endpoint uses it. Add -c vpcEndpoints=true, or remove it.");
+        }
+        return Optional.of(new VpcPlacement(vpcId.get(), subnets, groups, endpoints, routeTables));
+    }
+
+    private static void requireId(String key, String value, String type) {
+        requireMatch(key, value, type + HEX_ID, type + "- followed by 8 or 17 lowercase hex digits, e.g. " + type
+                + "-0a1b2c3d or " + type + "-0a1b2c3d4e5f67890");
     }
 
     private static Architecture architecture(String value) {
@@ -260,10 +355,9 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
         return value;
     }
 
-    private static String requireMatch(String key, String value, String pattern) {
+    private static String requireMatch(String key, String value, String pattern, String expected) {
         if (!value.matches(pattern)) {
-            throw new IllegalArgumentException(
-                    "Context key '" + key + "' is '" + value + "': it must match " + pattern);
+            throw new IllegalArgumentException("Context key '" + key + "' is '" + value + "': expected " + expected);
         }
         return value;
     }

@@ -14,7 +14,8 @@ import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
 /**
- * The sync queue and the worker that consumes it: one slice per invocation. The worker may write only the two
+ * The sync queue and the worker that consumes it: one slice per invocation (a slice may run for minutes; a batch
+ * would only make one slow slice delay the others). The worker may write only the two
  * staging prefixes, send to its own queue (continuations) and to its DLQ (permanently invalid requests), and,
  * when a role name is configured, assume that role in any account, with the ExternalId when one is configured.
  */
@@ -28,7 +29,7 @@ public final class SyncWorker extends Construct {
                       IBucket bucket) {
         super(scope, id);
         Duration timeout = Duration.minutes(settings.workerTimeoutMinutes());
-        queue = new WorkQueue(this, "SyncQueue", settings.prefix() + "-sync", timeout);
+        queue = new WorkQueue(this, "SyncQueue", settings.prefix() + "-sync", timeout, Duration.seconds(0));
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
@@ -40,7 +41,7 @@ public final class SyncWorker extends Construct {
 
         consumer = new QueueConsumer(this, "Worker", platform, new QueueConsumer.Spec(
                 settings.prefix() + "-worker", HANDLER, settings.workerMemoryMb(), timeout,
-                settings.workerMaxConcurrency(), env, Optional.empty()), queue.queue());
+                settings.workerMaxConcurrency(), env, Optional.empty(), 1, Duration.seconds(0)), queue.queue());
 
         bucket.grantPut(consumer.role(), StagingBucket.DATA_PREFIX + "*");
         bucket.grantPut(consumer.role(), StagingBucket.MANIFESTS_PREFIX + "*");

@@ -16,7 +16,7 @@ class EmailAlarmStackTest {
 
     @BeforeAll
     static void synth() {
-        stack = TestStacks.stack(Map.of("alarmEmail", "oncall@example.com"));
+        stack = TestStacks.stack(TestStacks.withDestination(Map.of("alarmEmail", "oncall@example.com")));
         template = Template.fromStack(stack);
     }
 
@@ -29,7 +29,7 @@ class EmailAlarmStackTest {
                 "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
         String topicId = Templates.logicalId(template, "AWS::SNS::Topic", "AlarmTopic");
-        assertThat(template.findResources("AWS::CloudWatch::Alarm").values()).hasSize(6).allSatisfy(a ->
+        assertThat(template.findResources("AWS::CloudWatch::Alarm").values()).hasSize(12).allSatisfy(a ->
                 assertThat(Templates.properties(a)).containsEntry("AlarmActions", List.of(Map.of("Ref", topicId))));
     }
 

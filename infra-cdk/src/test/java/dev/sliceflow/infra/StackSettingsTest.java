@@ -38,7 +38,10 @@ class StackSettingsTest {
         assertThat(s.warehouseSecretArn()).isEmpty();
         assertThat(s.vpc()).isEmpty();
         assertThat(s.alarmTopicArn()).isEmpty();
-        assertThat(s.alarmEmail()).isEmpty();
+        assertThat(s.alarmEmails()).isEmpty();
+        assertThat(s.loadBatchSize()).isEqualTo(100);
+        assertThat(s.loadBatchWindowSeconds()).isEqualTo(10);
+        assertThat(s.tracing()).isFalse();
         assertThat(s.planner()).isEmpty();
     }
 
@@ -106,16 +109,16 @@ class StackSettingsTest {
 
     @Test
     void fromContext_whenVpcIsPartial_namesAllThreeKeys() {
-        assertThatThrownBy(() -> settings(Map.of("vpcId", "vpc-0abc", "subnetIds", "subnet-01")))
+        assertThatThrownBy(() -> settings(Map.of("vpcId", "vpc-0a1b2c3d", "subnetIds", "subnet-0a1b2c3d")))
                 .hasMessageContaining("'vpcId', 'subnetIds' and 'securityGroupIds'");
     }
 
     @Test
     void fromContext_whenVpcListsAreCommaSeparated_splitsAndTrimsThem() {
-        StackSettings s = settings(Map.of("vpcId", "vpc-0abc", "subnetIds", "subnet-01, subnet-02 ,",
-                "securityGroupIds", "sg-01"));
-        assertThat(s.vpc()).contains(new StackSettings.VpcPlacement("vpc-0abc", java.util.List.of("subnet-01",
-                "subnet-02"), java.util.List.of("sg-01")));
+        StackSettings s = settings(Map.of("vpcId", "vpc-0a1b2c3d", "subnetIds",
+                "subnet-0a1b2c3d, subnet-0a1b2c3d4e5f67890 ,", "securityGroupIds", "sg-01234567"));
+        assertThat(s.vpc()).contains(new StackSettings.VpcPlacement("vpc-0a1b2c3d", java.util.List.of(
+                "subnet-0a1b2c3d", "subnet-0a1b2c3d4e5f67890"), java.util.List.of("sg-01234567")));
     }
 
     @Test
@@ -163,9 +166,112 @@ class StackSettingsTest {
     }
 
     @Test
-    void fromContext_whenBothAlarmTargetsSet_fails() {
-        assertThatThrownBy(() -> settings(Map.of("alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:t",
-                "alarmEmail", "a@example.com"))).hasMessageContaining("'alarmTopicArn' and 'alarmEmail'");
+    void fromContext_whenTopicAndEmailsSet_subscribesEveryAddressToTheGivenTopic() {
+        StackSettings s = settings(Map.of("alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:oncall",
+                "alarmEmail", "a@example.com, b@example.org"));
+        assertThat(s.alarmTopicArn()).contains("arn:aws:sns:eu-west-1:123456789012:oncall");
+        assertThat(s.alarmEmails()).containsExactly("a@example.com", "b@example.org");
+        assertThat(s.alarmsReachSomeone()).isTrue();
+        assertThat(settings(Map.of()).alarmsReachSomeone()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"arn:aws:sns:eu-west-1:123456789012", "arn:aws:sns:eu-west-1:1234:t",
+            "arn:aws:sqs:eu-west-1:123456789012:t", "arn:aws:sns:eu-west-1:123456789012:t.fifo", "oncall"})
+    void fromContext_whenTopicArnIsNotAStandardTopicArn_namesKeyAndForm(String arn) {
+        assertThatThrownBy(() -> settings(Map.of("alarmTopicArn", arn)))
+                .hasMessageContaining("Context key 'alarmTopicArn' is '" + arn + "'")
+                .hasMessageContaining("arn:aws:sns:<region>:<12-digit account>:<topic name>");
+    }
+
+    @Test
+    void fromContext_whenAnEmailIsMalformed_namesKeyAndForm() {
+        assertThatThrownBy(() -> settings(Map.of("alarmEmail", "a@example.com,oncall")))
+                .hasMessageContaining("Context key 'alarmEmail' is 'oncall'")
+                .hasMessageContaining("e-mail addresses, comma-separated");
+    }
+
+    @Test
+    void fromContext_whenNoDestination_refusesNamingBothSettings() {
+        assertThatThrownBy(() -> bare(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("No destination is configured")
+                .hasMessageContaining("SLICEFLOW_WAREHOUSE_URL is not set")
+                .hasMessageContaining("-c warehouseSecretArn=")
+                .hasMessageContaining("-c warehouseUrl=jdbc:postgresql://");
+        assertThat(bare(Map.of("warehouseSecretArn",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"))
+                .warehouseUrl()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql://db:5432/x", "jdbc:duckdb:/tmp/w.duckdb", "jdbc:mysql://db/x",
+            "jdbc:postgresql:db", "jdbc:postgresql:///x", "jdbc:postgresql://db host/x"})
+    void fromContext_whenWarehouseUrlIsNotAPostgresJdbcUrl_namesKeyAndForm(String url) {
+        assertThatThrownBy(() -> settings(Map.of("warehouseUrl", url)))
+                .hasMessageContaining("Context key 'warehouseUrl' is '" + url + "'")
+                .hasMessageContaining("jdbc:postgresql://<host>[:<port>]/<database>");
+    }
+
+    @Test
+    void fromContext_whenWarehouseUrlCarriesAPassword_asksForTheSecret() {
+        assertThatThrownBy(() -> settings(Map.of("warehouseUrl",
+                "jdbc:postgresql://db:5432/x?user=u&Password=hunter2")))
+                .hasMessageContaining("'warehouseUrl' carries a password")
+                .hasMessageContaining("-c warehouseSecretArn=")
+                .hasMessageNotContaining("hunter2");
+        assertThat(settings(Map.of("warehouseUrl", "jdbc:postgresql://db.internal:6432/elt?sslmode=require"))
+                .warehouseUrl()).contains("jdbc:postgresql://db.internal:6432/elt?sslmode=require");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vpcId=vpc-0abc", "vpcId=vpc-0A1B2C3D", "vpcId=0a1b2c3d", "subnetIds=subnet-0aa",
+            "subnetIds=subnet-0a1b2c3d4e5f6789", "securityGroupIds=sg-0cc", "securityGroupIds=sg-0a1b2c3g",
+            "securityGroupIds=vpc-0a1b2c3d"})
+    void fromContext_whenAnIdIsNotAnAwsId_namesKeyValueAndTheHexLengths(String keyValue) {
+        String key = keyValue.substring(0, keyValue.indexOf('='));
+        String value = keyValue.substring(keyValue.indexOf('=') + 1);
+        Map<String, Object> context = new java.util.HashMap<>(Map.of("vpcId", "vpc-0a1b2c3d",
+                "subnetIds", "subnet-0a1b2c3d", "securityGroupIds", "sg-0a1b2c3d"));
+        context.put(key, value);
+        assertThatThrownBy(() -> settings(context))
+                .hasMessageContaining("Context key '" + key + "' is '" + value + "'")
+                .hasMessageContaining("followed by 8 or 17 lowercase hex digits");
+    }
+
+    @Test
+    void fromContext_whenVpcEndpointsWanted_needsRouteTablesAndAVpc() {
+        Map<String, Object> vpc = Map.of("vpcId", "vpc-0a1b2c3d", "subnetIds", "subnet-0a1b2c3d",
+                "securityGroupIds", "sg-0a1b2c3d");
+        Map<String, Object> endpoints = new java.util.HashMap<>(vpc);
+        endpoints.put("vpcEndpoints", "true");
+        assertThatThrownBy(() -> settings(endpoints)).hasMessageContaining("'vpcEndpoints' is true without"
+                + " 'routeTableIds'").hasMessageContaining("-c routeTableIds=rtb-");
+        endpoints.put("routeTableIds", "rtb-0a1b2c3d, rtb-0a1b2c3d4e5f67890");
+        assertThat(settings(endpoints).vpc()).map(StackSettings.VpcPlacement::routeTableIds)
+                .contains(java.util.List.of("rtb-0a1b2c3d", "rtb-0a1b2c3d4e5f67890"));
+        endpoints.put("routeTableIds", "rtb-1");
+        assertThatThrownBy(() -> settings(endpoints)).hasMessageContaining("Context key 'routeTableIds' is 'rtb-1'");
+        assertThatThrownBy(() -> settings(Map.of("vpcEndpoints", "true")))
+                .hasMessageContaining("'vpcEndpoints' is set without a loader VPC");
+    }
+
+    @Test
+    void fromContext_whenLoadBatchingSet_validatesRangesAndLambdasWindowRule() {
+        StackSettings s = settings(Map.of("loadBatchSize", "500", "loadBatchWindowSeconds", 30));
+        assertThat(s.loadBatchSize()).isEqualTo(500);
+        assertThat(s.loadBatchWindowSeconds()).isEqualTo(30);
+        assertThat(settings(Map.of("loadBatchSize", "10", "loadBatchWindowSeconds", "0")).loadBatchWindowSeconds())
+                .isZero();
+        assertThatThrownBy(() -> settings(Map.of("loadBatchSize", "11", "loadBatchWindowSeconds", "0")))
+                .hasMessageContaining("'loadBatchWindowSeconds' is 0 with 'loadBatchSize' 11")
+                .hasMessageContaining("at least 1 second when the batch size exceeds 10");
+        assertThatThrownBy(() -> settings(Map.of("loadBatchSize", "10001")))
+                .hasMessageContaining("'loadBatchSize' is 10001: it must be between 1 and 10000");
+        assertThatThrownBy(() -> settings(Map.of("loadBatchSize", "0")))
+                .hasMessageContaining("'loadBatchSize' is 0: it must be between 1 and 10000");
+        assertThatThrownBy(() -> settings(Map.of("loadBatchWindowSeconds", "301")))
+                .hasMessageContaining("'loadBatchWindowSeconds' is 301: it must be between 0 and 300");
     }
 
     @Test
@@ -176,7 +282,8 @@ class StackSettingsTest {
 
     @Test
     void createStack_whenJarMissing_failsWithTheBuildCommand() {
-        App app = App.Builder.create().context(Map.of("functionJar", "target/no-such.jar")).build();
+        App app = App.Builder.create().context(Map.of("functionJar", "target/no-such.jar",
+                "warehouseUrl", TestStacks.WAREHOUSE_URL)).build();
         assertThatThrownBy(() -> SliceflowApp.createStack(app))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no-such.jar does not exist")
@@ -185,7 +292,12 @@ class StackSettingsTest {
         assertThat(app.getNode().getChildren()).isEmpty();
     }
 
+    /** The settings of this context plus a destination (synth refuses a stack without one), unless it names one. */
     private static StackSettings settings(Map<String, Object> context) {
+        return bare(TestStacks.withDestination(context));
+    }
+
+    private static StackSettings bare(Map<String, Object> context) {
         return StackSettings.fromContext(App.Builder.create().context(context).build().getNode());
     }
 }

@@ -43,6 +43,41 @@ final class Templates {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + type + " " + logicalIdPrefix + "*"));
     }
 
+    /**
+     * The logical id of a work queue by what it is (`<prefix>-sync`, `-sync-dlq`, `-load`, `-load-dlq`): queues have
+     * no fixed SQS names (destroy-then-deploy), so tests find them by construct path.
+     */
+    static String queueId(Template template, String name) {
+        String prefix;
+        if (name.endsWith("-sync-dlq")) {
+            prefix = "SyncSyncQueueDeadLetterQueue";
+        } else if (name.endsWith("-load-dlq")) {
+            prefix = "LoadLoadQueueDeadLetterQueue";
+        } else if (name.endsWith("-sync")) {
+            prefix = "SyncSyncQueue";
+        } else if (name.endsWith("-load")) {
+            prefix = "LoadLoadQueue";
+        } else {
+            throw new AssertionError("not a work queue: " + name);
+        }
+        // CDK drops the repeated "Queue" of <construct>/Queue: the id is the prefix and an 8-digit hash
+        return template.findResources("AWS::SQS::Queue").keySet().stream()
+                .filter(id -> id.matches(prefix + "[0-9A-F]{8}")).findFirst()
+                .orElseThrow(() -> new AssertionError("no queue " + prefix + "<hash> for " + name));
+    }
+
+    /** The one warning a stack without an alarm subscriber has; anything else is unacknowledged. */
+    static void hasOnlyTheNoSubscriberWarning(software.constructs.IConstruct stack) {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack((software.amazon.awscdk.Stack) stack);
+        List<software.amazon.awscdk.cxapi.SynthesisMessage> warnings = annotations.findWarning("*",
+                software.amazon.awscdk.assertions.Match.anyValue());
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).getEntry().getData().toString()).contains("No one is subscribed to the alarm topic")
+                .contains("-c alarmEmail=");
+        annotations.hasNoError("*", software.amazon.awscdk.assertions.Match.anyValue());
+    }
+
     /** Logical id X of a `{"Fn::GetAtt": [X, attr]}` or a `{"Ref": X}`. */
     static String target(Object intrinsic) {
         Map<String, Object> m = map(intrinsic);

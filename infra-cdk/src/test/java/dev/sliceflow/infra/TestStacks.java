@@ -1,5 +1,6 @@
 package dev.sliceflow.infra;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -35,11 +36,40 @@ final class TestStacks {
         return SliceflowApp.createStack(app(context));
     }
 
+    /** A destination, which every stack needs (synth refuses one without): what most tests and synth-check give. */
+    static final String WAREHOUSE_URL = "jdbc:postgresql://warehouse.internal:5432/analytics";
+
+    /** cdk.json, where the CLI reads the app's feature flags from. */
+    static final Path CDK_JSON = Path.of("cdk.json");
+
+    /**
+     * An app with cdk.json's context (the feature flags the CLI passes), the stand-in jar, and the given context,
+     * which must name its destination (see {@link #withDestination}).
+     */
     static App app(Map<String, Object> context) {
-        Map<String, Object> all = new HashMap<>();
+        Map<String, Object> all = new HashMap<>(cdkJsonContext());
         all.put("functionJar", dummyJar().toString());
         all.putAll(context);
         return App.Builder.create().context(all).build();
+    }
+
+    /** The context plus the default destination, unless it names one. */
+    static Map<String, Object> withDestination(Map<String, Object> context) {
+        Map<String, Object> all = new HashMap<>(context);
+        if (!all.containsKey("warehouseSecretArn")) {
+            all.putIfAbsent("warehouseUrl", WAREHOUSE_URL);
+        }
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cdkJsonContext() {
+        try {
+            Map<String, Object> json = new ObjectMapper().readValue(CDK_JSON.toFile(), Map.class);
+            return (Map<String, Object>) json.getOrDefault("context", Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + CDK_JSON.toAbsolutePath(), e);
+        }
     }
 
     /** The same bytes on every run (fixed entry time), so the asset hash is stable. */
