@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,15 +37,23 @@ public final class SyncWorker {
     private final Optional<DeadLetters> deadLetters;
     private final Path workDir;
     private final Duration deadlineMargin;
+    private final Clock clock;
 
     public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
                       Path workDir, Duration deadlineMargin) {
+        this(syncer, sqs, syncQueueUrl, dlqUrl, workDir, deadlineMargin, Clock.systemUTC());
+    }
+
+    /** @param clock the worker's clock, which a request's syncTime may not lie far ahead of */
+    public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
+                      Path workDir, Duration deadlineMargin, Clock clock) {
         this.syncer = syncer;
         this.sqs = sqs;
         this.syncQueueUrl = syncQueueUrl;
         this.deadLetters = dlqUrl.map(url -> new DeadLetters(sqs, url));
         this.workDir = workDir;
         this.deadlineMargin = deadlineMargin;
+        this.clock = clock;
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -65,7 +74,7 @@ public final class SyncWorker {
         String messageId = record.getMessageId();
         clean();
         try {
-            SyncRequest request = SyncRequestCodec.parse(record.getBody());
+            SyncRequest request = parse(record.getBody());
             String attempt = newAttempt(messageId);
             SliceResult result = syncer.sync(request, attempt, workDir, deadline);
             result.continuation().ifPresent(next -> enqueue(next, messageId));
@@ -84,6 +93,17 @@ public final class SyncWorker {
         } finally {
             clean();
         }
+    }
+
+    /** A request is valid by its format and, against this worker's clock, by its syncTime. */
+    private SyncRequest parse(String body) {
+        SyncRequest request = SyncRequestCodec.parse(body);
+        try {
+            request.requireSyncTimeNotAfter(clock.instant());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("invalid sync request: " + e.getMessage(), e);
+        }
+        return request;
     }
 
     private boolean deadLetter(SQSEvent.SQSMessage record, String reason) {
