@@ -353,24 +353,13 @@ final class DemoCommand implements Callable<Integer> {
                 while (rs.next()) {
                     String[] row = new String[header.length];
                     for (int i = 0; i < row.length; i++) {
-                        Object value = rs.getObject(i + 1);
-                        row[i] = value == null ? "NULL" : cell(value.toString());
+                        row[i] = Cells.render(rs.getObject(i + 1), 28, "~");
                     }
                     rows.add(row);
                 }
                 printTable(out, rows);
             }
         }
-    }
-
-    /** Values as they are, with control characters escaped and long ones cut, so one row stays one line. */
-    private static String cell(String value) {
-        if (value.isEmpty()) {
-            return "''";
-        }
-        String printable = Identifiers.printable(value);
-        String inner = printable.substring(1, printable.length() - 1);
-        return inner.length() > 28 ? inner.substring(0, 27) + "~" : inner;
     }
 
     private static void printTable(PrintWriter out, List<String[]> rows) {
