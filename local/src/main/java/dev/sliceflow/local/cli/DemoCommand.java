@@ -112,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         Optional<String> explicitId = Optional.ofNullable(syncId).map(Identifiers::syncId);
         long start = System.nanoTime();
         Path dataDir = dir.dir();
+        StaleTempFiles.clean(dataDir, out);
         LocalRuntimeConfig config = LocalRuntimeConfig.defaults(Optional.of(dataDir));
         LocalRuntime runtime = LocalRuntime.start(config);
         Thread closeOnExit = new Thread(runtime::close, "sliceflow-demo-shutdown");
