@@ -2,7 +2,6 @@ package dev.sliceflow.local.cli;
 
 import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.runtime.Settings;
-import dev.sliceflow.warehouse.JdbcWarehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;
 import java.io.PrintWriter;
@@ -37,6 +36,9 @@ import picocli.CommandLine.Spec;
                         + "is kept.",
                 "DuckDB allows one process at a time: stop `sliceflow serve` first, or use PostgreSQL."})
 final class ResetSliceCommand implements Callable<Integer> {
+    /** The loader's state table (docs/loading.md), named here: this repair is not part of the Warehouse API. */
+    private static final String STATE = "_sliceflow_state";
+
     @Mixin
     DataDirOption dir;
 
@@ -90,7 +92,7 @@ final class ResetSliceCommand implements Callable<Integer> {
             c.setAutoCommit(false);
             List<State> states = states(c);
             if (states.isEmpty()) {
-                out.println("slice " + slice + ": no " + JdbcWarehouse.STATE + " row in " + config.url()
+                out.println("slice " + slice + ": no " + STATE + " row in " + config.url()
                         + ": nothing to reset (the next sync of it loads as it is)");
                 c.rollback();
                 return 0;
@@ -100,7 +102,7 @@ final class ResetSliceCommand implements Callable<Integer> {
                 out.printf("  %-32s last loaded sync %s, syncTime %s (%s)%s%n", s.table(), s.lastSyncId(),
                         s.lastSyncTime(), s.lastManifestKey(), deleteRows ? ", " + s.rows() + " rows" : "");
             }
-            String what = states.size() + " " + JdbcWarehouse.STATE + (states.size() == 1 ? " row" : " rows")
+            String what = states.size() + " " + STATE + (states.size() == 1 ? " row" : " rows")
                     + (deleteRows ? " and " + states.stream().mapToLong(State::rows).sum() + " rows of the slice"
                     : "");
             if (!yes) {
@@ -120,7 +122,7 @@ final class ResetSliceCommand implements Callable<Integer> {
     private List<State> states(Connection c) throws SQLException {
         List<State> states = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name, last_sync_id,"
-                + " last_sync_time, last_manifest_key FROM " + JdbcWarehouse.STATE
+                + " last_sync_time, last_manifest_key FROM " + STATE
                 + " WHERE source = ? AND account = ? AND region = ?" + (table == null ? "" : " AND table_name = ?")
                 + " ORDER BY table_name")) {
             bind(ps);
@@ -135,7 +137,7 @@ final class ResetSliceCommand implements Callable<Integer> {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read " + JdbcWarehouse.STATE + " (has anything been loaded into"
+            throw new IllegalStateException("cannot read " + STATE + " (has anything been loaded into"
                     + " this warehouse?): " + e.getMessage(), e);
         }
         if (!deleteRows) {
@@ -158,7 +160,7 @@ final class ResetSliceCommand implements Callable<Integer> {
 
     private void delete(Connection c, List<State> states) throws SQLException {
         for (State s : states) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + JdbcWarehouse.STATE
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + STATE
                     + " WHERE source = ? AND account = ? AND region = ? AND table_name = ?")) {
                 bind(ps);
                 ps.setString(4, s.table());
