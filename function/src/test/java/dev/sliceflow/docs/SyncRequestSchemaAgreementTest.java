@@ -202,6 +202,8 @@ class SyncRequestSchemaAgreementTest {
         return Stream.of(
                 Arguments.of("seq as 0.0", base("\"seq\":0", "\"seq\":0.0"),
                         "field \"seq\": expected an integer, got the number 0.0"),
+                Arguments.of("seq as 0e0", base("\"seq\":0", "\"seq\":0e0"),
+                        "field \"seq\": expected an integer, got the number 0.0"),
                 Arguments.of("gzipLevel as 6.0", base("\"gzipLevel\":6", "\"gzipLevel\":6.0"),
                         "field \"csv.gzipLevel\": expected an integer, got the number 6.0"),
                 Arguments.of("partSizeBytes as 1.34217728E8", base("134217728", "1.34217728E8"),
