@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.runtime.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,19 +21,25 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
 
     private final ManifestLoader loader;
+    private final Metrics metrics;
 
-    /** For the Lambda runtime: reads the environment, once per container. */
+    /** For the Lambda runtime: reads the environment, once per container; metrics in EMF on stdout. */
     public LoaderHandler() {
-        this(Settings.fromEnvironment());
+        this(ManifestLoader.create(Settings.fromEnvironment()), Metrics.to(System.out));
     }
 
     /** For local mode, which runs this very handler with its own settings. */
     public LoaderHandler(Settings settings) {
-        this(ManifestLoader.create(settings));
+        this(ManifestLoader.create(settings), Metrics.none());
     }
 
     LoaderHandler(ManifestLoader loader) {
+        this(loader, Metrics.none());
+    }
+
+    LoaderHandler(ManifestLoader loader, Metrics metrics) {
         this.loader = loader;
+        this.metrics = metrics;
     }
 
     @Override
@@ -46,8 +53,12 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
             messages.add(new ManifestLoader.Message(message.getMessageId(), message.getBody()));
         }
         Map<String, String> retry;
+        long started = System.nanoTime();
         try {
-            retry = loader.handleBatch(messages);
+            ManifestLoader.BatchOutcome outcome = loader.handleBatch(messages);
+            retry = outcome.retry();
+            metrics.loaded(context == null ? null : context.getFunctionName(), outcome.loaded(), outcome.rows(),
+                    java.time.Duration.ofNanos(System.nanoTime() - started), outcome.rejected(), outcome.stale());
         } catch (RuntimeException e) {
             // nothing of the batch is known to be done: every message is retried
             LOG.warn("batch of {} messages will be retried: {}", messages.size(), e.getMessage());

@@ -62,6 +62,8 @@ public final class ManifestLoader implements AutoCloseable {
     private final LoadDeadLetters deadLetters;
 
     private final boolean deleteRemovedSlices;
+    /** Rejections so far (a batch's count is the difference; concurrent batches use their own loader). */
+    private final java.util.concurrent.atomic.AtomicLong rejections = new java.util.concurrent.atomic.AtomicLong();
     /** Fetches a batch's manifests concurrently: S3's time to first byte, not bandwidth, is what a GET costs. */
     private final ExecutorService fetchPool = Executors.newFixedThreadPool(FETCH_THREADS, r -> {
         Thread thread = new Thread(r, "sliceflow-manifest-fetch");
@@ -111,6 +113,18 @@ public final class ManifestLoader implements AutoCloseable {
     public record Message(String id, String body) {
     }
 
+    /**
+     * What a batch did.
+     *
+     * @param retry       ids of the messages to retry, with why
+     * @param loaded      manifests committed by this batch (not those skipped as already loaded)
+     * @param rows        rows they inserted
+     * @param rejected    manifests rejected (to the DLQ)
+     * @param stale       manifests with a table recorded stale (older than what is loaded)
+     */
+    public record BatchOutcome(Map<String, String> retry, long loaded, long rows, long rejected, long stale) {
+    }
+
     /** A manifest record of a message, fetched and parsed. */
     private record Fetched(Message message, String key, StagedManifest staged) {
     }
@@ -121,7 +135,7 @@ public final class ManifestLoader implements AutoCloseable {
      * @throws TransientLoadException when the message should be retried
      */
     public void handleMessage(String body) {
-        Map<String, String> retry = handleBatch(List.of(new Message("message", body)));
+        Map<String, String> retry = handleBatch(List.of(new Message("message", body))).retry();
         if (!retry.isEmpty()) {
             throw new TransientLoadException(retry.values().iterator().next());
         }
@@ -132,10 +146,14 @@ public final class ManifestLoader implements AutoCloseable {
      * one is rejected alone, with its reason), the rest load together in as few transactions as the destination
      * allows.
      *
-     * @return the ids of the messages to retry, with why (what of them is not loaded is not committed)
+     * @return what the batch did, and the ids of the messages to retry (what of them is not loaded is not committed)
      */
-    public Map<String, String> handleBatch(List<Message> messages) {
+    public BatchOutcome handleBatch(List<Message> messages) {
         Map<String, String> retry = new LinkedHashMap<>();
+        long rejectedBefore = rejections.get();
+        long loadedManifests = 0;
+        long rows = 0;
+        long stale = 0;
         List<Future<Fetched>> fetches = new ArrayList<>();
         for (Message message : messages) {
             List<S3Notifications.ObjectCreated> records;
@@ -170,7 +188,7 @@ public final class ManifestLoader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 messages.forEach(m -> retry.put(m.id(), "interrupted"));
-                return retry;
+                return new BatchOutcome(retry, 0, 0, 0, 0);
             }
         }
         fetched.removeIf(f -> retry.containsKey(f.message().id()));
@@ -186,6 +204,10 @@ public final class ManifestLoader implements AutoCloseable {
                 switch (outcomes.get(i)) {
                     case ManifestOutcome.Loaded loaded -> {
                         if (!loaded.result().skipped()) {
+                            loadedManifests++;
+                            rows += loaded.result().rowsLoaded();
+                            stale += loaded.result().tables().stream()
+                                    .anyMatch(t -> t.status() == dev.sliceflow.destination.LoadStatus.STALE) ? 1 : 0;
                             LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables",
                                     f.key(), manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(),
                                     loaded.result().rowsLoaded(), loaded.result().tables().size());
@@ -201,7 +223,7 @@ public final class ManifestLoader implements AutoCloseable {
             }
             syncs.forEach(this::deleteRemovedSlices);
         }
-        return retry;
+        return new BatchOutcome(retry, loadedManifests, rows, rejections.get() - rejectedBefore, stale);
     }
 
     /** A failure to fetch a manifest of one message: that message is retried. */
@@ -320,6 +342,7 @@ public final class ManifestLoader implements AutoCloseable {
     }
 
     private void reject(String original, String key, String sha256, String reason) {
+        rejections.incrementAndGet();
         LOG.error("rejected: {}", reason);
         if (key != null) {
             try {

@@ -3,6 +3,7 @@ package dev.sliceflow.request;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -39,6 +40,11 @@ public record SyncRequest(
 
     public static final int VERSION = 1;
     public static final int MAX_SEQ = 10_000;
+    /**
+     * How far ahead of the worker's clock a syncTime may lie. Planner and worker clocks differ by seconds; a syncTime
+     * further ahead is a mistake that, once loaded, would make every real sync of the slice stale until it is reset.
+     */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
     public SyncRequest {
         version = version == null ? VERSION : version;
@@ -67,6 +73,18 @@ public record SyncRequest(
         seq = seq == null ? 0 : seq;
         if (seq < 0 || seq > MAX_SEQ) {
             throw new InvalidInputException("seq " + seq + " is out of range: must be 0.." + MAX_SEQ);
+        }
+    }
+
+    /**
+     * @param now the worker's clock
+     * @throws InvalidInputException when syncTime lies more than {@link #MAX_FUTURE_SKEW} after {@code now}
+     */
+    public void requireSyncTimeNotAfter(Instant now) {
+        if (syncTime.isAfter(now.plus(MAX_FUTURE_SKEW))) {
+            throw new InvalidInputException("syncTime " + syncTime + " is more than " + MAX_FUTURE_SKEW.toMinutes()
+                    + " minutes ahead of the worker's clock (" + now + "): a sync time in the future would make every"
+                    + " later sync of slice " + account + "/" + region + " stale; send it with the time the sync started");
         }
     }
 

@@ -32,12 +32,17 @@ public final class CompositionRoot {
     }
 
     public static SyncWorker worker(Settings settings) {
+        return worker(settings, Clock.systemUTC());
+    }
+
+    /** @param clock the worker's clock: manifests' createdAt, and how far ahead a request's syncTime may lie */
+    public static SyncWorker worker(Settings settings, Clock clock) {
         AwsClients clients = settings.clients();
         S3Client s3 = clients.s3();
         SqsClient sqs = clients.sqs();
-        SliceSyncer syncer = new SliceSyncer(sources(settings), uploader(settings, s3), Clock.systemUTC());
+        SliceSyncer syncer = new SliceSyncer(sources(settings), uploader(settings, s3), clock);
         return new SyncWorker(syncer, sqs, settings.syncQueueUrl(), settings.syncDlqUrl(), settings.workDir(),
-                settings.deadlineMargin());
+                settings.deadlineMargin(), clock);
     }
 
     /** The scheduled planner: reads specs from the bucket, enqueues on the sync queue. */

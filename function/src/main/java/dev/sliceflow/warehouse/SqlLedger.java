@@ -125,7 +125,9 @@ final class SqlLedger implements Bookkeeping {
 
     /**
      * Fan-in per sync. A slice is loaded when its last manifest and every earlier seq are loaded (continuations may
-     * load out of order); complete when every slice the plan expects is loaded.
+     * load out of order); complete when every slice the plan expects is loaded. A slice loaded again (a redelivered
+     * request writes the same manifest key with another attempt, and it loads: it replaces the same rows) counts once:
+     * manifests by key, and tables and rows by the latest ledger row of each (sync, source, account, region, table).
      */
     private static String syncStatusView() {
         return "CREATE OR REPLACE VIEW " + SYNC_STATUS + " AS"
@@ -134,13 +136,17 @@ final class SqlLedger implements Bookkeeping {
                 + "   FROM " + MANIFESTS + " GROUP BY sync_id, account, region),"
                 + " loaded AS (SELECT sync_id, count(*) FILTER (WHERE has_last AND seqs = last_seq + 1) AS slices_loaded"
                 + "   FROM slices GROUP BY sync_id),"
-                + " m AS (SELECT sync_id, min(sync_time) AS sync_time, count(*) AS manifests,"
+                + " m AS (SELECT sync_id, min(sync_time) AS sync_time, count(DISTINCT manifest_key) AS manifests,"
                 + "   min(loaded_at) AS first_loaded_at, max(loaded_at) AS last_loaded_at FROM " + MANIFESTS
                 + "   GROUP BY sync_id),"
+                + " latest AS (SELECT sync_id, status, row_count, row_number() OVER (PARTITION BY sync_id, source,"
+                + "   account, region, table_name ORDER BY loaded_at DESC, seq DESC, manifest_sha256 DESC) AS nth"
+                + "   FROM " + LOADS + "),"
                 + " t AS (SELECT sync_id, count(*) FILTER (WHERE status = 'loaded') AS tables_loaded,"
                 + "   count(*) FILTER (WHERE status = 'failed') AS tables_failed,"
                 + "   count(*) FILTER (WHERE status = 'stale') AS tables_stale,"
-                + "   sum(row_count) FILTER (WHERE status = 'loaded') AS rows_loaded FROM " + LOADS + " GROUP BY sync_id)"
+                + "   sum(row_count) FILTER (WHERE status = 'loaded') AS rows_loaded FROM latest WHERE nth = 1"
+                + "   GROUP BY sync_id)"
                 + " SELECT coalesce(p.sync_id, m.sync_id) AS sync_id, coalesce(p.sync_time, m.sync_time) AS sync_time,"
                 + "   coalesce(p.slices, -1) AS slices_expected, coalesce(l.slices_loaded, 0) AS slices_loaded,"
                 + "   coalesce(m.manifests, 0) AS manifests, coalesce(t.tables_loaded, 0) AS tables_loaded,"

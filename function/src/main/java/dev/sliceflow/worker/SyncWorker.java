@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,15 +42,23 @@ public final class SyncWorker {
     private final Path workDir;
     private final Duration deadlineMargin;
     private final Metrics metrics;
+    private final Clock clock;
 
     public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
                       Path workDir, Duration deadlineMargin) {
+        this(syncer, sqs, syncQueueUrl, dlqUrl, workDir, deadlineMargin, Clock.systemUTC());
+    }
+
+    /** @param clock the worker's clock, which a request's syncTime may not lie far ahead of */
+    public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
+                      Path workDir, Duration deadlineMargin, Clock clock) {
         this(syncer, sqs, syncQueueUrl, dlqUrl.map(url -> new DeadLetters(sqs, url)), workDir, deadlineMargin,
-                Metrics.none());
+                Metrics.none(), clock);
     }
 
     private SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl,
-                       Optional<DeadLetters> deadLetters, Path workDir, Duration deadlineMargin, Metrics metrics) {
+                       Optional<DeadLetters> deadLetters, Path workDir, Duration deadlineMargin, Metrics metrics,
+                       Clock clock) {
         this.syncer = syncer;
         this.sqs = sqs;
         this.syncQueueUrl = syncQueueUrl;
@@ -57,11 +66,12 @@ public final class SyncWorker {
         this.workDir = workDir;
         this.deadlineMargin = deadlineMargin;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** This worker, writing its metrics (per table and per committed slice) to {@code metrics}. */
     public SyncWorker withMetrics(Metrics metrics) {
-        return new SyncWorker(syncer, sqs, syncQueueUrl, deadLetters, workDir, deadlineMargin, metrics);
+        return new SyncWorker(syncer, sqs, syncQueueUrl, deadLetters, workDir, deadlineMargin, metrics, clock);
     }
 
     public SQSBatchResponse handle(SQSEvent event, Context context) {
@@ -84,7 +94,7 @@ public final class SyncWorker {
         long started = System.nanoTime();
         clean();
         try {
-            SyncRequest request = SyncRequestCodec.parse(record.getBody());
+            SyncRequest request = parse(record.getBody());
             String attempt = newAttempt(messageId);
             SliceResult result = syncer.sync(request, attempt, workDir, deadline);
             result.continuation().ifPresent(next -> enqueue(next, messageId));
@@ -122,6 +132,17 @@ public final class SyncWorker {
         } catch (RuntimeException e) {
             LOG.warn("cannot write the slice's metrics: {}", e.toString());
         }
+    }
+
+    /** A request is valid by its format and, against this worker's clock, by its syncTime. */
+    private SyncRequest parse(String body) {
+        SyncRequest request = SyncRequestCodec.parse(body);
+        try {
+            request.requireSyncTimeNotAfter(clock.instant());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("invalid sync request: " + e.getMessage(), e);
+        }
+        return request;
     }
 
     private boolean deadLetter(SQSEvent.SQSMessage record, String reason) {

@@ -90,6 +90,24 @@ class LoaderHandlerTest {
     }
 
     @Test
+    void handle_writesTheBatchsMetricsInEmbeddedMetricFormat() throws Exception {
+        items(1, 2, 3).upload(s3, BUCKET);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        LoaderHandler measured = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (body, reason) -> deadLetters.add(reason)), dev.sliceflow.metrics.Metrics.to(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+
+        measured.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        var line = dev.sliceflow.core.Json.mapper().readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(l -> l.contains("ManifestsLoaded")).findFirst().orElseThrow());
+        assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText()).isEqualTo("Sliceflow");
+        assertThat(line.path("ManifestsLoaded").asLong()).isEqualTo(1);
+        assertThat(line.path("RowsLoaded").asLong()).isEqualTo(3);
+        assertThat(line.path("ManifestsRejected").asLong()).isZero();
+    }
+
+    @Test
     void sampleEvent_decodesToTheManifestKey() {
         String body = event("loader-sqs-manifest.json").getRecords().get(0).getBody();
 

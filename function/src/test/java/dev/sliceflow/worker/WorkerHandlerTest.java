@@ -19,6 +19,9 @@ import dev.sliceflow.testing.TestContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +183,7 @@ class WorkerHandlerTest {
         "slash in syncId        | \"syncId\":\"s1\"            | \"syncId\":\"a/../b\" | invalid syncId 'a/../b'",
         "unknown source         | \"kind\":\"synthetic\"       | \"kind\":\"oracle\" | unknown source 'oracle'; known: synthetic",
         "unknown table          | \"account\"                  | \"tables\":[\"nope\"],\"account\" | 'nope' matches no table of this source",
-        "unknown field          | \"account\"                  | \"acount\":\"1\",\"account\" | Unrecognized field \"acount\"",
+        "unknown field          | \"account\"                  | \"acount\":\"1\",\"account\" | unknown field \"acount\"",
         "bad option             | \"rowsPerTable\":\"50\"      | \"rowsPerTable\":\"many\" | rowsPerTable must be a whole number",
     })
     void handleRequest_whenTheRequestIsInvalid_sendsItToTheDlqAtOnceWithTheReason(String name, String from, String to,
@@ -195,6 +198,53 @@ class WorkerHandlerTest {
         assertThat(dead.get(0).messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).contains(reason);
         assertThat(s3.client().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
         assertWorkDirEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"2026-11-25T09:05:00.001Z", "9999-12-31T23:59:59Z"})
+    void handleRequest_whenTheSyncTimeIsMoreThanTheSkewAheadOfTheClock_sendsItToTheDlqWithTheReason(String syncTime)
+            throws IOException {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-25T09:00:00Z"), ZoneOffset.UTC);
+        String body = VALID.replace("2026-11-25T09:00:00Z", syncTime);
+
+        SQSBatchResponse response = new WorkerHandler(CompositionRoot.worker(Settings.from(env()), clock))
+                .handleRequest(event(body), TestContext.fifteenMinutes());
+
+        assertThat(response.getBatchItemFailures()).as("permanent errors are not retried").isEmpty();
+        List<Message> dead = sqs.drain(dlq);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).body()).isEqualTo(body);
+        assertThat(dead.get(0).messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).isEqualTo(
+                "invalid sync request: syncTime " + Instant.parse(syncTime) + " is more than 5 minutes ahead of the"
+                + " worker's clock (2026-11-25T09:00:00Z): a sync time in the future would make every later sync of"
+                + " slice 123456789012/us-east-1 stale; send it with the time the sync started");
+        assertThat(s3.client().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+        assertWorkDirEmpty();
+    }
+
+    @Test
+    void handleRequest_whenTheSyncTimeIsAheadOfTheClockByNoMoreThanTheSkew_commitsTheSlice() {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-25T08:55:00Z"), ZoneOffset.UTC);
+
+        SQSBatchResponse response = new WorkerHandler(CompositionRoot.worker(Settings.from(env()), clock))
+                .handleRequest(event(VALID), TestContext.fifteenMinutes());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(sqs.drain(dlq)).isEmpty();
+        assertThat(exists("manifests/sync_id=s1/account=123456789012/region=us-east-1/manifest-0.json")).isTrue();
+    }
+
+    @Test
+    void handleRequest_whenAnS3EventIsSentToTheSyncQueue_theReasonSaysWhatItIsAndWhereItBelongs() {
+        String s3Event = EventLoader.loadSQSEvent("events/loader-sqs-manifest.json").getRecords().get(0).getBody();
+
+        SQSBatchResponse response = handler(env()).handleRequest(event(s3Event), TestContext.fifteenMinutes());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<Message> dead = sqs.drain(dlq);
+        assertThat(dead).extracting(m -> m.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue())
+                .containsExactly("invalid sync request: this is an S3 event notification (Records[].s3), which"
+                        + " belongs on the load queue; the sync queue takes sync requests, see docs/sync-request.md");
     }
 
     @Test

@@ -121,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         Optional<String> explicitId = Optional.ofNullable(syncId).map(Identifiers::syncId);
         long start = System.nanoTime();
         Path dataDir = dir.dir();
+        StaleTempFiles.clean(dataDir, out);
         LocalRuntimeConfig config = LocalRuntimeConfig.defaults(Optional.of(dataDir));
         LocalRuntime runtime = LocalRuntime.start(config);
         Thread closeOnExit = new Thread(runtime::close, "sliceflow-demo-shutdown");
@@ -363,24 +364,13 @@ final class DemoCommand implements Callable<Integer> {
                 while (rs.next()) {
                     String[] row = new String[header.length];
                     for (int i = 0; i < row.length; i++) {
-                        Object value = rs.getObject(i + 1);
-                        row[i] = value == null ? "NULL" : cell(value.toString());
+                        row[i] = Cells.render(rs.getObject(i + 1), 28, "~");
                     }
                     rows.add(row);
                 }
                 printTable(out, rows);
             }
         }
-    }
-
-    /** Values as they are, with control characters escaped and long ones cut, so one row stays one line. */
-    private static String cell(String value) {
-        if (value.isEmpty()) {
-            return "''";
-        }
-        String printable = Identifiers.printable(value);
-        String inner = printable.substring(1, printable.length() - 1);
-        return inner.length() > 28 ? inner.substring(0, 27) + "~" : inner;
     }
 
     private static void printTable(PrintWriter out, List<String[]> rows) {

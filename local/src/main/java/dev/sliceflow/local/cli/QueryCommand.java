@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code sliceflow query "SQL"}: run SQL against the local warehouse and print a table. */
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = {"Run SQL against the warehouse (DuckDB in --dir by default) and print the result as a table.",
+                "Strings are shown in single quotes ('', ' ', 'NULL'), SQL NULL as NULL, bare; \\, ' and control "
+                        + "characters inside quotes escaped (\\n, \\t, \\u001b).",
                 "DuckDB allows one process at a time: stop `sliceflow serve` first, or use PostgreSQL."})
 final class QueryCommand implements Callable<Integer> {
     @Mixin
@@ -83,8 +85,7 @@ final class QueryCommand implements Callable<Integer> {
             if (rows.size() < maxRows) {
                 String[] row = new String[columns];
                 for (int i = 0; i < columns; i++) {
-                    Object value = rs.getObject(i + 1);
-                    row[i] = value == null ? "NULL" : cell(value.toString());
+                    row[i] = Cells.render(rs.getObject(i + 1), maxWidth, "…");
                 }
                 rows.add(row);
             }
@@ -105,12 +106,6 @@ final class QueryCommand implements Callable<Integer> {
         rows.forEach(row -> line(out, row, widths));
         out.println("(" + total + (total == 1 ? " row" : " rows") + (total > rows.size() ? ", " + rows.size()
                 + " shown" : "") + ")");
-    }
-
-    /** Control characters made visible, long values cut: one value, one line. */
-    private String cell(String value) {
-        String visible = value.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
-        return visible.length() > maxWidth ? visible.substring(0, maxWidth - 1) + "…" : visible;
     }
 
     private static void line(PrintWriter out, String[] cells, int[] widths) {

@@ -94,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path dataDir = dir.dir();
+        StaleTempFiles.clean(dataDir, out);
         LocalRuntimeConfig config = LocalRuntimeConfig.defaults(Optional.of(dataDir))
                 .withPorts(s3Port, sqsPort)
                 .withNames(bucket, queuePrefix)

@@ -81,7 +81,7 @@ class CommandsTest {
         Run query = run("query", "--dir", dir.toString(),
                 "SELECT _account, count(*) AS n FROM synthetic_types GROUP BY _account ORDER BY _account");
         assertThat(query.exit()).as(query.err()).isZero();
-        assertThat(query.out()).contains("111111111111 | 60", "222222222222 | 60", "(2 rows)");
+        assertThat(query.out()).contains("'111111111111' | 60", "'222222222222' | 60", "(2 rows)");
 
         Run nasty = run("query", "--dir", dir.toString(),
                 "SELECT text_value FROM synthetic_types WHERE text_value LIKE 'crlf%' LIMIT 1");

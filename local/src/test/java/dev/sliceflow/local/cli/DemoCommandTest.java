@@ -55,7 +55,7 @@ class DemoCommandTest {
                 .contains("slices   6/6 loaded, 6 committed (6 manifests)")
                 .contains("rows     720 loaded")
                 .contains("dead-letter queues: sync 0, load 0")
-                .containsPattern("synthetic_types +\\| 240 +\\| 6")
+                .containsPattern("'synthetic_types' +\\| 240 +\\| 6")
                 .contains("FROM synthetic_types WHERE _sync_id = 'demo-test'");
         String url = "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
         Map<String, Long> counts;
