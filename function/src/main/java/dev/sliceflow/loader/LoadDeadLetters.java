@@ -1,10 +1,9 @@
 package dev.sliceflow.loader;
 
-import java.util.Map;
+import dev.sliceflow.sqs.DeadLetterQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** Where the loader sends what can never load (SLICEFLOW_LOAD_DLQ_URL), with the reason. */
 @FunctionalInterface
@@ -15,14 +14,13 @@ public interface LoadDeadLetters {
      */
     void send(String body, String reason);
 
-    /** Sends to an SQS queue: the body as it came, the reason in the {@code reason} message attribute. */
+    /**
+     * Sends to an SQS queue through the worker's and loader's one dead-letter writer: the body as it came, the reason
+     * in the {@code sliceflow-error} message attribute.
+     */
     static LoadDeadLetters sqs(SqsClient sqs, String queueUrl) {
-        return (body, reason) -> sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)
-                .messageAttributes(Map.of(
-                        "reason", MessageAttributeValue.builder().dataType("String")
-                                .stringValue(reason.length() > 4000 ? reason.substring(0, 4000) + "..." : reason).build(),
-                        "rejectedBy", MessageAttributeValue.builder().dataType("String")
-                                .stringValue("sliceflow-loader").build())));
+        DeadLetterQueue queue = new DeadLetterQueue(sqs, queueUrl, "sliceflow-loader");
+        return (body, reason) -> queue.send("", body, reason);
     }
 
     /** No DLQ configured: the rejection is logged (and in the warehouse's _sliceflow_rejects) only. */

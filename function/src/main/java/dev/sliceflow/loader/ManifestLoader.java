@@ -6,7 +6,6 @@ import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.manifest.ManifestTable;
-import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
 import dev.sliceflow.destination.TransientLoadException;
@@ -22,17 +21,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import dev.sliceflow.warehouse.Warehouses;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The loader's logic, behind both handlers: from an S3 notification to a committed load.
@@ -85,28 +81,9 @@ public final class ManifestLoader implements AutoCloseable {
         this.deleteRemovedSlices = deleteRemovedSlices;
     }
 
-    /** Builds the collaborators once per container: S3 and SQS clients, the warehouse (its secret fetched now). */
+    /** Builds the collaborators once per container: see {@link dev.sliceflow.runtime.CompositionRoot#loader}. */
     public static ManifestLoader create(Settings settings) {
-        AwsClients clients = settings.clients();
-        Supplier<SecretsManagerClient> secrets = new Supplier<>() {
-            private SecretsManagerClient client;
-
-            @Override
-            public synchronized SecretsManagerClient get() {
-                if (client == null) {
-                    client = clients.secretsManager();
-                }
-                return client;
-            }
-        };
-        // the secret is read once per container, and again only if the warehouse refuses it (rotation)
-        Warehouse warehouse = Warehouses.open(Warehouses.config(settings, secrets),
-                () -> Warehouses.config(settings, secrets));
-        LoadDeadLetters deadLetters = settings.loadDlqUrl()
-                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
-                .orElseGet(LoadDeadLetters::logOnly);
-        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
-                settings.deleteRemovedSlices());
+        return dev.sliceflow.runtime.CompositionRoot.loader(settings);
     }
 
     /** One SQS message of a batch. */

@@ -1,6 +1,12 @@
 package dev.sliceflow.runtime;
 
 import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.loader.LoadDeadLetters;
+import dev.sliceflow.loader.ManifestLoader;
+import dev.sliceflow.warehouse.Warehouse;
+import dev.sliceflow.warehouse.Warehouses;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import dev.sliceflow.planner.Discovery;
 import dev.sliceflow.planner.Planner;
 import dev.sliceflow.planner.ScheduledPlanner;
@@ -21,7 +27,10 @@ import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Wires the functions from {@link Settings}: the one place that builds clients, once per container. */
+/**
+ * Wires the functions (worker, loader, planner) from {@link Settings}: the one place that builds clients and the
+ * warehouse, once per container, above the packages it wires.
+ */
 public final class CompositionRoot {
     /** Parallel part uploads of one multipart upload. */
     private static final int UPLOAD_THREADS = 4;
@@ -83,7 +92,7 @@ public final class CompositionRoot {
      * its accounts and regions never makes a call.
      */
     public static Discovery discovery(Settings settings) {
-        java.util.function.Supplier<AwsDiscovery> aws = new java.util.function.Supplier<>() {
+        Supplier<AwsDiscovery> aws = new Supplier<>() {
             private AwsDiscovery discovery;
 
             @Override
@@ -114,5 +123,31 @@ public final class CompositionRoot {
                 new AwsSourceFactory(settings.region(), settings.sourceCredentials(), settings.roleName(),
                         settings.externalId()));
         return new SourceRegistry(factories);
+    }
+
+    /** Builds the collaborators once per container: S3 and SQS clients, the warehouse (its secret fetched now). */
+    /** The loader: S3 and SQS clients, the warehouse (its secret read now, and again only when refused). */
+    public static ManifestLoader loader(Settings settings) {
+        AwsClients clients = settings.clients();
+        Supplier<SecretsManagerClient> secrets = new Supplier<>() {
+            private SecretsManagerClient client;
+
+            @Override
+            public synchronized SecretsManagerClient get() {
+                if (client == null) {
+                    client = clients.secretsManager();
+                }
+                return client;
+            }
+        };
+        // the secret is read once per container, and again only if the warehouse refuses it (rotation)
+        Warehouse warehouse = Warehouses.open(
+                Warehouses.config(settings, secrets),
+                () -> Warehouses.config(settings, secrets));
+        LoadDeadLetters deadLetters = settings.loadDlqUrl()
+                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
+                .orElseGet(LoadDeadLetters::logOnly);
+        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
+                settings.deleteRemovedSlices());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sliceflow.worker;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.sliceflow.sqs.DeadLetterQueue;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.core.Identifiers;
@@ -38,7 +39,7 @@ public final class SyncWorker {
     private final SliceSyncer syncer;
     private final SqsClient sqs;
     private final Optional<String> syncQueueUrl;
-    private final Optional<DeadLetters> deadLetters;
+    private final Optional<DeadLetterQueue> deadLetters;
     private final Path workDir;
     private final Duration deadlineMargin;
     private final Metrics metrics;
@@ -52,12 +53,12 @@ public final class SyncWorker {
     /** @param clock the worker's clock, which a request's syncTime may not lie far ahead of */
     public SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl, Optional<String> dlqUrl,
                       Path workDir, Duration deadlineMargin, Clock clock) {
-        this(syncer, sqs, syncQueueUrl, dlqUrl.map(url -> new DeadLetters(sqs, url)), workDir, deadlineMargin,
-                Metrics.none(), clock);
+        this(syncer, sqs, syncQueueUrl, dlqUrl.map(url -> new DeadLetterQueue(sqs, url, "sliceflow-worker")), workDir,
+                deadlineMargin, Metrics.none(), clock);
     }
 
     private SyncWorker(SliceSyncer syncer, SqsClient sqs, Optional<String> syncQueueUrl,
-                       Optional<DeadLetters> deadLetters, Path workDir, Duration deadlineMargin, Metrics metrics,
+                       Optional<DeadLetterQueue> deadLetters, Path workDir, Duration deadlineMargin, Metrics metrics,
                        Clock clock) {
         this.syncer = syncer;
         this.sqs = sqs;

@@ -45,9 +45,9 @@ class LoadDeadLettersTest {
                 .waitTimeSeconds(1)).messages();
         assertThat(messages).singleElement().satisfies(m -> {
             assertThat(m.body()).isEqualTo("{\"Records\":[]}");
-            assertThat(m.messageAttributes().get("reason").stringValue())
+            assertThat(m.messageAttributes().get("sliceflow-error").stringValue())
                     .isEqualTo("manifest m: unsupported formatVersion 99");
-            assertThat(m.messageAttributes().get("rejectedBy").stringValue()).isEqualTo("sliceflow-loader");
+            assertThat(m.messageAttributes().get("sliceflow-sender").stringValue()).isEqualTo("sliceflow-loader");
         });
     }
 }

@@ -167,9 +167,9 @@ class WorkerHandlerTest {
         assertThat(dead).hasSize(1);
         Message message = dead.get(0);
         assertThat(message.body()).isEqualTo(event.getRecords().get(1).getBody());
-        assertThat(message.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue())
+        assertThat(message.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.ERROR_ATTRIBUTE).stringValue())
                 .startsWith("sync request is not valid JSON");
-        assertThat(message.messageAttributes().get(DeadLetters.MESSAGE_ID_ATTRIBUTE).stringValue())
+        assertThat(message.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.MESSAGE_ID_ATTRIBUTE).stringValue())
                 .isEqualTo("6f1c2a3b-0000-4000-8000-000000000003");
         assertWorkDirEmpty();
     }
@@ -195,7 +195,7 @@ class WorkerHandlerTest {
         assertThat(response.getBatchItemFailures()).as("permanent errors are not retried").isEmpty();
         List<Message> dead = sqs.drain(dlq);
         assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).contains(reason);
+        assertThat(dead.get(0).messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.ERROR_ATTRIBUTE).stringValue()).contains(reason);
         assertThat(s3.client().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
         assertWorkDirEmpty();
     }
@@ -214,7 +214,7 @@ class WorkerHandlerTest {
         List<Message> dead = sqs.drain(dlq);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).body()).isEqualTo(body);
-        assertThat(dead.get(0).messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).isEqualTo(
+        assertThat(dead.get(0).messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.ERROR_ATTRIBUTE).stringValue()).isEqualTo(
                 "invalid sync request: syncTime " + Instant.parse(syncTime) + " is more than 5 minutes ahead of the"
                 + " worker's clock (2026-11-25T09:00:00Z): a sync time in the future would make every later sync of"
                 + " slice 123456789012/us-east-1 stale; send it with the time the sync started");
@@ -242,7 +242,7 @@ class WorkerHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         List<Message> dead = sqs.drain(dlq);
-        assertThat(dead).extracting(m -> m.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue())
+        assertThat(dead).extracting(m -> m.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.ERROR_ATTRIBUTE).stringValue())
                 .containsExactly("invalid sync request: this is an S3 event notification (Records[].s3), which"
                         + " belongs on the load queue; the sync queue takes sync requests, see docs/sync-request.md");
     }
@@ -278,8 +278,10 @@ class WorkerHandlerTest {
 
         assertThat(second.getBatchItemFailures()).isEmpty();
         String prefix = "manifests/sync_id=s1/account=123456789012/region=us-east-1/";
-        Manifest m0 = ManifestCodec.parse("m0", StagedParts.bytes(s3.client(), bucket, prefix + "manifest-0.json"));
-        Manifest m1 = ManifestCodec.parse("m1", StagedParts.bytes(s3.client(), bucket, prefix + "manifest-1.json"));
+        Manifest m0 = ManifestCodec.parse(prefix + "manifest-0.json",
+                StagedParts.bytes(s3.client(), bucket, prefix + "manifest-0.json"));
+        Manifest m1 = ManifestCodec.parse(prefix + "manifest-1.json",
+                StagedParts.bytes(s3.client(), bucket, prefix + "manifest-1.json"));
         assertThat(m0.last()).isFalse();
         assertThat(m1.last()).isTrue();
         assertThat(Stream.concat(m0.tables().stream(), m1.tables().stream()).map(ManifestTable::name))

@@ -33,12 +33,13 @@ public record LocalRuntimeConfig(Optional<Path> dir, int s3Port, int sqsPort, St
 
     /**
      * Defaults: free ports, us-east-1, bucket {@value #DEFAULT_BUCKET}, queues {@code sliceflow-*}, visibility 15 min
-     * on the sync queue (the worker's timeout, so a running slice is never delivered twice) and 5 min on the load
-     * queue, maxReceiveCount 5, the manifest filter of the stack.
+     * on the sync queue (the worker's timeout, so a running slice is never delivered twice) and 6 min on the load
+     * queue (the loader's 5 min timeout plus its batching window, with room), maxReceiveCount 5, the manifest filter
+     * of the stack.
      */
     public static LocalRuntimeConfig defaults(Optional<Path> dir) {
         return new LocalRuntimeConfig(dir, 0, 0, "us-east-1", DEFAULT_BUCKET, DEFAULT_QUEUE_PREFIX,
-                Duration.ofMinutes(15), Duration.ofMinutes(5), 5, ObjectLayout.MANIFESTS_PREFIX,
+                Duration.ofMinutes(15), Duration.ofMinutes(6), 5, ObjectLayout.MANIFESTS_PREFIX,
                 ObjectLayout.MANIFEST_SUFFIX, LocalCredentials.DEFAULT);
     }
 

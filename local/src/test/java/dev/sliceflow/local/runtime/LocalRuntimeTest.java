@@ -114,7 +114,7 @@ class LocalRuntimeTest {
             assertThatThrownBy(() -> runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER,
                     (event, context) -> null))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("visibility timeout 60 s is less than the function timeout 900 s");
+                    .hasMessageContaining("visibility timeout 60 s is less than the function timeout plus the batching window, 900 s");
             assertThat(runtime.pollers()).isEmpty();
         }
     }
