@@ -74,7 +74,8 @@ final class DirectWriter {
      * @param retries        attempts that failed and were tried again
      * @param errors         each distinct failure message (first line) and how often it occurred
      */
-    record Result(long start, long lastCommit, int failedSlices, int refusedWorkers, long retries, Map<String, Integer> errors) {
+    record Result(long start, long lastCommit, int failedSlices, int refusedWorkers, long retries,
+                  Map<String, Integer> errors) {
     }
 
     /** Opens one connection as the role under test. */

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
-import dev.sliceflow.local.runtime.HandlerFactory;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.local.runtime.SqsPoller;
@@ -165,16 +164,8 @@ public final class SeedBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        int regions = Math.min(4, options.slices());
-        int accounts = (options.slices() + regions - 1) / regions;
-        SyncSpec spec = DemoSync.spec(accounts, regions, options.rows(), SEED);
-        List<DirectWriter.Slice> slices = new ArrayList<>();
-        for (String account : spec.accounts().list()) {
-            for (String region : spec.regions()) {
-                slices.add(new DirectWriter.Slice(account, region));
-            }
-        }
-        long expectedRows = slices.size() * TABLES.size() * options.rows();
+        Workload workload = Workload.of(options.slices(), options.rows());
+        Workload warmUp = Workload.of(8, 100);
         BenchSupport.deleteRecursively(options.dir());
         Files.createDirectories(options.dir());
 
@@ -190,8 +181,9 @@ public final class SeedBench {
             Optional<SeedDatabase.ClusterCpu> cpu = db.clusterCpu();
             System.out.printf(Locale.ROOT, "seed bench: %d slices (%d accounts x %d regions) x %d tables x %,d rows ="
                             + " %,d rows per run; PostgreSQL %s, server max_connections %d; loaders %d; direct %s;"
-                            + " %d cores; load average %s%n", slices.size(), accounts, regions, TABLES.size(),
-                    options.rows(), expectedRows, db.version(), serverMax, options.loaders(),
+                            + " %d cores; load average %s%n", workload.slices().size(),
+                    workload.spec().accounts().list().size(), workload.spec().regions().size(), TABLES.size(),
+                    workload.rows(), workload.expectedRows(), db.version(), serverMax, options.loaders(),
                     options.direct().stream().map(DirectWriter.Mode::label).collect(Collectors.joining(", ")),
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             System.out.println("method: each run on a fresh database of the same cluster; the pipeline's connections"
@@ -206,6 +198,14 @@ public final class SeedBench {
                     + " failed = slices not complete in the database; direct: " + options.tries() + " tries to"
                     + " connect and per slice, 200 ms backoff doubling");
 
+            // the first run of each path would otherwise also pay for loading and compiling its code
+            for (DirectWriter.Mode mode : options.direct()) {
+                direct(options, db, cpu, warmUp, mode, 4, -1);
+            }
+            staged(options, db, cpu, warmUp, 4, -1);
+            System.out.printf(Locale.ROOT, "warm-up: every path once on %d slices x %d rows, not reported%n",
+                    warmUp.slices().size(), warmUp.rows());
+
             List<String> summaries = new ArrayList<>();
             for (int i = 0; i < options.workers().size(); i++) {
                 int n = options.workers().get(i);
@@ -219,9 +219,9 @@ public final class SeedBench {
                 for (int cap : caps) {
                     List<Run> runs = new ArrayList<>();
                     for (DirectWriter.Mode mode : options.direct()) {
-                        runs.add(print(direct(options, db, cpu, slices, mode, n, cap, expectedRows)));
+                        runs.add(print(direct(options, db, cpu, workload, mode, n, cap)));
                     }
-                    runs.add(print(staged(options, db, cpu, spec, slices.size(), n, cap, expectedRows)));
+                    runs.add(print(staged(options, db, cpu, workload, n, cap)));
                     System.out.println(check(runs));
                     summaries.add(summary(runs, cap < 0 ? serverMax : cap));
                 }
@@ -232,20 +232,20 @@ public final class SeedBench {
     }
 
     private static Run direct(Options options, SeedDatabase db, Optional<SeedDatabase.ClusterCpu> cpu,
-                              List<DirectWriter.Slice> slices, DirectWriter.Mode mode, int workers, int cap,
-                              long expectedRows) throws Exception {
+                              Workload workload, DirectWriter.Mode mode, int workers, int cap) throws Exception {
+        List<DirectWriter.Slice> slices = workload.slices();
         String database = "seed_" + mode.label().replace('-', '_');
         prepare(db, database, cap);
         Instant syncTime = Instant.now();
         String syncId = "seed-" + mode.label() + "-" + workers;
         DirectWriter writer = new DirectWriter(() -> db.connectAsRole(database, "seed-" + mode.label()), TABLES,
-                mode, options.rows(), SEED, options.insertRows(), options.tries(), syncId, syncTime,
+                mode, workload.rows(), SEED, options.insertRows(), options.tries(), syncId, syncTime,
                 SyntheticSourceFactory.KIND);
         String load = loadAverage();
         Measure measure = Measure.start(db, cpu);
         DirectWriter.Result result = writer.run(slices, workers);
         Measure.Done done = measure.stop();
-        SeedDatabase.Contents contents = db.contents(database, TABLES, options.rows());
+        SeedDatabase.Contents contents = db.contents(database, TABLES, workload.rows());
         String note = String.format(Locale.ROOT, "workers refused %d, retries %d%s", result.refusedWorkers(),
                 result.retries(), errors(result.errors()));
         if (result.failedSlices() != slices.size() - contents.slicesComplete()) {
@@ -253,12 +253,12 @@ public final class SeedBench {
         }
         return new Run(mode.label(), workers, cap, result.lastCommit() < 0 ? -1
                 : (result.lastCommit() - result.start()) / 1e9,
-                contents, expectedRows, slices.size() - contents.slicesComplete(), done.peakConnections(), done.dbCpu(),
-                done.clientCpu(), load, note);
+                contents, workload.expectedRows(), slices.size() - contents.slicesComplete(), done.peakConnections(),
+                done.dbCpu(), done.clientCpu(), load, note);
     }
 
-    private static Run staged(Options options, SeedDatabase db, Optional<SeedDatabase.ClusterCpu> cpu, SyncSpec spec,
-                              int sliceCount, int workers, int cap, long expectedRows) throws Exception {
+    private static Run staged(Options options, SeedDatabase db, Optional<SeedDatabase.ClusterCpu> cpu,
+                              Workload workload, int workers, int cap) throws Exception {
         String database = "seed_staged";
         prepare(db, database, cap);
         Path dir = options.dir().resolve("staged-" + workers + "-" + (cap < 0 ? "all" : cap));
@@ -267,15 +267,16 @@ public final class SeedBench {
             warehouse.put("SLICEFLOW_WAREHOUSE_URL", db.url(database));
             warehouse.put("SLICEFLOW_WAREHOUSE_USER", SeedDatabase.ROLE);
             warehouse.put("SLICEFLOW_WAREHOUSE_PASSWORD", db.rolePassword());
-            Loads loads = new Loads();
+            Commits loaded = new Commits();
+            Commits stagedSlices = new Commits();
             SqsPoller loader = runtime.attach(runtime.queues().load(),
                     LocalRuntime.LOADER.withMaxConcurrency(options.loaders()), settings -> {
                         Map<String, String> env = new HashMap<>(warehouse);
                         env.put("SLICEFLOW_WORK_DIR", settings.workDir().toString());
-                        return loads.counting(new LoaderHandler(runtime.settings(env)));
+                        return loaded.counting(new LoaderHandler(runtime.settings(env)));
                     });
             runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workers),
-                    (HandlerFactory) WorkerHandler::new);
+                    settings -> stagedSlices.counting(new WorkerHandler(settings)));
             // the bucket's s3:TestEvent reaches the loader first; the span starts once it is gone
             if (!runtime.awaitIdle(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the local runtime is not idle 60 s after it started");
@@ -283,23 +284,52 @@ public final class SeedBench {
             String load = loadAverage();
             Measure measure = Measure.start(db, cpu);
             long start = System.nanoTime();
-            loads.since(start);
-            DemoSync.launch(runtime, spec, Instant.now(), Optional.of("seed-staged-" + workers + "-"
+            loaded.since(start);
+            stagedSlices.since(start);
+            DemoSync.launch(runtime, workload.spec(), Instant.now(), Optional.of("seed-staged-" + workers + "-"
                     + (cap < 0 ? "all" : cap)), false, sent -> { });
             boolean idle = runtime.awaitIdle(options.timeout());
             Measure.Done done = measure.stop();
-            long last = loads.last();
-            SeedDatabase.Contents contents = db.contents(database, TABLES, options.rows());
+            long last = loaded.last();
+            SeedDatabase.Contents contents = db.contents(database, TABLES, workload.rows());
             SqsPoller.Stats stats = loader.stats();
-            String note = String.format(Locale.ROOT, "loader invocations %d (records %d), redelivered %d, load DLQ %d,"
-                            + " sync DLQ %d%s", stats.invocations(), stats.deletedRecords(), stats.failedRecords(),
+            String note = String.format(Locale.ROOT, "last slice staged (manifest written) at %s, loader invocations %d"
+                            + " (records %d), redelivered %d, load DLQ %d, sync DLQ %d%s",
+                    seconds(stagedSlices.last() < 0 ? -1 : (stagedSlices.last() - start) / 1e9), stats.invocations(),
+                    stats.deletedRecords(), stats.failedRecords(),
                     runtime.messages(runtime.queues().loadDlq()), runtime.messages(runtime.queues().syncDlq()),
                     idle ? "" : "; NOT idle after " + options.timeout().toSeconds() + " s");
-            return new Run("staged", workers, cap, last < 0 ? -1 : (last - start) / 1e9, contents, expectedRows,
-                    sliceCount - contents.slicesComplete(), done.peakConnections(), done.dbCpu(), done.clientCpu(),
-                    load, note);
+            return new Run("staged", workers, cap, last < 0 ? -1 : (last - start) / 1e9, contents,
+                    workload.expectedRows(), workload.slices().size() - contents.slicesComplete(),
+                    done.peakConnections(), done.dbCpu(), done.clientCpu(), load, note);
         } finally {
             BenchSupport.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * The slices both paths sync: the demo's spec (accounts from 100000000001 up, its regions, every synthetic table,
+     * replace mode) over at most 4 regions, and the same (account, region) pairs for the direct workers.
+     */
+    record Workload(SyncSpec spec, List<DirectWriter.Slice> slices, long rows) {
+        static Workload of(int slices, long rows) {
+            // exactly the slices asked for: the most regions (up to 4) that divide them
+            int regions = 4;
+            while (slices % regions != 0) {
+                regions--;
+            }
+            SyncSpec spec = DemoSync.spec(slices / regions, regions, rows, SEED);
+            List<DirectWriter.Slice> pairs = new ArrayList<>();
+            for (String account : spec.accounts().list()) {
+                for (String region : spec.regions()) {
+                    pairs.add(new DirectWriter.Slice(account, region));
+                }
+            }
+            return new Workload(spec, List.copyOf(pairs), rows);
+        }
+
+        long expectedRows() {
+            return slices.size() * TABLES.size() * rows;
         }
     }
 
@@ -408,8 +438,11 @@ public final class SeedBench {
         }
     }
 
-    /** Wraps each loader handler: when the last invocation since the start that loaded something returned. */
-    private static final class Loads {
+    /**
+     * Wraps each worker or loader handler: when the last invocation since the start that committed something (a
+     * slice staged, a manifest loaded) returned.
+     */
+    private static final class Commits {
         private final AtomicLong since = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong last = new AtomicLong(-1);
 
@@ -421,22 +454,22 @@ public final class SeedBench {
             return last.get();
         }
 
-        RequestHandler<SQSEvent, SQSBatchResponse> counting(LoaderHandler loader) {
-            return new Counting(loader);
+        RequestHandler<SQSEvent, SQSBatchResponse> counting(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+            return new Counting(handler);
         }
 
         /** AutoCloseable like the loader itself, so the poller closes the loader's connection at the end. */
         private final class Counting implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
-            private final LoaderHandler loader;
+            private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
 
-            Counting(LoaderHandler loader) {
-                this.loader = loader;
+            Counting(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+                this.handler = handler;
             }
 
             @Override
             public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
                 long started = System.nanoTime();
-                SQSBatchResponse response = loader.handleRequest(event, context);
+                SQSBatchResponse response = handler.handleRequest(event, context);
                 int failed = response == null || response.getBatchItemFailures() == null ? 0
                         : response.getBatchItemFailures().size();
                 // a batch with some records left for redelivery still committed the others
@@ -447,8 +480,10 @@ public final class SeedBench {
             }
 
             @Override
-            public void close() {
-                loader.close();
+            public void close() throws Exception {
+                if (handler instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
             }
         }
     }
