@@ -186,6 +186,9 @@ public final class SeedBench {
                     workload.rows(), workload.expectedRows(), db.version(), serverMax, options.loaders(),
                     options.direct().stream().map(DirectWriter.Mode::label).collect(Collectors.joining(", ")),
                     Runtime.getRuntime().availableProcessors(), loadAverage());
+            // the whole mapping, so a later run shows what the loader was fed with (batch size, and what it gains)
+            System.out.println("staged: worker " + LocalRuntime.WORKER + " at max concurrency N; loader "
+                    + LocalRuntime.LOADER.withMaxConcurrency(options.loaders()));
             System.out.println("method: each run on a fresh database of the same cluster; the pipeline's connections"
                     + " log in as role " + SeedDatabase.ROLE + " (max_connections M below = its CONNECTION LIMIT M,"
                     + " refused like the server's max_connections, SQLSTATE 53300); time = start to the last slice"
@@ -283,6 +286,7 @@ public final class SeedBench {
             }
             String load = loadAverage();
             Measure measure = Measure.start(db, cpu);
+            SqsPoller.Stats before = loader.stats();
             long start = System.nanoTime();
             loaded.since(start);
             stagedSlices.since(start);
@@ -293,10 +297,12 @@ public final class SeedBench {
             long last = loaded.last();
             SeedDatabase.Contents contents = db.contents(database, TABLES, workload.rows());
             SqsPoller.Stats stats = loader.stats();
+            // S3 events are at least once: records beyond one per slice are duplicates the ledger skipped
             String note = String.format(Locale.ROOT, "last slice staged (manifest written) at %s, loader invocations %d"
-                            + " (records %d), redelivered %d, load DLQ %d, sync DLQ %d%s",
-                    seconds(stagedSlices.last() < 0 ? -1 : (stagedSlices.last() - start) / 1e9), stats.invocations(),
-                    stats.deletedRecords(), stats.failedRecords(),
+                            + " (records done %d for %d slices), records redelivered %d, load DLQ %d, sync DLQ %d%s",
+                    seconds(stagedSlices.last() < 0 ? -1 : (stagedSlices.last() - start) / 1e9),
+                    stats.invocations() - before.invocations(), stats.deletedRecords() - before.deletedRecords(),
+                    workload.slices().size(), stats.failedRecords() - before.failedRecords(),
                     runtime.messages(runtime.queues().loadDlq()), runtime.messages(runtime.queues().syncDlq()),
                     idle ? "" : "; NOT idle after " + options.timeout().toSeconds() + " s");
             return new Run("staged", workers, cap, last < 0 ? -1 : (last - start) / 1e9, contents,
