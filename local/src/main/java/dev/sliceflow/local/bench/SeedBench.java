@@ -48,21 +48,23 @@ import java.util.stream.Collectors;
  * the cluster between runs; the bench's probes log in as the superuser, outside the cap.
  *
  * <p>Per run: the time from the start until the last slice is committed in the database (the direct workers' last
- * commit; the loader's last successful invocation), then a count query in that database confirms what is queryable;
- * the peak of the role's connections in pg_stat_activity (polled every 50 ms); the cluster's CPU seconds from /proc
- * ({@link SeedDatabase.ClusterCpu}: the postmaster's reaped children included, so backends that came and went
- * count); this JVM's CPU seconds (workers, S3 and SQS emulators, loaders, JDBC: the client side); rows loaded and
- * failed slices (a slice is complete when each of its tables holds exactly the rows it should). Each run gets a fresh
- * database; the runs of one N must hold equal rows (a checksum of every row of every table), or the bench fails.
+ * commit; the return of the loader's last invocation that loaded something), then a count query in that database
+ * confirms what is queryable; the peak of the role's connections in pg_stat_activity (polled every 50 ms); the
+ * cluster's CPU seconds from /proc ({@link SeedDatabase.ClusterCpu}: the postmaster's reaped children included, so
+ * backends that came and went count); this JVM's CPU seconds (workers, S3 and SQS emulators, loaders, JDBC: the
+ * client side); rows loaded and failed slices (a slice is complete when each of its tables holds exactly the rows it
+ * should). Each run gets a fresh database; the runs of one N must hold equal rows (a checksum of every row of every
+ * table), or the bench fails.
  *
  * <pre>
  * bench/run seed [--workers 16,64] [--max-connections 8,20] [--slices 256] [--rows 1000] [--loaders 2]
  *                [--direct copy,insert] [--insert-rows 500] [--tries 3] [--timeout 600] [--dir target/bench-seed]
  *                --postgres-url jdbc:postgresql://127.0.0.1:5432/postgres --postgres-user postgres
  * </pre>
- * Ends with one line per N and cap, e.g. {@code seed: workers 64, max_connections 20, direct 41.2 s, direct failed 44,
- * staged 38.0 s, staged failed 0, db-cpu direct 55.1 s, staged 12.3 s, ...}, where {@code direct} is the first
- * {@code --direct} mode (COPY by default) and the other mode's figures follow.
+ * Ends with one line per N and cap: {@code seed: workers <N>, max_connections <M>, direct <s> s, direct failed
+ * <slices>, staged <s> s, staged failed <slices>, db-cpu direct <s> s, staged <s> s, peak connections ...}, where
+ * {@code direct} is the first {@code --direct} mode (COPY by default) and the other mode's figures follow; M is the
+ * server's max_connections when uncapped.
  */
 public final class SeedBench {
     private static final long SEED = 1;
@@ -158,11 +160,11 @@ public final class SeedBench {
      * @param note            what else happened: refused workers, retries, errors, redeliveries, DLQ
      */
     record Run(String path, int workers, int cap, double seconds, SeedDatabase.Contents contents, long expectedRows,
-               long failedSlices,
-               int peakConnections, double dbCpu, double clientCpu, String load, String note) {
+               long failedSlices, int peakConnections, double dbCpu, double clientCpu, String load, String note) {
     }
 
     public static void main(String[] args) throws Exception {
+        long began = System.nanoTime();
         Options options = Options.parse(args);
         Workload workload = Workload.of(options.slices(), options.rows());
         Workload warmUp = Workload.of(8, 100);
@@ -189,17 +191,18 @@ public final class SeedBench {
             // the whole mapping, so a later run shows what the loader was fed with (batch size, and what it gains)
             System.out.println("staged: worker " + LocalRuntime.WORKER + " at max concurrency N; loader "
                     + LocalRuntime.LOADER.withMaxConcurrency(options.loaders()));
+            String cpuSource = cpu.map(c -> " (postmaster pid " + c.postmasterPid() + ")")
+                    .orElse(" (not available: the server is not a local process)");
             System.out.println("method: each run on a fresh database of the same cluster; the pipeline's connections"
                     + " log in as role " + SeedDatabase.ROLE + " (max_connections M below = its CONNECTION LIMIT M,"
                     + " refused like the server's max_connections, SQLSTATE 53300); time = start to the last slice"
-                    + " committed (direct: the last worker commit; staged: from plan + enqueue to the loader's last"
-                    + " successful invocation), then a count query confirms what is queryable; peak connections = the"
-                    + " role's in pg_stat_activity every 50 ms; db-cpu = the cluster's utime+stime from /proc (the"
-                    + " postmaster, its reaped children's cutime+cstime, its live children)" + (cpu.isPresent()
-                    ? " (postmaster pid " + cpu.get().postmasterPid() + ")" : " (not available: the server is not a"
-                    + " local process)") + "; client-cpu = this JVM (workers, S3 and SQS emulators, loaders);"
-                    + " failed = slices not complete in the database; direct: " + options.tries() + " tries to"
-                    + " connect and per slice, 200 ms backoff doubling");
+                    + " committed (direct: the last worker commit; staged: from plan + enqueue to the return of the"
+                    + " loader's last invocation that loaded something), then a count query confirms what is"
+                    + " queryable; peak connections = the role's in pg_stat_activity every 50 ms; db-cpu = the"
+                    + " cluster's utime+stime from /proc (the postmaster, its reaped children's cutime+cstime, its"
+                    + " live children)" + cpuSource + "; client-cpu = this JVM (workers, S3 and SQS emulators,"
+                    + " loaders); failed = slices not complete in the database; direct: " + options.tries()
+                    + " tries to connect and per slice, 200 ms backoff doubling");
 
             // the first run of each path would otherwise also pay for loading and compiling its code
             for (DirectWriter.Mode mode : options.direct()) {
@@ -229,7 +232,8 @@ public final class SeedBench {
                     summaries.add(summary(runs, cap < 0 ? serverMax : cap));
                 }
             }
-            System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+            System.out.printf(Locale.ROOT, "seed bench took %.1f min; load average at the end: %s%n",
+                    (System.nanoTime() - began) / 60e9, loadAverage());
             summaries.forEach(System.out::println);
         }
     }
