@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
+import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.local.runtime.SqsPoller;
@@ -190,7 +191,7 @@ public final class SeedBench {
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             // the whole mapping, so a later run shows what the loader was fed with (batch size, and what it gains)
             System.out.println("staged: worker " + LocalRuntime.WORKER + " at max concurrency N; loader "
-                    + LocalRuntime.LOADER.withMaxConcurrency(options.loaders()));
+                    + loaderMapping(options));
             String cpuSource = cpu.map(c -> " (postmaster pid " + c.postmasterPid() + ")")
                     .orElse(" (not available: the server is not a local process)");
             System.out.println("method: each run on a fresh database of the same cluster; the pipeline's connections"
@@ -276,8 +277,7 @@ public final class SeedBench {
             warehouse.put("SLICEFLOW_WAREHOUSE_PASSWORD", db.rolePassword());
             Commits loaded = new Commits();
             Commits stagedSlices = new Commits();
-            SqsPoller loader = runtime.attach(runtime.queues().load(),
-                    LocalRuntime.LOADER.withMaxConcurrency(options.loaders()), settings -> {
+            SqsPoller loader = runtime.attach(runtime.queues().load(), loaderMapping(options), settings -> {
                         Map<String, String> env = new HashMap<>(warehouse);
                         env.put("SLICEFLOW_WORK_DIR", settings.workDir().toString());
                         return loaded.counting(new LoaderHandler(runtime.settings(env)));
@@ -341,6 +341,15 @@ public final class SeedBench {
         long expectedRows() {
             return slices.size() * TABLES.size() * rows;
         }
+    }
+
+    /**
+     * The loader's own mapping at {@code --loaders}. Its timeout drops to 4 min so that a batching window, whatever
+     * the mapping gains, still fits under the load queue's 5 min visibility timeout (local mode refuses a mapping whose
+     * timeout plus window exceeds it, as Lambda does); a batch here takes seconds, never minutes.
+     */
+    private static EventSourceMapping loaderMapping(Options options) {
+        return LocalRuntime.LOADER.withMaxConcurrency(options.loaders()).withTimeout(Duration.ofMinutes(4));
     }
 
     /** A fresh database, no connection of the role left from the run before, and the run's cap. */
