@@ -9,7 +9,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N] | demo [--slices N] | loader [--rows N] | loader-batched [--manifests N]");
+            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue"
+                    + " [--messages N] | demo [--slices N] | loader [--rows N] | loader-batched [--manifests N]"
+                    + " | seed [--workers 16,64] [--slices N] [--rows N] [--max-connections M]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,8 +22,10 @@ public final class Bench {
             case "demo" -> DemoBench.main(rest);
             case "loader" -> LoaderBench.main(rest);
             case "loader-batched" -> BatchedLoaderBench.main(rest);
+            case "seed" -> SeedBench.main(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue, demo, loader, loader-batched");
+                System.err.println("unknown benchmark " + args[0]
+                        + "; known: worker, coldstart, enqueue, demo, loader, loader-batched, seed");
                 System.exit(2);
             }
         }
