@@ -49,7 +49,10 @@ import org.apache.commons.csv.CSVPrinter;
  * <pre>
  * bench/run loader-batched [--manifests 1000] [--tables 3] [--rows 300] [--batch 100]
  *                          [--scale-manifests 50000] [--scale-rows 20] [--scale-syncs 2] [--engines postgres,duckdb]
+ *                          [--repeat 3]
  * </pre>
+ * The small-manifest figure and its limit are each the best of {@code repeat} runs from empty tables, alternating (the
+ * machine is shared, and the first run warms the JVM up, as a warm Lambda container is).
  * Prints {@code loader-batched-<engine>: <rows/s> rows/s, single-copy <rows/s>, ratio <r>},
  * {@code loader-unbatched-<engine>: ...} (batches of one, for comparison, on the first tenth of the manifests) and
  * {@code loader-scaling-<engine>: first fifth <m/s> manifests/s, last fifth <m/s> manifests/s, ratio <r>}. Parts are
@@ -175,6 +178,7 @@ public final class BatchedLoaderBench {
         String pgUser = "postgres";
         String pgPassword = null;
         Path dir = Path.of("target", "bench");
+        int repeat = 3;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -190,6 +194,7 @@ public final class BatchedLoaderBench {
                 case "--postgres-user" -> pgUser = value;
                 case "--postgres-password" -> pgPassword = value;
                 case "--dir" -> dir = Path.of(value);
+                case "--repeat" -> repeat = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -217,17 +222,19 @@ public final class BatchedLoaderBench {
             }
             Engine e = engine.equals("postgres") ? new Engine.Postgres(pgUrl, pgUser, pgPassword)
                     : new Engine.DuckDb(dir);
-            // batched
-            e.reset();
-            double loaded;
-            try (Warehouse w = e.open()) {
-                double seconds = load(w, small.manifests(), small.opener(), batch).stream()
-                        .mapToDouble(Double::doubleValue).sum();
-                loaded = small.rows() / seconds;
+            // batched, and the limit: one COPY of each table's rows as one file, into tables of the same columns;
+            // best of `repeat`, alternating, from empty tables (the first run also warms the JVM up)
+            double loaded = 0;
+            double limit = 0;
+            for (int r = 0; r < repeat; r++) {
+                e.reset();
+                try (Warehouse w = e.open()) {
+                    double seconds = load(w, small.manifests(), small.opener(), batch).stream()
+                            .mapToDouble(Double::doubleValue).sum();
+                    loaded = Math.max(loaded, small.rows() / seconds);
+                }
+                limit = Math.max(limit, small.rows() / e.copyPlain(plain));
             }
-            // the limit: one COPY of each table's rows as one file, into tables of the same columns
-            double copySeconds = e.copyPlain(plain);
-            double limit = small.rows() / copySeconds;
             System.out.printf("loader-batched-%s: %.0f rows/s, single-copy %.0f rows/s, ratio %.2f%n", engine,
                     loaded, limit, loaded / limit);
             // batches of one, on a tenth of the manifests, for comparison
