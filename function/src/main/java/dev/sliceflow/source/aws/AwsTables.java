@@ -13,16 +13,19 @@ final class AwsTables {
             IamTables.ROLES,
             IamTables.POLICIES,
             SqsTables.QUEUES,
-            ServiceTables.SNS_TOPICS,
+            SnsTables.TOPICS,
+            SnsTables.SUBSCRIPTIONS,
             Ec2Tables.INSTANCES,
             Ec2Tables.VPCS,
             Ec2Tables.SUBNETS,
             Ec2Tables.SECURITY_GROUPS,
-            ServiceTables.LAMBDA_FUNCTIONS,
-            ServiceTables.DYNAMODB_TABLES,
-            ServiceTables.KMS_KEYS,
-            ServiceTables.RDS_INSTANCES,
-            ServiceTables.CLOUDTRAIL_TRAILS,
-            ServiceTables.ECS_CLUSTERS);
+            LambdaTables.FUNCTIONS,
+            DynamoDbTables.TABLES,
+            KmsTables.KEYS,
+            KmsTables.ALIASES,
+            RdsTables.INSTANCES,
+            RdsTables.CLUSTERS,
+            CloudTrailTables.TRAILS,
+            EcsTables.CLUSTERS);
 
 }

@@ -39,8 +39,8 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeInstances")
-            .scanner((slice, rows) -> describe(slice, "DescribeInstances", "reservationSet", reservation -> {
-                for (Element i : Xml.list(reservation, "instancesSet")) {
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeInstances", "reservationSet", reservation -> {
+                rows.each(Xml.list(reservation, "instancesSet"), i -> {
                     String id = Xml.text(i, "instanceId");
                     rows.set("arn", arn(slice, "instance", id))
                             .set("instance_id", id)
@@ -65,7 +65,7 @@ final class Ec2Tables {
                             .set("block_device_mappings", Xml.array(i, "blockDeviceMapping").toString())
                             .set("tags", Xml.tags(i, "tagSet").toString())
                             .emit();
-                }
+                });
             }));
 
     static final AwsTable VPCS = AwsTable.builder("aws_ec2_vpcs")
@@ -81,7 +81,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeVpcs")
-            .scanner((slice, rows) -> describe(slice, "DescribeVpcs", "vpcSet", v -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeVpcs", "vpcSet", v -> rows
                     .set("arn", arn(slice, "vpc", Xml.text(v, "vpcId")))
                     .set("vpc_id", Xml.text(v, "vpcId"))
                     .set("state", Xml.text(v, "state"))
@@ -109,7 +109,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeSubnets")
-            .scanner((slice, rows) -> describe(slice, "DescribeSubnets", "subnetSet", s -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeSubnets", "subnetSet", s -> rows
                     .set("arn", Xml.text(s, "subnetArn") != null ? Xml.text(s, "subnetArn")
                             : arn(slice, "subnet", Xml.text(s, "subnetId")))
                     .set("subnet_id", Xml.text(s, "subnetId"))
@@ -136,7 +136,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeSecurityGroups")
-            .scanner((slice, rows) -> describe(slice, "DescribeSecurityGroups", "securityGroupInfo", g -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeSecurityGroups", "securityGroupInfo", g -> rows
                     .set("arn", Xml.text(g, "securityGroupArn") != null ? Xml.text(g, "securityGroupArn")
                             : arn(slice, "security-group", Xml.text(g, "groupId")))
                     .set("group_id", Xml.text(g, "groupId"))
@@ -153,13 +153,12 @@ final class Ec2Tables {
         void accept(Element item) throws Exception;
     }
 
-    private static void describe(AwsSlice slice, String action, String set, Item item) throws Exception {
+    private static void describe(AwsSlice slice, AwsTable.Rows rows, String action, String set, Item item)
+            throws Exception {
         // 500 a page: an instance is a few KB of XML, and a page is parsed whole (DOM) while others are in flight.
         Pages.query(slice.api(), AwsService.EC2, action, Map.of("MaxResults", "500"), null, "nextToken",
                 "NextToken", root -> {
-                    for (Element e : Xml.list(root, set)) {
-                        item.accept(e);
-                    }
+                    rows.each(Xml.list(root, set), item::accept);
                 });
     }
 

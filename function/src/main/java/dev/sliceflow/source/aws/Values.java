@@ -59,6 +59,11 @@ final class Values {
         return value == null || value.isNull() ? null : value.asLong();
     }
 
+    /** A whole number given as text (SNS, SQS attributes); null when absent. */
+    static Long number(String value) {
+        return value == null || value.isEmpty() ? null : Long.valueOf(value);
+    }
+
     static Boolean bool(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asBoolean();

@@ -29,6 +29,7 @@ final class AwsFixtures {
 
     static void install(FakeAws fake) {
         iam(fake);
+        iamPolicyTags(fake);
         ec2(fake);
         lambda(fake);
         dynamodb(fake);
@@ -165,13 +166,45 @@ final class AwsFixtures {
                     "LastModified":"2024-05-06T07:08:09.123+0000","CodeSha256":"x","Version":"$LATEST",
                     "Environment":{"Variables":{"SECRET":"do-not-copy","MODE":"x"}},
                     "TracingConfig":{"Mode":"PassThrough"},"PackageType":"Zip","Architectures":["arm64"],
-                    "EphemeralStorage":{"Size":512},"State":"Active"}]%s}
+                    "EphemeralStorage":{"Size":512}}]%s}
                     """.formatted(name, name, second ? "" : ",\"NextMarker\":\"m2\""));
         });
-        fake.on("lambda", "GET /2017-03-31/tags/", call -> Answer.json("{\"Tags\":{\"app\":\"sliceflow\"}}"));
+        // ListFunctions documents no State, tags or concurrency: GetFunction has them.
+        for (String name : new String[] {"first", "second"}) {
+            fake.on("lambda", "GET /2015-03-31/functions/" + name, call -> Answer.json("""
+                    {"Configuration":{"FunctionName":"%s","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:%s",
+                    "Runtime":"java21","Role":"arn:aws:iam::123456789012:role/worker","Handler":"a.B::handle",
+                    "CodeSize":1234,"Description":"","Timeout":30,"MemorySize":512,
+                    "LastModified":"2024-05-06T07:08:09.123+0000","CodeSha256":"x","Version":"$LATEST",
+                    "Environment":{"Variables":{"SECRET":"do-not-copy","MODE":"x"}},
+                    "TracingConfig":{"Mode":"PassThrough"},"PackageType":"Zip","Architectures":["arm64"],
+                    "EphemeralStorage":{"Size":512},"State":"Active","LastUpdateStatus":"Successful"},
+                    "Code":{"RepositoryType":"S3","Location":"https://awslambda.s3.amazonaws.com/presigned"},
+                    "Tags":{"app":"sliceflow"}%s}
+                    """.formatted(name, name, name.equals("first")
+                    ? ",\"Concurrency\":{\"ReservedConcurrentExecutions\":10}" : "")));
+            fake.on("lambda", "GET /2015-03-31/functions/" + name + "/policy", call -> name.equals("first")
+                    ? Answer.json("{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\","
+                            + "\"RevisionId\":\"r1\"}")
+                    : Answer.jsonError(404, "ResourceNotFoundException", "The resource you requested does not exist."));
+            fake.on("lambda", "GET /2021-10-31/functions/" + name + "/url", call -> name.equals("first")
+                    ? Answer.json("{\"FunctionUrl\":\"https://abc.lambda-url.us-east-1.on.aws/\",\"AuthType\":\"NONE\"}")
+                    : Answer.jsonError(404, "ResourceNotFoundException", "The resource you requested does not exist."));
+        }
+    }
+
+    static void iamPolicyTags(FakeAws fake) {
+        // GetAccountAuthorizationDetails answers managed policies without tags: ListPolicyTags has them
+        fake.on("iam", "ListPolicyTags", call -> Answer.xml("""
+                <ListPolicyTagsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListPolicyTagsResult>
+                <IsTruncated>false</IsTruncated><Tags><member><Key>owner</Key><Value>sec</Value></member></Tags>
+                </ListPolicyTagsResult></ListPolicyTagsResponse>"""));
     }
 
     static void dynamodb(FakeAws fake) {
+        fake.on("dynamodb", "DescribeContinuousBackups", call -> Answer.json("""
+                {"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED",
+                "PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"ENABLED"}}}"""));
         fake.on("dynamodb", "ListTables", call -> Answer.json(call.body().contains("ExclusiveStartTableName")
                 ? "{\"TableNames\":[\"orders\"]}"
                 : "{\"TableNames\":[\"gone\"],\"LastEvaluatedTableName\":\"gone\"}"));
@@ -204,6 +237,8 @@ final class AwsFixtures {
                     customer ? "data key" : "Default key for S3", customer ? "CUSTOMER" : "AWS",
                     customer ? "SYMMETRIC_DEFAULT" : "RSA_2048"));
         });
+        fake.on("kms", "GetKeyPolicy", call -> Answer.json(
+                "{\"PolicyName\":\"default\",\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\"}\"}"));
         fake.on("kms", "GetKeyRotationStatus", call -> Answer.json("{\"KeyRotationEnabled\":true}"));
         fake.on("kms", "ListResourceTags", call -> Answer.json(
                 "{\"Tags\":[{\"TagKey\":\"cost\",\"TagValue\":\"42\"}],\"Truncated\":false}"));

@@ -176,15 +176,6 @@ class AwsRobustnessTest {
     }
 
     @Test
-    void scan_whenAnAnswerLacksAResourcesId_failsTheTableNamingTheColumn() {
-        fake.on("ecs", "DescribeClusters", call -> Answer.json("{\"clusters\":[{\"clusterName\":\"apps\"}]}"));
-        try (Source source = factory.open(AwsTestSupport.request("us-east-1", Map.of(), null))) {
-            assertThatThrownBy(() -> rows(source, "aws_ecs_clusters"))
-                    .hasMessageContaining("table aws_ecs_clusters: the answer has no arn");
-        }
-    }
-
-    @Test
     void scan_whenAServiceAnswersTheSamePageTokenTwice_failsInsteadOfLooping() {
         fake.on("ecs", "ListClusters", call -> Answer.json("{\"clusterArns\":[],\"nextToken\":\"same\"}"));
         fake.on("lambda", "GET /2015-03-31/functions/", call -> Answer.json("{\"Functions\":[],\"NextMarker\":\"same\"}"));
