@@ -116,7 +116,10 @@ final class IamTables {
                     }
                 }
                 rows.set("arn", Xml.text(policy, "Arn"))
-                        .set("policy_name", Xml.text(policy, "PolicyName"))
+                        // documented in ManagedPolicyDetail, but missing from some implementations (moto):
+                        // the ARN ends with the name
+                        .set("policy_name", Xml.text(policy, "PolicyName") != null ? Xml.text(policy, "PolicyName")
+                                : nameOf(Xml.text(policy, "Arn")))
                         .set("policy_id", Xml.text(policy, "PolicyId"))
                         .set("path", Xml.text(policy, "Path"))
                         .set("description", Xml.text(policy, "Description"))
@@ -158,6 +161,10 @@ final class IamTables {
                 DETAILS + "Result", "Marker", "Marker", result -> {
                     rows.each(Xml.list(result, list), entry::accept);
                 });
+    }
+
+    private static String nameOf(String arn) {
+        return arn == null ? null : arn.substring(arn.lastIndexOf('/') + 1);
     }
 
     private static String inlinePolicies(Element principal, String list) {

@@ -86,7 +86,8 @@ final class SqsTables {
         });
     }
 
+    /** Epoch seconds; SQS documents whole ones, but a fraction (moto answers one) is kept to the microsecond. */
     private static Instant epoch(String seconds) {
-        return seconds == null || seconds.isEmpty() ? null : Instant.ofEpochSecond(Long.parseLong(seconds));
+        return Values.epochSeconds(JsonNodeFactory.instance.textNode(seconds));
     }
 }

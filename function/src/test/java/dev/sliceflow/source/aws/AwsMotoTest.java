@@ -1,0 +1,232 @@
+package dev.sliceflow.source.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sliceflow.core.Json;
+import dev.sliceflow.source.RowSink;
+import dev.sliceflow.source.Source;
+import dev.sliceflow.source.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The aws source against moto's server mode: a second implementation of the AWS APIs, written by others, seeded
+ * with boto3 (src/test/resources/moto/seed.py). Every table is synced for one account in its global region and in
+ * a second region, through the AWS_ENDPOINT_URL setting, and the IAM actions it called are checked against the
+ * generated policy. Where moto answers unlike AWS's documentation, the assertion follows the documentation and
+ * says so.
+ */
+class AwsMotoTest {
+    private static MotoServer moto;
+    private static RecordingProxy proxy;
+    private static JsonNode seeded;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = MotoServer.missing();
+        assumeTrue(missing == null, () -> "moto's server is needed for this test: " + missing);
+        Path log = Files.createTempFile("moto-", ".log");
+        moto = MotoServer.start(log);
+        Path script = Path.of(AwsMotoTest.class.getResource("/moto/seed.py").toURI());
+        seeded = Json.mapper().readTree(moto.run(script));
+        proxy = new RecordingProxy(moto.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    private static AwsSourceFactory factory() {
+        // Only the general variable: every service, S3 and SQS included, goes to moto (through the recorder).
+        return new AwsSourceFactory(Region.US_EAST_1, AwsTestSupport.BASE, Optional.empty(), Optional.empty(),
+                new AwsEndpoints(Map.of(AwsEndpoints.ALL, proxy.endpoint()), false, false));
+    }
+
+    /** Every table of a slice: rows by table, and the reasons of any skipped row. */
+    private record Synced(Map<String, List<Map<String, Object>>> rows, List<String> skipped) {
+        List<Map<String, Object>> of(String table) {
+            return rows.get(table);
+        }
+
+        Map<String, Object> one(String table, String column, Object value) {
+            return of(table).stream().filter(r -> value.equals(r.get(column))).findFirst()
+                    .orElseThrow(() -> new AssertionError(table + " has no row with " + column + "=" + value
+                            + ": " + of(table)));
+        }
+    }
+
+    private static Synced sync(String region) throws Exception {
+        Map<String, List<Map<String, Object>>> all = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        try (Source source = factory().open(AwsTestSupport.request(region, Map.of(), null))) {
+            for (Table table : source.tables()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                table.scan(new RowSink() {
+                    @Override
+                    public void accept(Object[] row) {
+                        Map<String, Object> map = new LinkedHashMap<>();
+                        for (int i = 0; i < row.length; i++) {
+                            map.put(table.schema().column(i).name(), row[i]);
+                        }
+                        rows.add(map);
+                    }
+
+                    @Override
+                    public void skipped(String reason) {
+                        skipped.add(reason);
+                    }
+                });
+                all.put(table.schema().name(), rows);
+            }
+        }
+        return new Synced(all, skipped);
+    }
+
+    private static JsonNode json(Object text) throws Exception {
+        return Json.mapper().readTree((String) text);
+    }
+
+    @Test
+    void sync_whenEveryTableIsReadFromMoto_mapsTheSeededResourcesAndCallsExactlyThePolicysActions()
+            throws Exception {
+        Synced synced = sync("us-east-1");
+        assertThat(synced.skipped()).isEmpty();
+        assertThat(synced.rows().keySet()).containsExactlyElementsOf(
+                AwsTables.ALL.stream().map(AwsTable::name).toList());
+        List<String> empty = synced.rows().entrySet().stream().filter(e -> e.getValue().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        assertThat(empty).as("every table has seeded rows").isEmpty();
+
+        // IAM (global)
+        Map<String, Object> alice = synced.one("aws_iam_users", "user_name", "alice");
+        assertThat(alice).containsEntry("path", "/staff/").containsEntry("tags", "{\"team\":\"data\"}");
+        assertThat(json(alice.get("inline_policies")).path("inline").path("Statement").get(0).path("Action").asText())
+                .isEqualTo("s3:GetObject");
+        assertThat(json(alice.get("attached_policies")).get(0).path("arn").asText())
+                .isEqualTo(seeded.path("policy_arn").asText());
+        Map<String, Object> role = synced.one("aws_iam_roles", "role_name", "worker");
+        assertThat(role).containsEntry("arn", seeded.path("role_arn").asText()).containsEntry("tags",
+                "{\"env\":\"prod\"}");
+        assertThat(json(role.get("trust_policy")).path("Statement").get(0).path("Principal").path("Service").asText())
+                .isEqualTo("lambda.amazonaws.com");
+        // moto leaves PolicyName and PolicyId out of ManagedPolicyDetail, which AWS documents: the name comes from
+        // the ARN then, the id stays NULL
+        Map<String, Object> policy = synced.one("aws_iam_policies", "policy_name", "reader");
+        assertThat(policy).containsEntry("description", "reads things").containsEntry("tags", "{\"owner\":\"sec\"}")
+                .containsEntry("attachment_count", 1L);
+        assertThat(json(policy.get("document")).path("Statement").get(0).path("Action").asText())
+                .isEqualTo("s3:List*");
+
+        // S3: the bucket list is global; each bucket's region is its own
+        Map<String, Object> logs = synced.one("aws_s3_buckets", "name", "sliceflow-moto-logs");
+        assertThat(logs).containsEntry("bucket_region", "us-east-1").containsEntry("versioning_status", "Enabled")
+                .containsEntry("tags", "{\"cost\":\"42\"}").containsEntry("sub_errors", null);
+        assertThat(json(logs.get("public_access_block")).path("block_public_acls").asBoolean()).isTrue();
+        assertThat(json(logs.get("encryption")).get(0).path("sse_algorithm").asText()).isEqualTo("AES256");
+        assertThat(synced.one("aws_s3_buckets", "name", "sliceflow-moto-eu")).containsEntry("bucket_region",
+                "eu-west-1");
+
+        // SQS, SNS (more than one page of topics), subscriptions
+        Map<String, Object> jobs = synced.one("aws_sqs_queues", "name", "jobs");
+        assertThat(jobs).containsEntry("visibility_timeout_seconds", 60L).containsEntry("tags",
+                "{\"app\":\"sliceflow\"}");
+        assertThat(json(jobs.get("redrive_policy")).path("maxReceiveCount").asInt()).isEqualTo(5);
+        assertThat(synced.of("aws_sns_topics")).hasSize(102);
+        assertThat(synced.one("aws_sns_topics", "name", "topic-100")).containsEntry("tags", "{\"n\":\"100\"}");
+        assertThat(synced.one("aws_sns_topics", "name", "alerts")).containsEntry("display_name", "Alerts");
+        assertThat(synced.one("aws_sns_subscriptions", "protocol", "sqs").get("topic_arn").toString())
+                .endsWith(":alerts");
+
+        // EC2: instances with their tags; security-group rules as nested JSON
+        assertThat(synced.of("aws_ec2_instances")).extracting(r -> r.get("instance_id"))
+                .containsExactlyInAnyOrderElementsOf(
+                        List.of(seeded.path("instance_ids").get(0).asText(), seeded.path("instance_ids").get(1).asText()));
+        assertThat(synced.of("aws_ec2_instances").get(0)).containsEntry("tags", "{\"app\":\"web\"}")
+                .containsEntry("instance_type", "t3.micro").containsEntry("vpc_id", seeded.path("vpc_id").asText());
+        Map<String, Object> sg = synced.one("aws_ec2_security_groups", "group_id", seeded.path("sg_id").asText());
+        JsonNode ingress = json(sg.get("ingress_rules")).get(0);
+        assertThat(ingress.path("fromPort").asText()).isEqualTo("443");
+        assertThat(ingress.path("ipRanges").get(0).path("cidrIp").asText()).isEqualTo("0.0.0.0/0");
+        assertThat(ingress.path("groups").isArray()).as("an empty list is [], not \"\"").isTrue();
+        assertThat(synced.one("aws_ec2_vpcs", "vpc_id", seeded.path("vpc_id").asText()))
+                .containsEntry("tags", "{\"Name\":\"main\"}").containsEntry("cidr_block", "10.1.0.0/16");
+        assertThat(synced.one("aws_ec2_subnets", "cidr_block", "10.1.1.0/24")).containsEntry("availability_zone",
+                "us-east-1a");
+
+        // Lambda: from GetFunction, not ListFunctions' documented subset
+        Map<String, Object> fn = synced.one("aws_lambda_functions", "function_name", "resize");
+        assertThat(fn).containsEntry("arn", seeded.path("function_arn").asText()).containsEntry("memory_size", 256L)
+                .containsEntry("state", "Active").containsEntry("reserved_concurrency", 5L)
+                .containsEntry("tags", "{\"app\":\"sliceflow\"}")
+                .containsEntry("environment_variable_names", "[\"SECRET\",\"MODE\"]");
+        assertThat(fn.values()).noneMatch(v -> String.valueOf(v).contains("do-not-copy"));
+        assertThat(json(fn.get("policy")).path("Statement").get(0).path("Principal").path("Service").asText())
+                .isEqualTo("s3.amazonaws.com");
+
+        // DynamoDB: more than one page of tables (Limit 100)
+        assertThat(synced.of("aws_dynamodb_tables")).hasSize(101);
+        assertThat(synced.one("aws_dynamodb_tables", "table_name", "t-000")).containsEntry("point_in_time_recovery", true)
+                .containsEntry("billing_mode", "PAY_PER_REQUEST").containsEntry("tags", "{\"n\":\"0\"}");
+        assertThat(synced.one("aws_dynamodb_tables", "table_name", "t-100")).containsEntry("point_in_time_recovery",
+                false);
+
+        // KMS
+        Map<String, Object> key = synced.one("aws_kms_keys", "key_id", seeded.path("key_id").asText());
+        assertThat(key).containsEntry("rotation_enabled", true).containsEntry("tags", "{\"cost\":\"42\"}")
+                .containsEntry("key_manager", "CUSTOMER");
+        assertThat(json(key.get("policy")).path("Statement").isArray()).isTrue();
+        assertThat(synced.one("aws_kms_aliases", "alias_name", "alias/data")).containsEntry("target_key_id",
+                seeded.path("key_id").asText());
+
+        // RDS, CloudTrail, ECS
+        assertThat(synced.one("aws_rds_instances", "db_instance_identifier", "db1")).containsEntry("engine", "postgres")
+                .containsEntry("storage_encrypted", true).containsEntry("iam_database_authentication_enabled", true)
+                .containsEntry("tags", "{\"tier\":\"db\"}");
+        assertThat(synced.one("aws_rds_clusters", "db_cluster_identifier", "cluster1"))
+                .containsEntry("engine", "aurora-postgresql").containsEntry("tags", "{\"tier\":\"db\"}");
+        assertThat(synced.one("aws_cloudtrail_trails", "name", "org-trail")).containsEntry("is_multi_region", true)
+                .containsEntry("is_logging", true).containsEntry("tags", "{\"sec\":\"yes\"}");
+        assertThat(synced.one("aws_ecs_clusters", "cluster_name", "apps")).containsEntry("tags",
+                "{\"team\":\"platform\"}");
+
+        // The generated policy is exactly sufficient: every action called is in it, every action in it was called.
+        Set<String> policyActions = AwsTables.ALL.stream().flatMap(t -> t.permissions().stream())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(new TreeSet<>(proxy.actions())).as("actions called").isSubsetOf(policyActions);
+        assertThat(policyActions).as("policy actions").isSubsetOf(proxy.actions());
+    }
+
+    @Test
+    void sync_whenTheSliceIsNotTheGlobalRegion_globalTablesAreEmptyAndRegionalOnesAreThatRegions()
+            throws Exception {
+        Synced synced = sync("eu-west-1");
+        for (AwsTable table : AwsTables.ALL) {
+            if (table.scope() == AwsTable.Scope.GLOBAL) {
+                assertThat(synced.of(table.name())).as(table.name() + " once per account, in us-east-1").isEmpty();
+            }
+        }
+        assertThat(synced.of("aws_sqs_queues")).isEmpty();
+        assertThat(synced.of("aws_dynamodb_tables")).isEmpty();
+        assertThat(synced.of("aws_ec2_instances")).isEmpty();
+    }
+}

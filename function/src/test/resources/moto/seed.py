@@ -1,0 +1,136 @@
+"""Seeds a moto server with one account's resources for AwsMotoTest: every table of the aws source gets rows.
+
+Usage: python3.11 seed.py http://127.0.0.1:PORT
+Prints one JSON object with the ids the test asserts on. Lists that the source pages through get more than one
+page (SNS topics: 100 a page; DynamoDB tables: Limit 100).
+"""
+import json
+import sys
+
+import boto3
+
+ENDPOINT = sys.argv[1]
+REGION = "us-east-1"
+PAGED = 101
+
+
+def client(name, region=REGION):
+    return boto3.client(name, endpoint_url=ENDPOINT, region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+out = {}
+
+# ---- IAM (global)
+iam = client("iam")
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+role = iam.create_role(RoleName="worker", AssumeRolePolicyDocument=trust, Path="/svc/",
+                       Tags=[{"Key": "env", "Value": "prod"}])["Role"]
+out["role_arn"] = role["Arn"]
+iam.create_user(UserName="alice", Path="/staff/", Tags=[{"Key": "team", "Value": "data"}])
+iam.put_user_policy(UserName="alice", PolicyName="inline", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+policy = iam.create_policy(PolicyName="reader", Description="reads things", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:List*", "Resource": "*"}]}),
+    Tags=[{"Key": "owner", "Value": "sec"}])["Policy"]
+iam.attach_user_policy(UserName="alice", PolicyArn=policy["Arn"])
+out["policy_arn"] = policy["Arn"]
+
+# ---- S3 (global list; each bucket's details in its region)
+s3 = client("s3")
+s3.create_bucket(Bucket="sliceflow-moto-logs")
+s3.put_bucket_versioning(Bucket="sliceflow-moto-logs", VersioningConfiguration={"Status": "Enabled"})
+s3.put_bucket_tagging(Bucket="sliceflow-moto-logs", Tagging={"TagSet": [{"Key": "cost", "Value": "42"}]})
+s3.put_public_access_block(Bucket="sliceflow-moto-logs", PublicAccessBlockConfiguration={
+    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+s3.put_bucket_encryption(Bucket="sliceflow-moto-logs", ServerSideEncryptionConfiguration={
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+s3.put_bucket_policy(Bucket="sliceflow-moto-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::sliceflow-moto-logs/*",
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+client("s3", "eu-west-1").create_bucket(Bucket="sliceflow-moto-eu",
+                                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+
+# ---- SQS
+sqs = client("sqs")
+dlq = sqs.create_queue(QueueName="jobs-dlq")["QueueUrl"]
+dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+sqs.create_queue(QueueName="jobs", tags={"app": "sliceflow"}, Attributes={
+    "VisibilityTimeout": "60", "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})})
+
+# ---- SNS: more than one page of topics
+sns = client("sns")
+for i in range(PAGED):
+    sns.create_topic(Name="topic-%03d" % i, Tags=[{"Key": "n", "Value": str(i)}])
+alerts = sns.create_topic(Name="alerts", Attributes={"DisplayName": "Alerts"})["TopicArn"]
+sns.subscribe(TopicArn=alerts, Protocol="sqs", Endpoint=dlq_arn)
+
+# ---- EC2 / VPC
+ec2 = client("ec2")
+vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=[
+    {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "main"}]}])["Vpc"]["VpcId"]
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+sg = ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443,
+                                     "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "https"}]}])
+image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+instances = ec2.run_instances(ImageId=image, MinCount=2, MaxCount=2, InstanceType="t3.micro", SubnetId=subnet,
+                              SecurityGroupIds=[sg], TagSpecifications=[
+                                  {"ResourceType": "instance", "Tags": [{"Key": "app", "Value": "web"}]}])
+out["instance_ids"] = sorted(i["InstanceId"] for i in instances["Instances"])
+out["vpc_id"] = vpc
+out["sg_id"] = sg
+
+# ---- Lambda
+lam = client("lambda")
+import io
+import zipfile
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("handler.py", "def handle(event, context):\n    return event\n")
+fn = lam.create_function(FunctionName="resize", Runtime="python3.11", Role=role["Arn"], Handler="handler.handle",
+                         Code={"ZipFile": buf.getvalue()}, Timeout=30, MemorySize=256,
+                         Environment={"Variables": {"SECRET": "do-not-copy", "MODE": "x"}},
+                         Tags={"app": "sliceflow"})
+lam.add_permission(FunctionName="resize", StatementId="s3", Action="lambda:InvokeFunction",
+                   Principal="s3.amazonaws.com")
+lam.put_function_concurrency(FunctionName="resize", ReservedConcurrentExecutions=5)
+out["function_arn"] = fn["FunctionArn"]
+
+# ---- DynamoDB: more than one page of tables
+ddb = client("dynamodb")
+for i in range(PAGED):
+    ddb.create_table(TableName="t-%03d" % i, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST", Tags=[{"Key": "n", "Value": str(i)}])
+ddb.update_continuous_backups(TableName="t-000",
+                              PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+
+# ---- KMS
+kms = client("kms")
+key = kms.create_key(Description="data key", Tags=[{"TagKey": "cost", "TagValue": "42"}])["KeyMetadata"]
+kms.enable_key_rotation(KeyId=key["KeyId"])
+kms.create_alias(AliasName="alias/data", TargetKeyId=key["KeyId"])
+out["key_id"] = key["KeyId"]
+
+# ---- RDS
+rds = client("rds")
+rds.create_db_instance(DBInstanceIdentifier="db1", DBInstanceClass="db.t3.micro", Engine="postgres",
+                       MasterUsername="admin", MasterUserPassword="password1", AllocatedStorage=20,
+                       StorageEncrypted=True, EnableIAMDatabaseAuthentication=True,
+                       Tags=[{"Key": "tier", "Value": "db"}])
+rds.create_db_cluster(DBClusterIdentifier="cluster1", Engine="aurora-postgresql", MasterUsername="admin",
+                      MasterUserPassword="password1", Tags=[{"Key": "tier", "Value": "db"}])
+
+# ---- CloudTrail
+ct = client("cloudtrail")
+ct.create_trail(Name="org-trail", S3BucketName="sliceflow-moto-logs", IsMultiRegionTrail=True,
+                TagsList=[{"Key": "sec", "Value": "yes"}])
+ct.start_logging(Name="org-trail")
+
+# ---- ECS
+ecs = client("ecs")
+ecs.create_cluster(clusterName="apps", tags=[{"key": "team", "value": "platform"}])
+
+print(json.dumps(out))
