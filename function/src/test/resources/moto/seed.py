@@ -79,6 +79,31 @@ instances = ec2.run_instances(ImageId=image, MinCount=2, MaxCount=2, InstanceTyp
                               SecurityGroupIds=[sg], TagSpecifications=[
                                   {"ResourceType": "instance", "Tags": [{"Key": "app", "Value": "web"}]}])
 out["instance_ids"] = sorted(i["InstanceId"] for i in instances["Instances"])
+first = out["instance_ids"][0]
+volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, VolumeType="gp3", Encrypted=True,
+                           TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "data", "Value": "yes"}]}])
+out["volume_id"] = volume["VolumeId"]
+out["snapshot_id"] = ec2.create_snapshot(VolumeId=volume["VolumeId"], Description="nightly")["SnapshotId"]
+out["image_id"] = ec2.create_image(InstanceId=first, Name="web-golden")["ImageId"]
+eip = ec2.allocate_address(Domain="vpc")
+ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=first)
+out["allocation_id"] = eip["AllocationId"]
+igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+out["igw_id"] = igw
+rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
+out["route_table_id"] = rt
+nat_eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+out["nat_gateway_id"] = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=nat_eip)["NatGateway"]["NatGatewayId"]
+acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="deny", Egress=False,
+                             CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+out["network_acl_id"] = acl
+out["flow_log_id"] = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT",
+                                          LogDestinationType="s3",
+                                          LogDestination="arn:aws:s3:::sliceflow-moto-logs")["FlowLogIds"][0]
 out["vpc_id"] = vpc
 out["sg_id"] = sg
 

@@ -173,6 +173,41 @@ class AwsMotoTest {
         assertThat(synced.one("aws_ec2_subnets", "cidr_block", "10.1.1.0/24")).containsEntry("availability_zone",
                 "us-east-1a");
 
+        assertThat(synced.one("aws_ec2_instances", "instance_id", seeded.path("instance_ids").get(0).asText())
+                .get("network_interfaces").toString()).contains("\"subnetId\":\"");
+        assertThat(synced.one("aws_ec2_volumes", "volume_id", seeded.path("volume_id").asText()))
+                .containsEntry("size_gib", 8L).containsEntry("volume_type", "gp3").containsEntry("encrypted", true)
+                .containsEntry("tags", "{\"data\":\"yes\"}");
+        assertThat(synced.one("aws_ec2_snapshots", "snapshot_id", seeded.path("snapshot_id").asText()))
+                .containsEntry("volume_id", seeded.path("volume_id").asText()).containsEntry("description", "nightly");
+        assertThat(synced.of("aws_ec2_snapshots")).as("only the account's own snapshots")
+                .allSatisfy(r -> assertThat(r).containsEntry("owner_id", "123456789012"));
+        assertThat(synced.of("aws_ec2_images")).as("only the account's own images").singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("image_id", seeded.path("image_id").asText())
+                        .containsEntry("name", "web-golden"));
+        assertThat(synced.one("aws_ec2_elastic_ips", "allocation_id", seeded.path("allocation_id").asText()))
+                .containsEntry("instance_id", seeded.path("instance_ids").get(0).asText())
+                .containsEntry("domain", "vpc");
+        assertThat(synced.of("aws_ec2_network_interfaces")).extracting(r -> r.get("subnet_id")).contains(
+                synced.one("aws_ec2_subnets", "cidr_block", "10.1.1.0/24").get("subnet_id"));
+        Map<String, Object> routes = synced.one("aws_ec2_route_tables", "route_table_id",
+                seeded.path("route_table_id").asText());
+        assertThat(json(routes.get("routes")).findValuesAsText("gatewayId")).contains(seeded.path("igw_id").asText());
+        assertThat(synced.one("aws_ec2_internet_gateways", "internet_gateway_id", seeded.path("igw_id").asText())
+                .get("attachments").toString()).contains(seeded.path("vpc_id").asText());
+        assertThat(synced.one("aws_ec2_nat_gateways", "nat_gateway_id", seeded.path("nat_gateway_id").asText()))
+                .containsEntry("vpc_id", seeded.path("vpc_id").asText());
+        Map<String, Object> acl = synced.one("aws_ec2_network_acls", "network_acl_id",
+                seeded.path("network_acl_id").asText());
+        assertThat(json(acl.get("entries")).findValuesAsText("ruleAction")).contains("deny");
+        assertThat(synced.one("aws_ec2_flow_logs", "flow_log_id", seeded.path("flow_log_id").asText()))
+                .containsEntry("traffic_type", "REJECT").containsEntry("resource_id", seeded.path("vpc_id").asText());
+        Map<String, Object> rule = synced.of("aws_ec2_security_group_rules").stream()
+                .filter(r -> seeded.path("sg_id").asText().equals(r.get("group_id"))
+                        && Boolean.FALSE.equals(r.get("is_egress"))).findFirst().orElseThrow();
+        assertThat(rule).containsEntry("ip_protocol", "tcp").containsEntry("from_port", 443L)
+                .containsEntry("to_port", 443L).containsEntry("cidr_ipv4", "0.0.0.0/0");
+
         // Lambda: from GetFunction, not ListFunctions' documented subset
         Map<String, Object> fn = synced.one("aws_lambda_functions", "function_name", "resize");
         assertThat(fn).containsEntry("arn", seeded.path("function_arn").asText()).containsEntry("memory_size", 256L)
