@@ -36,6 +36,13 @@ policy = iam.create_policy(PolicyName="reader", Description="reads things", Poli
     Tags=[{"Key": "owner", "Value": "sec"}])["Policy"]
 iam.attach_user_policy(UserName="alice", PolicyArn=policy["Arn"])
 out["policy_arn"] = policy["Arn"]
+out["access_key_id"] = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice-phone")["VirtualMFADevice"]["SerialNumber"]
+iam.enable_mfa_device(UserName="alice", SerialNumber=mfa, AuthenticationCode1="123456",
+                      AuthenticationCode2="654321")
+out["mfa_serial"] = mfa
+iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, PasswordReusePrevention=24,
+                                   MaxPasswordAge=90)
 
 # ---- S3 (global list; each bucket's details in its region)
 s3 = client("s3")

@@ -137,6 +137,19 @@ class AwsMotoTest {
         assertThat(json(policy.get("document")).path("Statement").get(0).path("Action").asText())
                 .isEqualTo("s3:List*");
 
+        assertThat(synced.one("aws_iam_access_keys", "access_key_id", seeded.path("access_key_id").asText()))
+                .containsEntry("user_name", "alice").containsEntry("status", "Active");
+        assertThat(synced.one("aws_iam_access_keys", "access_key_id", seeded.path("access_key_id").asText())
+                .get("created_at")).isNotNull();
+        assertThat(synced.one("aws_iam_virtual_mfa_devices", "arn", seeded.path("mfa_serial").asText()))
+                .containsEntry("user_name", "alice").containsEntry("is_root", false);
+        assertThat(synced.of("aws_iam_password_policy")).singleElement().satisfies(p -> assertThat(p)
+                .containsEntry("arn", "arn:aws:iam::123456789012:root").containsEntry("minimum_password_length", 14L)
+                .containsEntry("require_symbols", true).containsEntry("password_reuse_prevention", 24L)
+                .containsEntry("max_password_age", 90L));
+        assertThat(synced.of("aws_iam_account_summary")).singleElement().satisfies(a -> assertThat(a)
+                .containsEntry("users", 1L).containsEntry("mfa_devices_in_use", 1L));
+
         // S3: the bucket list is global; each bucket's region is its own
         Map<String, Object> logs = synced.one("aws_s3_buckets", "name", "sliceflow-moto-logs");
         assertThat(logs).containsEntry("bucket_region", "us-east-1").containsEntry("versioning_status", "Enabled")
