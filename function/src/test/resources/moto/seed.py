@@ -165,4 +165,49 @@ ct.start_logging(Name="org-trail")
 ecs = client("ecs")
 ecs.create_cluster(clusterName="apps", tags=[{"key": "team", "value": "platform"}])
 
+# ---- CloudWatch Logs and alarms
+logs = client("logs")
+logs.create_log_group(logGroupName="/app/web", kmsKeyId=key["Arn"])
+logs.put_retention_policy(logGroupName="/app/web", retentionInDays=365)
+cw = client("cloudwatch")
+cw.put_metric_alarm(AlarmName="root-usage", MetricName="RootAccountUsage", Namespace="CISBenchmark",
+                    Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1.0,
+                    ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[alerts])
+
+# ---- ELBv2: a load balancer with a listener, and a target group
+subnet_b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+elb = client("elbv2")
+lb = elb.create_load_balancer(Name="web-lb", Subnets=[subnet, subnet_b], SecurityGroups=[sg],
+                              Scheme="internet-facing")["LoadBalancers"][0]["LoadBalancerArn"]
+tg = elb.create_target_group(Name="web-tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                    DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+out["lb_arn"] = lb
+
+# ---- ECR, EKS
+client("ecr").create_repository(repositoryName="web", imageScanningConfiguration={"scanOnPush": True},
+                                imageTagMutability="IMMUTABLE")
+client("eks").create_cluster(name="prod", roleArn=role["Arn"], version="1.29",
+                             resourcesVpcConfig={"subnetIds": [subnet, subnet_b], "endpointPublicAccess": False,
+                                                 "endpointPrivateAccess": True}, tags={"env": "prod"})
+
+# ---- Secrets Manager and SSM: metadata only is read, never the values
+client("secretsmanager").create_secret(Name="db-password", SecretString="do-not-copy", Description="db",
+                                       Tags=[{"Key": "app", "Value": "db"}])
+client("ssm").put_parameter(Name="/app/token", Value="do-not-copy", Type="SecureString", Description="token")
+
+# ---- ACM, Config, GuardDuty, EFS, Backup
+out["certificate_arn"] = client("acm").request_certificate(DomainName="example.com",
+                                                           ValidationMethod="DNS")["CertificateArn"]
+config = client("config")
+config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": role["Arn"],
+                                  "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "sliceflow-moto-logs"})
+config.start_configuration_recorder(ConfigurationRecorderName="default")
+out["detector_id"] = client("guardduty").create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")[
+    "DetectorId"]
+out["file_system_id"] = client("efs").create_file_system(CreationToken="data", Encrypted=True,
+                                                         Tags=[{"Key": "Name", "Value": "data"}])["FileSystemId"]
+client("backup").create_backup_vault(BackupVaultName="vault1")
+
 print(json.dumps(out))

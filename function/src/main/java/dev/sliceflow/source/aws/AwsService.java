@@ -35,6 +35,20 @@ record AwsService(String id, Protocol protocol, String version, boolean global) 
     static final AwsService ORGANIZATIONS = new AwsService("organizations", Protocol.JSON_1_1,
             "AWSOrganizationsV20161128", true);
     static final AwsService LAMBDA = new AwsService("lambda", Protocol.REST_JSON, "2015-03-31", false);
+    static final AwsService LOGS = new AwsService("logs", Protocol.JSON_1_1, "Logs_20140328", false);
+    static final AwsService CLOUDWATCH = new AwsService("monitoring", Protocol.QUERY, "2010-08-01", false);
+    static final AwsService ELBV2 = new AwsService("elasticloadbalancing", Protocol.QUERY, "2015-12-01", false);
+    static final AwsService ECR = new AwsService("ecr", Protocol.JSON_1_1, "AmazonEC2ContainerRegistry_V20150921",
+            false);
+    static final AwsService SECRETS_MANAGER = new AwsService("secretsmanager", Protocol.JSON_1_1, "secretsmanager",
+            false);
+    static final AwsService SSM = new AwsService("ssm", Protocol.JSON_1_1, "AmazonSSM", false);
+    static final AwsService ACM = new AwsService("acm", Protocol.JSON_1_1, "CertificateManager", false);
+    static final AwsService CONFIG = new AwsService("config", Protocol.JSON_1_1, "StarlingDoveService", false);
+    static final AwsService GUARDDUTY = new AwsService("guardduty", Protocol.REST_JSON, "", false);
+    static final AwsService EKS = new AwsService("eks", Protocol.REST_JSON, "", false);
+    static final AwsService EFS = new AwsService("elasticfilesystem", Protocol.REST_JSON, "2015-02-01", false);
+    static final AwsService BACKUP = new AwsService("backup", Protocol.REST_JSON, "", false);
 
     /**
      * The region requests to this service are signed for, from the slice's region: for a global service, the

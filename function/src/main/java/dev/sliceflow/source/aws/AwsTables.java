@@ -41,6 +41,20 @@ final class AwsTables {
             RdsTables.INSTANCES,
             RdsTables.CLUSTERS,
             CloudTrailTables.TRAILS,
-            EcsTables.CLUSTERS);
+            EcsTables.CLUSTERS,
+            LogsTables.LOG_GROUPS,
+            CloudWatchTables.ALARMS,
+            ElbTables.LOAD_BALANCERS,
+            ElbTables.LISTENERS,
+            ElbTables.TARGET_GROUPS,
+            EcrTables.REPOSITORIES,
+            EksTables.CLUSTERS,
+            SecretsManagerTables.SECRETS,
+            SsmTables.PARAMETERS,
+            AcmTables.CERTIFICATES,
+            ConfigTables.RECORDERS,
+            GuardDutyTables.DETECTORS,
+            EfsTables.FILE_SYSTEMS,
+            BackupTables.VAULTS);
 
 }

@@ -49,6 +49,12 @@ final class Values {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
+    /** Epoch milliseconds (CloudWatch Logs' creationTime). */
+    static java.time.Instant epochMillis(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null
+                : java.time.Instant.ofEpochMilli(Long.parseLong(node.asText()));
+    }
+
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();

@@ -257,6 +257,42 @@ class AwsMotoTest {
         assertThat(synced.one("aws_ecs_clusters", "cluster_name", "apps")).containsEntry("tags",
                 "{\"team\":\"platform\"}");
 
+        // Logs, CloudWatch, ELBv2, ECR, EKS
+        assertThat(synced.one("aws_logs_log_groups", "log_group_name", "/app/web")).containsEntry("retention_in_days",
+                365L).containsEntry("arn", "arn:aws:logs:us-east-1:123456789012:log-group:/app/web");
+        assertThat(synced.one("aws_cloudwatch_alarms", "alarm_name", "root-usage")).containsEntry("threshold", 1.0)
+                .containsEntry("metric_name", "RootAccountUsage").containsEntry("namespace", "CISBenchmark");
+        Map<String, Object> lb = synced.one("aws_elbv2_load_balancers", "arn", seeded.path("lb_arn").asText());
+        assertThat(lb).containsEntry("name", "web-lb").containsEntry("scheme", "internet-facing");
+        assertThat(json(lb.get("attributes")).has("deletion_protection.enabled")).isTrue();
+        assertThat(synced.one("aws_elbv2_listeners", "load_balancer_arn", seeded.path("lb_arn").asText()))
+                .containsEntry("port", 80L).containsEntry("protocol", "HTTP");
+        assertThat(synced.one("aws_elbv2_target_groups", "name", "web-tg")).containsEntry("port", 80L)
+                .containsEntry("load_balancer_arns", "[\"" + seeded.path("lb_arn").asText() + "\"]");
+        assertThat(synced.one("aws_ecr_repositories", "repository_name", "web")).containsEntry("scan_on_push", true)
+                .containsEntry("image_tag_mutability", "IMMUTABLE");
+        assertThat(synced.one("aws_eks_clusters", "name", "prod")).containsEntry("endpoint_public_access", false)
+                .containsEntry("version", "1.29").containsEntry("tags", "{\"env\":\"prod\"}");
+
+        // Secrets Manager and SSM: metadata, never a value
+        assertThat(synced.one("aws_secretsmanager_secrets", "name", "db-password")).containsEntry("description", "db")
+                .containsEntry("tags", "{\"app\":\"db\"}");
+        assertThat(synced.one("aws_ssm_parameters", "name", "/app/token")).containsEntry("type", "SecureString")
+                .containsEntry("arn", "arn:aws:ssm:us-east-1:123456789012:parameter/app/token");
+        assertThat(synced.rows().values().stream().flatMap(List::stream).flatMap(r -> r.values().stream()))
+                .as("no secret value anywhere").noneMatch(v -> String.valueOf(v).contains("do-not-copy"));
+
+        // ACM, Config, GuardDuty, EFS, Backup
+        assertThat(synced.one("aws_acm_certificates", "arn", seeded.path("certificate_arn").asText()))
+                .containsEntry("domain_name", "example.com");
+        assertThat(synced.one("aws_config_recorders", "name", "default")).containsEntry("all_supported", true)
+                .containsEntry("recording", true);
+        assertThat(synced.one("aws_guardduty_detectors", "detector_id", seeded.path("detector_id").asText()))
+                .containsEntry("status", "ENABLED").containsEntry("finding_publishing_frequency", "SIX_HOURS");
+        assertThat(synced.one("aws_efs_file_systems", "file_system_id", seeded.path("file_system_id").asText()))
+                .containsEntry("encrypted", true).containsEntry("name", "data");
+        assertThat(synced.one("aws_backup_vaults", "name", "vault1").get("arn").toString()).contains(":backup-vault:");
+
         // The generated policy is exactly sufficient: every action called is in it, every action in it was called.
         Set<String> policyActions = AwsTables.ALL.stream().flatMap(t -> t.permissions().stream())
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -148,6 +148,21 @@ final class RecordingProxy implements AutoCloseable {
                 return "GetFunction";
             }
         }
+        Map<String, String> paths = Map.of(
+                "backup /backup-vaults/", "ListBackupVaults",
+                "guardduty /detector", "ListDetectors",
+                "eks /clusters", "ListClusters",
+                "elasticfilesystem /2015-02-01/file-systems", "DescribeFileSystems");
+        String listed = paths.get(service + " " + path);
+        if (listed != null) {
+            return listed;
+        }
+        if (service.equals("guardduty") && path.startsWith("/detector/")) {
+            return "GetDetector";
+        }
+        if (service.equals("eks") && path.startsWith("/clusters/")) {
+            return "DescribeCluster";
+        }
         return "?" + method + " " + path;
     }
 
