@@ -56,8 +56,20 @@ s3.put_bucket_encryption(Bucket="sliceflow-moto-logs", ServerSideEncryptionConfi
 s3.put_bucket_policy(Bucket="sliceflow-moto-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::sliceflow-moto-logs/*",
     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
-client("s3", "eu-west-1").create_bucket(Bucket="sliceflow-moto-eu",
-                                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+s3eu = client("s3", "eu-west-1")
+s3eu.create_bucket(Bucket="sliceflow-moto-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+s3eu.put_bucket_versioning(Bucket="sliceflow-moto-eu", VersioningConfiguration={"Status": "Enabled"})
+s3.create_bucket(Bucket="sliceflow-moto-access", ACL="log-delivery-write")
+s3.put_bucket_logging(Bucket="sliceflow-moto-logs", BucketLoggingStatus={"LoggingEnabled": {
+    "TargetBucket": "sliceflow-moto-access", "TargetPrefix": "access/"}})
+s3.put_bucket_lifecycle_configuration(Bucket="sliceflow-moto-logs", LifecycleConfiguration={"Rules": [{
+    "ID": "expire", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 30}}]})
+s3.put_bucket_ownership_controls(Bucket="sliceflow-moto-logs", OwnershipControls={
+    "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+s3.put_bucket_replication(Bucket="sliceflow-moto-logs", ReplicationConfiguration={
+    "Role": "arn:aws:iam::123456789012:role/svc/worker", "Rules": [{"ID": "to-eu", "Status": "Enabled",
+    "Priority": 1, "Filter": {"Prefix": ""}, "DeleteMarkerReplication": {"Status": "Disabled"},
+    "Destination": {"Bucket": "arn:aws:s3:::sliceflow-moto-eu"}}]})
 
 # ---- SQS
 sqs = client("sqs")
@@ -209,5 +221,22 @@ out["detector_id"] = client("guardduty").create_detector(Enable=True, FindingPub
 out["file_system_id"] = client("efs").create_file_system(CreationToken="data", Encrypted=True,
                                                          Tags=[{"Key": "Name", "Value": "data"}])["FileSystemId"]
 client("backup").create_backup_vault(BackupVaultName="vault1")
+
+# ---- Security Hub, Route 53, CloudFront
+client("securityhub").enable_security_hub(EnableDefaultStandards=False)
+r53 = client("route53")
+zone = r53.create_hosted_zone(Name="example.com.", CallerReference="seed-1",
+                              HostedZoneConfig={"Comment": "public", "PrivateZone": False})["HostedZone"]["Id"]
+out["zone_id"] = zone.split("/")[-1]
+r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=out["zone_id"],
+                             AddTags=[{"Key": "team", "Value": "dns"}])
+out["distribution_id"] = client("cloudfront").create_distribution(DistributionConfig={
+    "CallerReference": "seed-1", "Comment": "web", "Enabled": True,
+    "Aliases": {"Quantity": 1, "Items": ["www.example.com"]},
+    "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": "sliceflow-moto-logs.s3.amazonaws.com",
+                                          "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
+                             "MinTTL": 0, "ForwardedValues": {"QueryString": False,
+                                                              "Cookies": {"Forward": "none"}}}})["Distribution"]["Id"]
 
 print(json.dumps(out))

@@ -152,6 +152,17 @@ final class AwsApi {
                 send(service, SdkHttpMethod.GET, path, query, new byte[0], Map.of())));
     }
 
+    /** A REST-XML GET (Route 53, CloudFront): path and query parameters; the answer's root element. */
+    Element restGetXml(AwsService service, String operation, String path, Map<String, String> query) {
+        return call(service, operation, () -> {
+            Response response = send(service, SdkHttpMethod.GET, path, query, new byte[0], Map.of());
+            if (response.status / 100 != 2) {
+                throw skewChecked(xmlError(service, operation, response));
+            }
+            return Xml.parse(response.body);
+        });
+    }
+
     /** A fresh JSON object for a request body. */
     static ObjectNode body() {
         return Json.mapper().createObjectNode();
@@ -214,7 +225,8 @@ final class AwsApi {
         if (method == SdkHttpMethod.POST) {
             request.putHeader("Content-Length", Integer.toString(body.length));
         }
-        request.putHeader("Accept", service.protocol() == AwsService.Protocol.QUERY ? "text/xml" : "application/json");
+        boolean xml = service.protocol() == AwsService.Protocol.QUERY || service.protocol() == AwsService.Protocol.REST_XML;
+        request.putHeader("Accept", xml ? "text/xml" : "application/json");
         Clock signingClock = Clock.offset(clock, Duration.ofMillis(skewMillis.get()));
         SignedRequest signed = SIGNER.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(request.build())

@@ -21,7 +21,7 @@ import software.amazon.awssdk.regions.ServiceMetadata;
  * @param global     one endpoint per partition (IAM) instead of one per region
  */
 record AwsService(String id, Protocol protocol, String version, boolean global) {
-    enum Protocol { QUERY, JSON_1_0, JSON_1_1, REST_JSON }
+    enum Protocol { QUERY, JSON_1_0, JSON_1_1, REST_JSON, REST_XML }
 
     static final AwsService IAM = new AwsService("iam", Protocol.QUERY, "2010-05-08", true);
     static final AwsService EC2 = new AwsService("ec2", Protocol.QUERY, "2016-11-15", false);
@@ -48,6 +48,9 @@ record AwsService(String id, Protocol protocol, String version, boolean global) 
     static final AwsService GUARDDUTY = new AwsService("guardduty", Protocol.REST_JSON, "", false);
     static final AwsService EKS = new AwsService("eks", Protocol.REST_JSON, "", false);
     static final AwsService EFS = new AwsService("elasticfilesystem", Protocol.REST_JSON, "2015-02-01", false);
+    static final AwsService SECURITY_HUB = new AwsService("securityhub", Protocol.REST_JSON, "", false);
+    static final AwsService ROUTE53 = new AwsService("route53", Protocol.REST_XML, "2013-04-01", true);
+    static final AwsService CLOUDFRONT = new AwsService("cloudfront", Protocol.REST_XML, "2020-05-31", true);
     static final AwsService BACKUP = new AwsService("backup", Protocol.REST_JSON, "", false);
 
     /**

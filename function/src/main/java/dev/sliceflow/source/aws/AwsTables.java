@@ -16,6 +16,8 @@ final class AwsTables {
             IamAccountTables.MFA_DEVICES,
             IamAccountTables.PASSWORD_POLICY,
             IamAccountTables.ACCOUNT_SUMMARY,
+            Route53Tables.HOSTED_ZONES,
+            CloudFrontTables.DISTRIBUTIONS,
             SqsTables.QUEUES,
             SnsTables.TOPICS,
             SnsTables.SUBSCRIPTIONS,
@@ -54,6 +56,7 @@ final class AwsTables {
             AcmTables.CERTIFICATES,
             ConfigTables.RECORDERS,
             GuardDutyTables.DETECTORS,
+            SecurityHubTables.HUB,
             EfsTables.FILE_SYSTEMS,
             BackupTables.VAULTS);
 

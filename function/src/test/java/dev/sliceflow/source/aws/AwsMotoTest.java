@@ -156,6 +156,15 @@ class AwsMotoTest {
                 .containsEntry("tags", "{\"cost\":\"42\"}").containsEntry("sub_errors", null);
         assertThat(json(logs.get("public_access_block")).path("block_public_acls").asBoolean()).isTrue();
         assertThat(json(logs.get("encryption")).get(0).path("sse_algorithm").asText()).isEqualTo("AES256");
+        assertThat(json(logs.get("policy")).path("Statement").get(0).path("Effect").asText()).isEqualTo("Deny");
+        assertThat(logs.get("logging")).isEqualTo("{\"target_bucket\":\"sliceflow-moto-access\",\"target_prefix\":\"access/\"}");
+        assertThat(json(logs.get("lifecycle_rules")).get(0).path("expiration_days").asInt()).isEqualTo(30);
+        assertThat(json(logs.get("replication")).path("rules").get(0).path("destination_bucket").asText())
+                .isEqualTo("arn:aws:s3:::sliceflow-moto-eu");
+        assertThat(logs).containsEntry("object_ownership", "BucketOwnerEnforced");
+        assertThat(synced.one("aws_s3_buckets", "name", "sliceflow-moto-eu")).containsEntry("policy", null)
+                .containsEntry("lifecycle_rules", null).containsEntry("replication", null)
+                .as("not configured is NULL, not an error").containsEntry("sub_errors", null);
         assertThat(synced.one("aws_s3_buckets", "name", "sliceflow-moto-eu")).containsEntry("bucket_region",
                 "eu-west-1");
 
@@ -292,6 +301,18 @@ class AwsMotoTest {
         assertThat(synced.one("aws_efs_file_systems", "file_system_id", seeded.path("file_system_id").asText()))
                 .containsEntry("encrypted", true).containsEntry("name", "data");
         assertThat(synced.one("aws_backup_vaults", "name", "vault1").get("arn").toString()).contains(":backup-vault:");
+
+        // Security Hub (regional), Route 53 and CloudFront (global)
+        assertThat(synced.of("aws_securityhub_hub")).singleElement().satisfies(h -> assertThat(h.get("arn").toString())
+                .startsWith("arn:aws:securityhub:us-east-1:123456789012:hub/"));
+        assertThat(synced.one("aws_route53_hosted_zones", "zone_id", seeded.path("zone_id").asText()))
+                .containsEntry("name", "example.com.").containsEntry("private_zone", false)
+                .containsEntry("tags", "{\"team\":\"dns\"}");
+        // moto's DistributionSummary holds only Id, ARN, Status, LastModifiedTime and DomainName; AWS documents
+        // Enabled, Aliases, Origins, DefaultCacheBehavior, ViewerCertificate and more: AwsTablesTest maps those
+        // from the documented shape. (moto's ARN also lacks the empty region field: arn:aws:cloudfront::acct:...)
+        assertThat(synced.one("aws_cloudfront_distributions", "id", seeded.path("distribution_id").asText()))
+                .containsEntry("status", "Deployed").extractingByKey("domain_name").asString().endsWith(".cloudfront.net");
 
         // The generated policy is exactly sufficient: every action called is in it, every action in it was called.
         Set<String> policyActions = AwsTables.ALL.stream().flatMap(t -> t.permissions().stream())

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sliceflow.core.Json;
 import dev.sliceflow.source.Source;
 import dev.sliceflow.testing.FakeAws;
+import dev.sliceflow.testing.FakeAws.Answer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -204,5 +205,36 @@ class AwsTablesTest {
                     .containsEntry("tags", "{\"team\":\"platform\"}");
         }
         assertThat(fake.calls("cloudtrail", "DescribeTrails").get(0).body()).contains("\"includeShadowTrails\":false");
+    }
+
+    @Test
+    void cloudfrontDistributions_whenTheDocumentedSummaryShape_mapsEveryColumn() throws Exception {
+        // ListDistributions as the CloudFront API reference documents DistributionList/DistributionSummary
+        fake.on("cloudfront", "GET /2020-05-31/distribution", call -> Answer.xml("""
+                <DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Marker></Marker>
+                <MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>1</Quantity><Items>
+                <DistributionSummary><Id>E1ABC</Id><ARN>arn:aws:cloudfront::123456789012:distribution/E1ABC</ARN>
+                <Status>Deployed</Status><LastModifiedTime>2024-01-02T03:04:05.678Z</LastModifiedTime>
+                <DomainName>d111.cloudfront.net</DomainName>
+                <Aliases><Quantity>2</Quantity><Items><CNAME>www.example.com</CNAME><CNAME>example.com</CNAME></Items>
+                </Aliases><Origins><Quantity>1</Quantity><Items><Origin><Id>s3</Id>
+                <DomainName>b.s3.amazonaws.com</DomainName></Origin></Items></Origins>
+                <DefaultCacheBehavior><TargetOriginId>s3</TargetOriginId>
+                <ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy></DefaultCacheBehavior>
+                <ViewerCertificate><MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>
+                <PriceClass>PriceClass_100</PriceClass><Enabled>true</Enabled><WebACLId>arn:aws:wafv2:acl</WebACLId>
+                <HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled></DistributionSummary></Items>
+                </DistributionList>"""));
+        try (Source source = open()) {
+            assertThat(rows(source, "aws_cloudfront_distributions")).singleElement().satisfies(d -> assertThat(d)
+                    .containsEntry("arn", "arn:aws:cloudfront::123456789012:distribution/E1ABC")
+                    .containsEntry("enabled", true)
+                    .containsEntry("aliases", "[\"www.example.com\",\"example.com\"]")
+                    .containsEntry("origin_domain_names", "[\"b.s3.amazonaws.com\"]")
+                    .containsEntry("viewer_protocol_policy", "redirect-to-https")
+                    .containsEntry("minimum_protocol_version", "TLSv1.2_2021")
+                    .containsEntry("web_acl_id", "arn:aws:wafv2:acl").containsEntry("ipv6_enabled", true)
+                    .containsEntry("last_modified_at", Instant.parse("2024-01-02T03:04:05.678Z")));
+        }
     }
 }

@@ -157,6 +157,15 @@ final class RecordingProxy implements AutoCloseable {
         if (listed != null) {
             return listed;
         }
+        if (service.equals("securityhub") && path.equals("/accounts")) {
+            return "DescribeHub";
+        }
+        if (service.equals("route53")) {
+            return path.startsWith("/2013-04-01/tags/") ? "ListTagsForResource" : "ListHostedZones";
+        }
+        if (service.equals("cloudfront") && path.startsWith("/2020-05-31/distribution")) {
+            return "ListDistributions";
+        }
         if (service.equals("guardduty") && path.startsWith("/detector/")) {
             return "GetDetector";
         }
