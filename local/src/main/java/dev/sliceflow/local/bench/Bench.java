@@ -9,7 +9,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N] | demo [--slices N] | loader [--rows N]");
+            System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue [--messages N] | demo [--slices N] | loader [--rows N] | aws-concurrency [--latency-ms N]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -19,8 +19,10 @@ public final class Bench {
             case "enqueue" -> EnqueueBench.main(rest);
             case "demo" -> DemoBench.main(rest);
             case "loader" -> LoaderBench.main(rest);
+            case "aws-concurrency" -> AwsConcurrencyBench.main(rest);
             default -> {
-                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue, demo, loader");
+                System.err.println("unknown benchmark " + args[0] + "; known: worker, coldstart, enqueue, demo, loader, "
+                        + "aws-concurrency");
                 System.exit(2);
             }
         }
