@@ -28,6 +28,7 @@ final class AwsFixtures {
             + "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/a+b c\"}]}";
 
     static void install(FakeAws fake) {
+        emptyAnswers(fake);
         iam(fake);
         iamPolicyTags(fake);
         ec2(fake);
@@ -38,6 +39,29 @@ final class AwsFixtures {
         rds(fake);
         cloudtrail(fake);
         ecs(fake);
+    }
+
+    /**
+     * For every operation no fixture answers: an empty, well-formed answer in its protocol (the account has none of
+     * that resource), so a test that opens every table never sees "no route". Exact routes win over these.
+     */
+    static void emptyAnswers(FakeAws fake) {
+        for (String service : AwsTestSupport.serviceIds()) {
+            fake.on(service, "", call -> {
+                String action = call.params().get("Action");
+                if (call.header("Content-Type") != null && call.header("Content-Type")
+                        .startsWith("application/x-www-form-urlencoded") && action != null) {
+                    return Answer.xml("<" + action + "Response><" + action + "Result/></" + action + "Response>");
+                }
+                if (call.path().startsWith("/2013-04-01") || call.path().startsWith("/2020-05-31")) {
+                    return Answer.xml("<Empty/>");
+                }
+                if (service.equals("securityhub")) { // DescribeHub where the hub is not enabled
+                    return Answer.jsonError(400, "InvalidAccessException", "not subscribed to AWS Security Hub");
+                }
+                return Answer.json("{}");
+            });
+        }
     }
 
     static void iam(FakeAws fake) {

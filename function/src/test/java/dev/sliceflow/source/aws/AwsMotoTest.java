@@ -116,6 +116,29 @@ class AwsMotoTest {
         List<String> empty = synced.rows().entrySet().stream().filter(e -> e.getValue().isEmpty())
                 .map(Map.Entry::getKey).toList();
         assertThat(empty).as("every table has seeded rows").isEmpty();
+        for (AwsTable table : AwsTables.ALL) {
+            for (Map<String, Object> row : synced.of(table.name())) {
+                for (dev.sliceflow.schema.Column column : table.schema().columns()) {
+                    Object value = row.get(column.name());
+                    String where = table.name() + "." + column.name();
+                    if (value == null) {
+                        assertThat(column.nullable()).as(where + " is NULL").isTrue();
+                    } else {
+                        assertThat(value).as(where).isInstanceOf(switch (column.type()) {
+                            case STRING, JSON -> String.class;
+                            case LONG -> Long.class;
+                            case DOUBLE -> Double.class;
+                            case BOOLEAN -> Boolean.class;
+                            case TIMESTAMP -> java.time.Instant.class;
+                            default -> Object.class;
+                        });
+                        if (column.type() == dev.sliceflow.schema.ColumnType.JSON) {
+                            json(value); // parses
+                        }
+                    }
+                }
+            }
+        }
 
         // IAM (global)
         Map<String, Object> alice = synced.one("aws_iam_users", "user_name", "alice");
