@@ -16,6 +16,7 @@ final class AwsTables {
             IamAccountTables.MFA_DEVICES,
             IamAccountTables.PASSWORD_POLICY,
             IamAccountTables.ACCOUNT_SUMMARY,
+            IamAccountTables.CREDENTIAL_REPORT,
             Route53Tables.HOSTED_ZONES,
             CloudFrontTables.DISTRIBUTIONS,
             SqsTables.QUEUES,

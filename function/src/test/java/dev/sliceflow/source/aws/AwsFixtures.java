@@ -31,6 +31,7 @@ final class AwsFixtures {
         emptyAnswers(fake);
         iam(fake);
         iamPolicyTags(fake);
+        iamCredentialReport(fake);
         ec2(fake);
         lambda(fake);
         dynamodb(fake);
@@ -223,6 +224,32 @@ final class AwsFixtures {
                 <ListPolicyTagsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListPolicyTagsResult>
                 <IsTruncated>false</IsTruncated><Tags><member><Key>owner</Key><Value>sec</Value></member></Tags>
                 </ListPolicyTagsResult></ListPolicyTagsResponse>"""));
+    }
+
+    /** The credential report as IAM documents it: a header, the root account, then users (base64 CSV). */
+    static final String CREDENTIAL_REPORT = "user,arn,user_creation_time,password_enabled,password_last_used,"
+            + "password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+            + "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+            + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+            + "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+            + "cert_2_active,cert_2_last_rotated\n"
+            + "<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,"
+            + "2026-11-01T08:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,"
+            + "N/A,false,N/A,false,N/A\n"
+            + "alice,arn:aws:iam::123456789012:user/staff/alice,2020-05-06T07:08:09+00:00,true,no_information,"
+            + "2020-05-06T07:10:00+00:00,N/A,false,true,2020-05-06T07:11:00+00:00,2026-11-20T10:00:00+00:00,"
+            + "eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+
+    static void iamCredentialReport(FakeAws fake) {
+        fake.onSequence("iam", "GenerateCredentialReport",
+                Answer.xml("<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>STARTED</State>"
+                        + "</GenerateCredentialReportResult></GenerateCredentialReportResponse>"),
+                Answer.xml("<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>COMPLETE</State>"
+                        + "</GenerateCredentialReportResult></GenerateCredentialReportResponse>"));
+        fake.on("iam", "GetCredentialReport", call -> Answer.xml("<GetCredentialReportResponse>"
+                + "<GetCredentialReportResult><Content>" + java.util.Base64.getEncoder().encodeToString(
+                        CREDENTIAL_REPORT.getBytes(StandardCharsets.UTF_8)) + "</Content><ReportFormat>text/csv"
+                + "</ReportFormat></GetCredentialReportResult></GetCredentialReportResponse>"));
     }
 
     static void dynamodb(FakeAws fake) {

@@ -173,6 +173,12 @@ class AwsMotoTest {
         assertThat(synced.of("aws_iam_account_summary")).singleElement().satisfies(a -> assertThat(a)
                 .containsEntry("users", 1L).containsEntry("mfa_devices_in_use", 1L));
 
+        Map<String, Object> reported = synced.one("aws_iam_credential_report", "user_name", "alice");
+        assertThat(reported).containsEntry("arn", "arn:aws:iam::123456789012:user/staff/alice")
+                .containsEntry("is_root", false).containsEntry("access_key_1_active", true)
+                .containsEntry("mfa_active", true);
+        assertThat(reported.get("created_at")).isNotNull();
+
         // S3: the bucket list is global; each bucket's region is its own
         Map<String, Object> logs = synced.one("aws_s3_buckets", "name", "sliceflow-moto-logs");
         assertThat(logs).containsEntry("bucket_region", "us-east-1").containsEntry("versioning_status", "Enabled")

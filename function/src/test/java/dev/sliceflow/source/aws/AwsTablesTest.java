@@ -237,4 +237,22 @@ class AwsTablesTest {
                     .containsEntry("last_modified_at", Instant.parse("2024-01-02T03:04:05.678Z")));
         }
     }
+
+    @Test
+    void credentialReport_whenGeneratedThenRead_mapsRootAndUsersWithNotApplicableAsNull() throws Exception {
+        try (Source source = open()) {
+            List<Map<String, Object>> report = rows(source, "aws_iam_credential_report");
+            assertThat(report).extracting(r -> r.get("user_name")).containsExactly("<root_account>", "alice");
+            assertThat(report.get(0)).containsEntry("arn", "arn:aws:iam::123456789012:root")
+                    .containsEntry("is_root", true).containsEntry("mfa_active", true)
+                    .containsEntry("password_enabled", null)
+                    .containsEntry("password_last_used", Instant.parse("2026-11-01T08:00:00Z"))
+                    .containsEntry("access_key_1_active", false).containsEntry("access_key_1_last_rotated", null);
+            assertThat(report.get(1)).containsEntry("is_root", false).containsEntry("password_enabled", true)
+                    .containsEntry("password_last_used", null).containsEntry("mfa_active", false)
+                    .containsEntry("access_key_1_last_used", Instant.parse("2026-11-20T10:00:00Z"));
+        }
+        // STARTED, then COMPLETE: polled until done
+        assertThat(fake.calls("iam", "GenerateCredentialReport")).hasSize(2);
+    }
 }
