@@ -86,7 +86,8 @@ public final class CompositionRoot {
             public synchronized AwsDiscovery get() {
                 if (discovery == null) {
                     discovery = AwsDiscovery.create(settings.region().id(), settings.sourceCredentials(),
-                            settings.roleName(), settings.externalId());
+                            settings.roleName(), settings.externalId(), new AwsEndpoints(settings.endpointUrls(),
+                                    settings.useFipsEndpoint(), settings.useDualStackEndpoint()));
                 }
                 return discovery;
             }
