@@ -15,6 +15,7 @@ import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.source.SourceFactory;
 import dev.sliceflow.source.aws.AwsDiscovery;
 import dev.sliceflow.source.SourceRegistry;
+import dev.sliceflow.source.aws.AwsEndpoints;
 import dev.sliceflow.source.aws.AwsSourceFactory;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
 import dev.sliceflow.staging.S3Uploader;
@@ -99,7 +100,8 @@ public final class CompositionRoot {
             public synchronized AwsDiscovery get() {
                 if (discovery == null) {
                     discovery = AwsDiscovery.create(settings.region().id(), settings.sourceCredentials(),
-                            settings.roleName(), settings.externalId());
+                            settings.roleName(), settings.externalId(), new AwsEndpoints(settings.endpointUrls(),
+                                    settings.useFipsEndpoint(), settings.useDualStackEndpoint()));
                 }
                 return discovery;
             }
@@ -121,7 +123,8 @@ public final class CompositionRoot {
     public static SourceRegistry sources(Settings settings) {
         List<SourceFactory> factories = List.of(new SyntheticSourceFactory(),
                 new AwsSourceFactory(settings.region(), settings.sourceCredentials(), settings.roleName(),
-                        settings.externalId()));
+                        settings.externalId(), new AwsEndpoints(settings.endpointUrls(), settings.useFipsEndpoint(),
+                                settings.useDualStackEndpoint())));
         return new SourceRegistry(factories);
     }
 

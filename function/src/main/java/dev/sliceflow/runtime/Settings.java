@@ -38,13 +38,21 @@ import software.amazon.awssdk.regions.Region;
  *                            the rows of slices the sync no longer covers (opt-in; logged with counts)
  * @param credentials         static keys when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are in the map, else the
  *                            default chain
+ * @param endpointUrls        AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_&lt;SERVICE&gt; (the SDKs' variables) by name, for the
+ *                            aws source's calls; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+ * @param useFipsEndpoint     AWS_USE_FIPS_ENDPOINT=true: the aws source calls the FIPS endpoints
+ * @param useDualStackEndpoint AWS_USE_DUALSTACK_ENDPOINT=true: the aws source calls the dual-stack endpoints
  */
 public record Settings(Region region, String bucket, Optional<String> syncQueueUrl, Optional<String> syncDlqUrl,
                        Optional<String> loadDlqUrl, Optional<String> warehouseUrl, Optional<String> warehouseUser,
                        Optional<String> warehousePassword, Optional<String> warehouseSecretArn,
                        Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, Path workDir, Duration deadlineMargin,
                        Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials,
-                       AwsCredentialsProvider sourceCredentials, boolean deleteRemovedSlices) {
+                       AwsCredentialsProvider sourceCredentials, boolean deleteRemovedSlices,
+                       Map<String, URI> endpointUrls, boolean useFipsEndpoint, boolean useDualStackEndpoint) {
+    public Settings {
+        endpointUrls = Map.copyOf(endpointUrls);
+    }
 
     /** Reads the process environment: the one place that does. */
     public static Settings fromEnvironment() {
@@ -84,14 +92,39 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                 credentials,
                 sourceCredentials(env, credentials),
                 get(env, "SLICEFLOW_DELETE_REMOVED_SLICES").map(v -> flag("SLICEFLOW_DELETE_REMOVED_SLICES", v))
-                        .orElse(false));
+                        .orElse(false),
+                endpointUrls(env),
+                get(env, "AWS_USE_FIPS_ENDPOINT").map(v -> flag("AWS_USE_FIPS_ENDPOINT", v)).orElse(false),
+                get(env, "AWS_USE_DUALSTACK_ENDPOINT").map(v -> flag("AWS_USE_DUALSTACK_ENDPOINT", v)).orElse(false));
+    }
+
+    /** AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_*, each checked to be an http(s) URI, by variable name. */
+    private static Map<String, URI> endpointUrls(Map<String, String> env) {
+        if (get(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").map(v -> flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", v))
+                .orElse(false)) {
+            return Map.of();
+        }
+        Map<String, URI> urls = new java.util.TreeMap<>();
+        for (String key : env.keySet()) {
+            if (key.equals("AWS_ENDPOINT_URL") || key.startsWith("AWS_ENDPOINT_URL_")) {
+                get(env, key).ifPresent(value -> {
+                    URI uri = uri(key, value);
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                        throw new InvalidInputException(key + " must be an http(s) URL with a host, got " + value);
+                    }
+                    urls.put(key, uri);
+                });
+            }
+        }
+        return urls;
     }
 
     /** These settings with the sources reading AWS through {@code credentials} (local mode reading real accounts). */
     public Settings withSourceCredentials(AwsCredentialsProvider credentials) {
         return new Settings(region, bucket, syncQueueUrl, syncDlqUrl, loadDlqUrl, warehouseUrl, warehouseUser,
                 warehousePassword, warehouseSecretArn, s3Endpoint, sqsEndpoint, workDir, deadlineMargin, roleName,
-                externalId, this.credentials, credentials, deleteRemovedSlices);
+                externalId, this.credentials, credentials, deleteRemovedSlices, endpointUrls, useFipsEndpoint,
+                useDualStackEndpoint);
     }
 
     /** The AWS clients for these settings. */

@@ -10,4 +10,12 @@ public interface RowSink {
      * or null for NULL. The array may be reused by the source once this returns.
      */
     void accept(Object[] row) throws IOException;
+
+    /**
+     * A row the source read but could not map (a value that does not parse, a resource without its id): it is left
+     * out of the table, which goes on. {@code reason} names the table, the resource and the value. The worker counts
+     * these into the manifest's table entry; the default, for sinks that only collect rows, ignores them.
+     */
+    default void skipped(String reason) throws IOException {
+    }
 }

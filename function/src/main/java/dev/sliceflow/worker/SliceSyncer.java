@@ -10,6 +10,7 @@ import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.request.SyncRequest;
 import dev.sliceflow.request.TableSelector;
 import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.source.RowSink;
 import dev.sliceflow.source.Source;
 import dev.sliceflow.source.SourceFactory;
 import dev.sliceflow.source.SourceRegistry;
@@ -126,15 +127,28 @@ public final class SliceSyncer {
                         request.region(), attempt, n, request.csv().compression()),
                 uploader, workDir.resolve(schema.name()));
         long[] rows = {0};
+        long[] skipped = {0};
+        List<String> reasons = new ArrayList<>();
         try {
-            table.scan(row -> {
-                writer.add(row);
-                if (++rows[0] % DEADLINE_CHECK_ROWS == 0 && deadline.reached()) {
-                    throw new DeadlineReached();
+            table.scan(new RowSink() {
+                @Override
+                public void accept(Object[] row) throws java.io.IOException {
+                    writer.add(row);
+                    if (++rows[0] % DEADLINE_CHECK_ROWS == 0 && deadline.reached()) {
+                        throw new DeadlineReached();
+                    }
+                }
+
+                @Override
+                public void skipped(String reason) {
+                    // counted into the manifest, so a left-out row never silently disappears
+                    if (skipped[0]++ < ManifestTable.MAX_SKIP_REASONS) {
+                        reasons.add(reason);
+                    }
                 }
             });
             List<ManifestPart> parts = writer.finish();
-            return new TableOutcome(ManifestTable.ok(schema, parts), false);
+            return new TableOutcome(ManifestTable.ok(schema, parts).withSkipped(skipped[0], reasons), false);
         } catch (Exception e) {
             writer.abort();
             StagingException staging = find(e, StagingException.class);

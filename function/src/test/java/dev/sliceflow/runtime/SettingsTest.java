@@ -54,4 +54,28 @@ class SettingsTest {
     void toString_neverShowsThePassword() {
         assertThat(Settings.from(env()).toString()).doesNotContain("hunter2").contains("bucket=b");
     }
+
+    @Test
+    void from_whenEndpointUrlsAreSet_keepsTheSdkVariablesForTheAwsSource() {
+        Map<String, String> env = env();
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
+        env.put("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:5001/");
+        env.put("AWS_USE_FIPS_ENDPOINT", "true");
+        Settings settings = Settings.from(env);
+        assertThat(settings.endpointUrls()).containsOnlyKeys("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2")
+                .containsEntry("AWS_ENDPOINT_URL_EC2", java.net.URI.create("http://127.0.0.1:5001/"));
+        assertThat(settings.useFipsEndpoint()).isTrue();
+        assertThat(settings.useDualStackEndpoint()).isFalse();
+
+        env.put("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+        assertThat(Settings.from(env).endpointUrls()).isEmpty();
+    }
+
+    @Test
+    void from_whenAnEndpointUrlIsNotHttp_failsNamingTheVariable() {
+        Map<String, String> env = env();
+        env.put("AWS_ENDPOINT_URL_IAM", "file:///etc/passwd");
+        assertThatThrownBy(() -> Settings.from(env)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("AWS_ENDPOINT_URL_IAM").hasMessageContaining("http(s)");
+    }
 }

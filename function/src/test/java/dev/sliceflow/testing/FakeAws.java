@@ -74,6 +74,8 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, Function<Call, Answer>> routes = new ConcurrentHashMap<>();
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private volatile Duration latency = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public FakeAws() {
         try {
@@ -110,6 +112,15 @@ public final class FakeAws implements AutoCloseable {
     public FakeAws latency(Duration value) {
         latency = value;
         return this;
+    }
+
+    /** The most requests that were being answered at once (within the latency), since the last reset. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    public void resetMaxInFlight() {
+        maxInFlight.set(0);
     }
 
     public List<Call> calls() {
@@ -156,7 +167,12 @@ public final class FakeAws implements AutoCloseable {
                     ? new Answer(400, "text/plain", "FakeAws: no route for " + service + " " + operation)
                     : route.apply(call);
             if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(latency.toMillis());
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());

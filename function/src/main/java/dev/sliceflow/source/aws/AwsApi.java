@@ -13,7 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,15 +71,48 @@ final class AwsApi {
     private final String region;
     private final Function<AwsService, Optional<URI>> endpointOverride;
     private final AwsRetries retries;
+    private final boolean fips;
+    private final boolean dualStack;
+    private final Clock clock;
+    /** Server time minus local time, learnt from a clock-skew error's Date header; signing adds it. */
+    private final AtomicLong skewMillis = new AtomicLong();
     private final Map<String, RetryStrategy> strategies = new ConcurrentHashMap<>();
+
+    /** Error codes a service answers when the request's signing time is too far from its own. */
+    static final Set<String> CLOCK_SKEW = Set.of("RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture",
+            "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure", "InvalidSignature");
+    /** How far apart the clocks must be for a signature error to count as skew (the SDK's threshold). */
+    private static final Duration SKEW_THRESHOLD = Duration.ofMinutes(4);
+    static final String USER_AGENT = "sliceflow/" + dev.sliceflow.worker.Version.VALUE + " java/"
+            + Runtime.version().feature();
 
     AwsApi(HttpClient client, AwsCredentialsProvider credentials, String region,
            Function<AwsService, Optional<URI>> endpointOverride, AwsRetries retries) {
+        this(client, credentials, region, endpointOverride, retries, false, false, Clock.systemUTC());
+    }
+
+    /**
+     * @param endpointOverride a configured endpoint per service (AWS_ENDPOINT_URL...), else the public one
+     * @param fips             the FIPS endpoints
+     * @param dualStack        the dual-stack endpoints
+     * @param clock            the local clock that signing starts from (corrected by a learnt skew)
+     */
+    AwsApi(HttpClient client, AwsCredentialsProvider credentials, String region,
+           Function<AwsService, Optional<URI>> endpointOverride, AwsRetries retries, boolean fips,
+           boolean dualStack, Clock clock) {
         this.client = client;
         this.credentials = credentials;
         this.region = region;
         this.endpointOverride = endpointOverride;
         this.retries = retries;
+        this.fips = fips;
+        this.dualStack = dualStack;
+        this.clock = clock;
+    }
+
+    /** The skew learnt so far (server minus local time). */
+    Duration skew() {
+        return Duration.ofMillis(skewMillis.get());
     }
 
     /** A query-protocol call (IAM, EC2, SNS, RDS): form-encoded POST, XML answer; returns the root element. */
@@ -92,7 +128,7 @@ final class AwsApi {
             Response response = send(service, SdkHttpMethod.POST, "/", Map.of(), bytes,
                     Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
             if (response.status / 100 != 2) {
-                throw xmlError(service, action, response);
+                throw skewChecked(xmlError(service, action, response));
             }
             return Xml.parse(response.body);
         });
@@ -106,14 +142,25 @@ final class AwsApi {
         return call(service, operation, () -> {
             Response response = send(service, SdkHttpMethod.POST, "/", Map.of(), bytes,
                     Map.of("Content-Type", contentType, "X-Amz-Target", service.version() + "." + operation));
-            return jsonAnswer(service, operation, response);
+            return jsonChecked(service, operation, response);
         });
     }
 
     /** A REST-JSON GET (Lambda): path and query parameters; the JSON answer. */
     JsonNode restGet(AwsService service, String operation, String path, Map<String, String> query) {
-        return call(service, operation, () -> jsonAnswer(service, operation,
+        return call(service, operation, () -> jsonChecked(service, operation,
                 send(service, SdkHttpMethod.GET, path, query, new byte[0], Map.of())));
+    }
+
+    /** A REST-XML GET (Route 53, CloudFront): path and query parameters; the answer's root element. */
+    Element restGetXml(AwsService service, String operation, String path, Map<String, String> query) {
+        return call(service, operation, () -> {
+            Response response = send(service, SdkHttpMethod.GET, path, query, new byte[0], Map.of());
+            if (response.status / 100 != 2) {
+                throw skewChecked(xmlError(service, operation, response));
+            }
+            return Xml.parse(response.body);
+        });
     }
 
     /** A fresh JSON object for a request body. */
@@ -124,12 +171,19 @@ final class AwsApi {
     private <T> T call(AwsService service, String operation, Supplier<T> attempt) {
         RetryStrategy strategy = strategies.computeIfAbsent(service.id(), id -> retries.forApi());
         RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(service.id())).token();
+        boolean skewRetried = false;
         while (true) {
             RuntimeException failure;
             try {
                 T result = attempt.get();
                 strategy.recordSuccess(RecordSuccessRequest.create(token));
                 return result;
+            } catch (ClockSkewCorrected e) {
+                if (!skewRetried) { // re-signed with the corrected clock: once, outside the retry budget
+                    skewRetried = true;
+                    continue;
+                }
+                failure = e.error;
             } catch (RuntimeException e) {
                 failure = e;
             }
@@ -164,17 +218,20 @@ final class AwsApi {
 
     private Response send(AwsService service, SdkHttpMethod method, String path, Map<String, String> query,
                           byte[] body, Map<String, String> headers) {
-        URI base = endpointOverride.apply(service).orElseGet(() -> service.endpoint(region));
+        URI base = endpointOverride.apply(service).orElseGet(() -> service.endpoint(region, fips, dualStack));
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(method).uri(base).encodedPath(path);
         query.forEach(request::putRawQueryParameter);
         headers.forEach(request::putHeader);
         if (method == SdkHttpMethod.POST) {
             request.putHeader("Content-Length", Integer.toString(body.length));
         }
-        request.putHeader("Accept", service.protocol() == AwsService.Protocol.QUERY ? "text/xml" : "application/json");
+        boolean xml = service.protocol() == AwsService.Protocol.QUERY || service.protocol() == AwsService.Protocol.REST_XML;
+        request.putHeader("Accept", xml ? "text/xml" : "application/json");
+        Clock signingClock = Clock.offset(clock, Duration.ofMillis(skewMillis.get()));
         SignedRequest signed = SIGNER.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, signingClock)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service.id())
                 .putProperty(AwsV4HttpSigner.REGION_NAME, service.signingRegion(region)));
         HttpRequest.Builder http = HttpRequest.newBuilder(signed.request().getUri()).timeout(TIMEOUT)
@@ -185,9 +242,15 @@ final class AwsApi {
                 values.forEach(value -> http.header(name, value));
             }
         });
+        // Not signed (nor is it by the SDK): CloudTrail in the member account shows who read it.
+        http.header("User-Agent", USER_AGENT);
         try {
             HttpResponse<byte[]> response = client.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.body(), response.headers().map());
+            Response answer = new Response(response.statusCode(), response.body(), response.headers().map());
+            if (answer.status / 100 != 2) {
+                learnSkew(answer, signingClock);
+            }
+            return answer;
         } catch (IOException e) {
             if (notInRegion(e, service, region)) {
                 throw new ServiceNotInRegionException(service.id() + " has no endpoint in " + region + " ("
@@ -198,6 +261,49 @@ final class AwsApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + service.id(), e);
         }
+    }
+
+    /**
+     * After an error answer: if the server's Date is more than {@link #SKEW_THRESHOLD} from the time the request
+     * was signed with, remember the difference (as the SDK's clock-skew adjuster does), so the next signature
+     * uses the server's time. The caller's error handling then sees {@link ClockSkewCorrected}.
+     */
+    private void learnSkew(Response response, Clock signingClock) {
+        Optional<String> date = response.header("Date");
+        if (date.isEmpty()) {
+            return;
+        }
+        Instant server;
+        try {
+            server = java.time.ZonedDateTime.parse(date.get(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (java.time.DateTimeException unparsable) {
+            return;
+        }
+        Duration off = Duration.between(signingClock.instant(), server);
+        if (off.abs().compareTo(SKEW_THRESHOLD) > 0) {
+            skewMillis.set(Duration.between(clock.instant(), server).toMillis());
+            pendingSkew.set(true);
+        }
+    }
+
+    /** Set by {@link #learnSkew} for the thread whose answer corrected the skew. */
+    private final ThreadLocal<Boolean> pendingSkew = ThreadLocal.withInitial(() -> false);
+
+    /** A clock-skew error after which the clock was corrected: worth one immediate re-signed attempt. */
+    private static final class ClockSkewCorrected extends RuntimeException {
+        final RuntimeException error;
+
+        ClockSkewCorrected(RuntimeException error) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+        }
+    }
+
+    private RuntimeException skewChecked(AwsApiException e) {
+        boolean corrected = pendingSkew.get();
+        pendingSkew.set(false);
+        return corrected && CLOCK_SKEW.contains(e.errorCode()) ? new ClockSkewCorrected(e) : e;
     }
 
     /**
@@ -227,6 +333,14 @@ final class AwsApi {
     static final class ServiceNotInRegionException extends RuntimeException {
         ServiceNotInRegionException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    private JsonNode jsonChecked(AwsService service, String operation, Response response) {
+        try {
+            return jsonAnswer(service, operation, response);
+        } catch (AwsApiException e) {
+            throw skewChecked(e);
         }
     }
 

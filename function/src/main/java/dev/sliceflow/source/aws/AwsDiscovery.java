@@ -72,8 +72,18 @@ public final class AwsDiscovery {
      */
     public static AwsDiscovery create(String region, AwsCredentialsProvider base, Optional<String> roleName,
                                       Optional<String> externalId) {
+        return create(region, base, roleName, externalId, AwsEndpoints.NONE);
+    }
+
+    /** As {@link #create(String, AwsCredentialsProvider, Optional, Optional)}, calling the configured endpoints. */
+    public static AwsDiscovery create(String region, AwsCredentialsProvider base, Optional<String> roleName,
+                                      Optional<String> externalId, AwsEndpoints endpoints) {
+        Map<String, URI> overrides = new java.util.HashMap<>();
+        for (String service : List.of("organizations", "ec2", "sts")) {
+            endpoints.override(service).ifPresent(uri -> overrides.put(service, uri));
+        }
         return new AwsDiscovery(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build(), region, Map.of(), AwsRetries.DEFAULT, base, roleName,
+                .connectTimeout(Duration.ofSeconds(5)).build(), region, overrides, AwsRetries.DEFAULT, base, roleName,
                 externalId);
     }
 

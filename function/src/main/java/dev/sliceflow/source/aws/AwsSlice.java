@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,6 +26,7 @@ final class AwsSlice implements AutoCloseable {
     private final SdkHttpClient http;
     private final Function<String, Optional<URI>> endpoints;
     private final AwsRetries retries;
+    private final AwsEndpoints variants;
     private final AwsApi api;
     private final Map<String, S3Client> s3 = new HashMap<>();
     private SqsClient sqs;
@@ -32,6 +34,18 @@ final class AwsSlice implements AutoCloseable {
     AwsSlice(String account, String region, boolean globalRegion, AwsCredentialsProvider credentials,
              SdkHttpClient http, HttpClient apiHttp, Function<String, Optional<URI>> endpoints,
              AwsRetries retries) {
+        this(account, region, globalRegion, credentials, http, apiHttp, endpoints, retries, AwsEndpoints.NONE,
+                java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param endpoints a configured endpoint per service id, if any
+     * @param variants  whether to use the FIPS and dual-stack endpoints (its urls are already in endpoints)
+     * @param clock     the clock AwsApi signs with
+     */
+    AwsSlice(String account, String region, boolean globalRegion, AwsCredentialsProvider credentials,
+             SdkHttpClient http, HttpClient apiHttp, Function<String, Optional<URI>> endpoints,
+             AwsRetries retries, AwsEndpoints variants, java.time.Clock clock) {
         this.account = account;
         this.region = region;
         this.globalRegion = globalRegion;
@@ -39,7 +53,9 @@ final class AwsSlice implements AutoCloseable {
         this.http = http;
         this.endpoints = endpoints;
         this.retries = retries;
-        this.api = new AwsApi(apiHttp, credentials, region, service -> endpoints.apply(service.id()), retries);
+        this.variants = variants;
+        this.api = new AwsApi(apiHttp, credentials, region, service -> endpoints.apply(service.id()), retries,
+                variants.fips(), variants.dualStack(), clock);
     }
 
     String account() {
@@ -60,7 +76,13 @@ final class AwsSlice implements AutoCloseable {
     }
 
     private ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk()).build();
+        return overrides(retries);
+    }
+
+    /** The SDK clients' retry strategy and User-Agent prefix (sliceflow/<version>, as AwsApi sends). */
+    static ClientOverrideConfiguration overrides(AwsRetries retries) {
+        return ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk())
+                .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_PREFIX, AwsApi.USER_AGENT).build();
     }
 
     /** The S3 client of the slice's region. */
@@ -76,7 +98,8 @@ final class AwsSlice implements AutoCloseable {
         return s3.computeIfAbsent(bucketRegion, r -> {
             var builder = S3Client.builder().httpClient(http).region(Region.of(r)).credentialsProvider(credentials)
                     .overrideConfiguration(overrides())
-                    .crossRegionAccessEnabled(true);
+                    .crossRegionAccessEnabled(true)
+                    .fipsEnabled(variants.fips()).dualstackEnabled(variants.dualStack());
             endpoints.apply("s3").ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
             return builder.build();
         });
@@ -85,7 +108,8 @@ final class AwsSlice implements AutoCloseable {
     synchronized SqsClient sqs() {
         if (sqs == null) {
             var builder = SqsClient.builder().httpClient(http).region(Region.of(region)).credentialsProvider(credentials)
-                    .overrideConfiguration(overrides());
+                    .overrideConfiguration(overrides())
+                    .fipsEnabled(variants.fips()).dualstackEnabled(variants.dualStack());
             endpoints.apply("sqs").ifPresent(builder::endpointOverride);
             sqs = builder.build();
         }

@@ -40,12 +40,26 @@ final class AwsSource implements Source {
             return;
         }
         Throwable[] fromSink = {null};
-        RowSink guarded = row -> {
-            try {
-                sink.accept(row);
-            } catch (Throwable e) {
-                fromSink[0] = e;
-                throw e;
+        RowSink guarded = new RowSink() {
+            @Override
+            public void accept(Object[] row) throws java.io.IOException {
+                try {
+                    sink.accept(row);
+                } catch (Throwable e) {
+                    fromSink[0] = e;
+                    throw e;
+                }
+            }
+
+            @Override
+            public void skipped(String reason) throws java.io.IOException {
+                LOG.warn("row skipped: account={} region={} {}", slice.account(), slice.region(), reason);
+                try {
+                    sink.skipped(reason);
+                } catch (Throwable e) {
+                    fromSink[0] = e;
+                    throw e;
+                }
             }
         };
         try {

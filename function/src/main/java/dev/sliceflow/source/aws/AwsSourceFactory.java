@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -38,7 +38,8 @@ public final class AwsSourceFactory implements SourceFactory {
     private StsClient sts;
     private final Optional<String> defaultRoleName;
     private final Optional<String> defaultExternalId;
-    private final Map<String, URI> endpoints;
+    private final Function<String, Optional<URI>> endpoints;
+    private final AwsEndpoints variants;
     private final AwsRetries retries;
     private final Clock clock;
 
@@ -50,8 +51,17 @@ public final class AwsSourceFactory implements SourceFactory {
      */
     public AwsSourceFactory(Region functionRegion, AwsCredentialsProvider base, Optional<String> defaultRoleName,
                             Optional<String> defaultExternalId) {
-        this(functionRegion, base, defaultRoleName, defaultExternalId, Map.of(), AwsRetries.DEFAULT,
-                Clock.systemUTC());
+        this(functionRegion, base, defaultRoleName, defaultExternalId, AwsEndpoints.NONE);
+    }
+
+    /**
+     * @param endpoints the function's configured endpoints (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_&lt;SERVICE&gt;) and
+     *                  FIPS / dual-stack choice, from Settings; never from a request
+     */
+    public AwsSourceFactory(Region functionRegion, AwsCredentialsProvider base, Optional<String> defaultRoleName,
+                            Optional<String> defaultExternalId, AwsEndpoints endpoints) {
+        this(functionRegion, base, defaultRoleName, defaultExternalId, endpoints::override, endpoints,
+                AwsRetries.DEFAULT, Clock.systemUTC());
     }
 
     /**
@@ -61,11 +71,24 @@ public final class AwsSourceFactory implements SourceFactory {
     AwsSourceFactory(Region functionRegion, AwsCredentialsProvider base, Optional<String> defaultRoleName,
                      Optional<String> defaultExternalId, Map<String, URI> endpoints, AwsRetries retries,
                      Clock clock) {
+        this(functionRegion, base, defaultRoleName, defaultExternalId, copy(endpoints), AwsEndpoints.NONE, retries,
+                clock);
+    }
+
+    private static Function<String, Optional<URI>> copy(Map<String, URI> endpoints) {
+        Map<String, URI> copy = Map.copyOf(endpoints);
+        return service -> Optional.ofNullable(copy.get(service));
+    }
+
+    private AwsSourceFactory(Region functionRegion, AwsCredentialsProvider base, Optional<String> defaultRoleName,
+                             Optional<String> defaultExternalId, Function<String, Optional<URI>> endpoints,
+                             AwsEndpoints variants, AwsRetries retries, Clock clock) {
         this.functionRegion = functionRegion;
         this.base = base;
         this.defaultRoleName = defaultRoleName;
         this.defaultExternalId = defaultExternalId;
-        this.endpoints = Map.copyOf(endpoints);
+        this.endpoints = endpoints;
+        this.variants = variants;
         this.retries = retries;
         this.clock = clock;
     }
@@ -82,8 +105,9 @@ public final class AwsSourceFactory implements SourceFactory {
         apiHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         var stsBuilder = StsClient.builder().httpClient(http).region(functionRegion).credentialsProvider(base)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retries.forSdk()).build());
-        Optional.ofNullable(endpoints.get("sts")).ifPresent(stsBuilder::endpointOverride);
+                .overrideConfiguration(AwsSlice.overrides(retries))
+                .fipsEnabled(variants.fips()).dualstackEnabled(variants.dualStack());
+        endpoints.apply("sts").ifPresent(stsBuilder::endpointOverride);
         sts = stsBuilder.build();
     }
 
@@ -104,10 +128,10 @@ public final class AwsSourceFactory implements SourceFactory {
         String account = request.account();
         String region = request.region();
         String globalRegion = options.globalRegion()
-                .orElseGet(() -> AwsService.Partition.of(region).defaultGlobalRegion());
+                .orElseGet(() -> AwsService.Partition.of(region).defaultGlobalRegion(region));
         SliceCredentials credentials = credentials(options, account, region, request.syncId());
         AwsSlice slice = new AwsSlice(account, region, region.equals(globalRegion), credentials, http, apiHttp,
-                service -> Optional.ofNullable(endpoints.get(service)), retries.withMaxAttempts(options.maxAttempts()));
+                endpoints, retries.withMaxAttempts(options.maxAttempts()), variants, clock);
         List<String> names = AwsTables.ALL.stream().map(AwsTable::name).toList();
         List<String> selected = TableSelector.select(names, request.tables(), request.skipTables());
         return new AwsSource(slice, AwsTables.ALL, selected, options.concurrency());

@@ -73,9 +73,23 @@ record AwsTable(TableSchema schema, Scope scope, List<String> permissions, Scann
         }
     }
 
+    /** Maps one resource (or one item of a list) to a row. */
+    @FunctionalInterface
+    interface Mapping<T> {
+        void map(T item) throws Exception;
+    }
+
+    /** A resource that cannot become a row: it is skipped and counted, the table goes on. */
+    static final class UnmappableRowException extends RuntimeException {
+        UnmappableRowException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Writes rows by column name into the sink, filling account_id and region. A name that is not a column is a
-     * programming error and fails at once.
+     * programming error and fails at once. A value that does not parse fails its row, not its table: see
+     * {@link #each}.
      */
     static final class Rows {
         private final TableSchema schema;
@@ -84,6 +98,7 @@ record AwsTable(TableSchema schema, Scope scope, List<String> permissions, Scann
         private final String account;
         private final String region;
         private Object[] row;
+        private boolean inSink;
 
         Rows(TableSchema schema, RowSink sink, String account, String region) {
             this.schema = schema;
@@ -115,19 +130,58 @@ record AwsTable(TableSchema schema, Scope scope, List<String> permissions, Scann
         /**
          * Emits the current row and starts a new one.
          *
-         * @throws IllegalStateException when a NOT NULL column is missing: an answer without the resource's id fails
-         *                               the table rather than load a row no one can key
+         * @throws UnmappableRowException when a NOT NULL column is missing: a row no one can key is not loaded
          */
         void emit() throws IOException {
             for (int i = 0; i < row.length; i++) {
                 if (row[i] == null && !schema.column(i).nullable()) {
-                    throw new IllegalStateException("table " + schema.name() + ": the answer has no "
-                            + schema.column(i).name() + " for a resource");
+                    throw new UnmappableRowException("the answer has no " + schema.column(i).name()
+                            + " for a resource");
                 }
             }
             Object[] done = row;
             start();
+            inSink = true;
             sink.accept(done);
+            inSink = false;
+        }
+
+        /**
+         * Maps each item with {@code mapping}, which sets columns and emits. An item whose mapping fails on a value
+         * (it does not parse, a required one is missing) is skipped and reported to the sink with the reason;
+         * anything else (an AWS error, the sink's own failure) propagates and fails the table.
+         */
+        <T> void each(Iterable<T> items, Mapping<T> mapping) throws Exception {
+            for (T item : items) {
+                one(item, mapping);
+            }
+        }
+
+        /** {@link #each} for one item. */
+        <T> void one(T item, Mapping<T> mapping) throws Exception {
+            inSink = false;
+            try {
+                mapping.map(item);
+            } catch (UnmappableRowException | java.time.DateTimeException | NumberFormatException
+                     | ArithmeticException e) {
+                if (inSink) {
+                    throw e;
+                }
+                String resource = resource();
+                start();
+                sink.skipped(schema.name() + ": " + (resource == null ? "a resource" : resource) + ": "
+                        + e.getMessage());
+            }
+        }
+
+        /** The current row's first value after account and region (its id, mostly the ARN), if set. */
+        private String resource() {
+            for (int i = 2; i < row.length; i++) {
+                if (row[i] != null && !schema.column(i).nullable()) {
+                    return row[i].toString();
+                }
+            }
+            return null;
         }
     }
 }

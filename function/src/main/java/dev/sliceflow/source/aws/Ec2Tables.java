@@ -34,13 +34,19 @@ final class Ec2Tables {
             .column("platform_details", STRING)
             .column("iam_instance_profile_arn", STRING)
             .column("metadata_http_tokens", STRING)
+            .column("platform", STRING)
+            .column("ipv6_address", STRING)
+            .column("state_reason", STRING)
+            .column("ebs_optimized", BOOLEAN)
+            .column("monitoring_state", STRING)
+            .column("network_interfaces", JSON)
             .column("security_groups", JSON)
             .column("block_device_mappings", JSON)
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeInstances")
-            .scanner((slice, rows) -> describe(slice, "DescribeInstances", "reservationSet", reservation -> {
-                for (Element i : Xml.list(reservation, "instancesSet")) {
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeInstances", "reservationSet", reservation -> {
+                rows.each(Xml.list(reservation, "instancesSet"), i -> {
                     String id = Xml.text(i, "instanceId");
                     rows.set("arn", arn(slice, "instance", id))
                             .set("instance_id", id)
@@ -61,11 +67,17 @@ final class Ec2Tables {
                             .set("platform_details", Xml.text(i, "platformDetails"))
                             .set("iam_instance_profile_arn", Xml.text(i, "iamInstanceProfile", "arn"))
                             .set("metadata_http_tokens", Xml.text(i, "metadataOptions", "httpTokens"))
+                            .set("platform", Xml.text(i, "platform"))
+                            .set("ipv6_address", Xml.text(i, "ipv6Address"))
+                            .set("state_reason", Xml.text(i, "stateReason", "message"))
+                            .set("ebs_optimized", Xml.bool(i, "ebsOptimized"))
+                            .set("monitoring_state", Xml.text(i, "monitoring", "state"))
+                            .set("network_interfaces", Xml.array(i, "networkInterfaceSet").toString())
                             .set("security_groups", Xml.array(i, "groupSet").toString())
                             .set("block_device_mappings", Xml.array(i, "blockDeviceMapping").toString())
                             .set("tags", Xml.tags(i, "tagSet").toString())
                             .emit();
-                }
+                });
             }));
 
     static final AwsTable VPCS = AwsTable.builder("aws_ec2_vpcs")
@@ -81,7 +93,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeVpcs")
-            .scanner((slice, rows) -> describe(slice, "DescribeVpcs", "vpcSet", v -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeVpcs", "vpcSet", v -> rows
                     .set("arn", arn(slice, "vpc", Xml.text(v, "vpcId")))
                     .set("vpc_id", Xml.text(v, "vpcId"))
                     .set("state", Xml.text(v, "state"))
@@ -109,7 +121,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeSubnets")
-            .scanner((slice, rows) -> describe(slice, "DescribeSubnets", "subnetSet", s -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeSubnets", "subnetSet", s -> rows
                     .set("arn", Xml.text(s, "subnetArn") != null ? Xml.text(s, "subnetArn")
                             : arn(slice, "subnet", Xml.text(s, "subnetId")))
                     .set("subnet_id", Xml.text(s, "subnetId"))
@@ -136,7 +148,7 @@ final class Ec2Tables {
             .column("tags", JSON)
             .key("arn")
             .permissions("ec2:DescribeSecurityGroups")
-            .scanner((slice, rows) -> describe(slice, "DescribeSecurityGroups", "securityGroupInfo", g -> rows
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeSecurityGroups", "securityGroupInfo", g -> rows
                     .set("arn", Xml.text(g, "securityGroupArn") != null ? Xml.text(g, "securityGroupArn")
                             : arn(slice, "security-group", Xml.text(g, "groupId")))
                     .set("group_id", Xml.text(g, "groupId"))
@@ -148,19 +160,135 @@ final class Ec2Tables {
                     .set("tags", Xml.tags(g, "tagSet").toString())
                     .emit()));
 
+    static final AwsTable VOLUMES = AwsTable.builder("aws_ec2_volumes")
+            .required("arn", STRING)
+            .required("volume_id", STRING)
+            .column("volume_type", STRING)
+            .column("size_gib", LONG)
+            .column("state", STRING)
+            .column("encrypted", BOOLEAN)
+            .column("kms_key_id", STRING)
+            .column("iops", LONG)
+            .column("throughput", LONG)
+            .column("availability_zone", STRING)
+            .column("snapshot_id", STRING)
+            .column("multi_attach_enabled", BOOLEAN)
+            .column("created_at", TIMESTAMP)
+            .column("attachments", JSON)
+            .column("tags", JSON)
+            .key("arn")
+            .permissions("ec2:DescribeVolumes")
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeVolumes", "volumeSet", v -> rows
+                    .set("arn", arn(slice, "volume", Xml.text(v, "volumeId")))
+                    .set("volume_id", Xml.text(v, "volumeId"))
+                    .set("volume_type", Xml.text(v, "volumeType"))
+                    .set("size_gib", Xml.longValue(v, "size"))
+                    .set("state", Xml.text(v, "status"))
+                    .set("encrypted", Xml.bool(v, "encrypted"))
+                    .set("kms_key_id", Xml.text(v, "kmsKeyId"))
+                    .set("iops", Xml.longValue(v, "iops"))
+                    .set("throughput", Xml.longValue(v, "throughput"))
+                    .set("availability_zone", Xml.text(v, "availabilityZone"))
+                    .set("snapshot_id", Xml.text(v, "snapshotId"))
+                    .set("multi_attach_enabled", Xml.bool(v, "multiAttachEnabled"))
+                    .set("created_at", Xml.instant(v, "createTime"))
+                    .set("attachments", Xml.array(v, "attachmentSet").toString())
+                    .set("tags", Xml.tags(v, "tagSet").toString())
+                    .emit()));
+
+    /** Only the account's own snapshots: public and shared ones are other accounts' resources. */
+    static final AwsTable SNAPSHOTS = AwsTable.builder("aws_ec2_snapshots")
+            .required("arn", STRING)
+            .required("snapshot_id", STRING)
+            .column("volume_id", STRING)
+            .column("volume_size_gib", LONG)
+            .column("state", STRING)
+            .column("encrypted", BOOLEAN)
+            .column("kms_key_id", STRING)
+            .column("description", STRING)
+            .column("owner_id", STRING)
+            .column("storage_tier", STRING)
+            .column("started_at", TIMESTAMP)
+            .column("tags", JSON)
+            .key("arn")
+            .permissions("ec2:DescribeSnapshots")
+            // the owner-id filter, not Owner.1=self: both are documented, and moto honours only the filter
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeSnapshots", "snapshotSet",
+                    Map.of("MaxResults", "1000", "Filter.1.Name", "owner-id", "Filter.1.Value.1", slice.account()),
+                    v -> rows
+                    .set("arn", arn(slice, "snapshot", Xml.text(v, "snapshotId")).replace(
+                            ":" + slice.account() + ":snapshot/", "::snapshot/"))
+                    .set("snapshot_id", Xml.text(v, "snapshotId"))
+                    .set("volume_id", Xml.text(v, "volumeId"))
+                    .set("volume_size_gib", Xml.longValue(v, "volumeSize"))
+                    .set("state", Xml.text(v, "status"))
+                    .set("encrypted", Xml.bool(v, "encrypted"))
+                    .set("kms_key_id", Xml.text(v, "kmsKeyId"))
+                    .set("description", Xml.text(v, "description"))
+                    .set("owner_id", Xml.text(v, "ownerId"))
+                    .set("storage_tier", Xml.text(v, "storageTier"))
+                    .set("started_at", Xml.instant(v, "startTime"))
+                    .set("tags", Xml.tags(v, "tagSet").toString())
+                    .emit()));
+
+    /** Only the account's own images (AMIs). */
+    static final AwsTable IMAGES = AwsTable.builder("aws_ec2_images")
+            .required("arn", STRING)
+            .required("image_id", STRING)
+            .column("name", STRING)
+            .column("description", STRING)
+            .column("state", STRING)
+            .column("public", BOOLEAN)
+            .column("architecture", STRING)
+            .column("platform_details", STRING)
+            .column("root_device_type", STRING)
+            .column("virtualization_type", STRING)
+            .column("owner_id", STRING)
+            .column("created_at", TIMESTAMP)
+            .column("deprecation_time", TIMESTAMP)
+            .column("block_device_mappings", JSON)
+            .column("tags", JSON)
+            .key("arn")
+            .permissions("ec2:DescribeImages")
+            .scanner((slice, rows) -> describe(slice, rows, "DescribeImages", "imagesSet",
+                    Map.of("MaxResults", "1000", "Owner.1", "self"), v -> rows
+                    .set("arn", "arn:" + AwsService.Partition.of(slice.region()).arn() + ":ec2:" + slice.region()
+                            + "::image/" + Xml.text(v, "imageId"))
+                    .set("image_id", Xml.text(v, "imageId"))
+                    .set("name", Xml.text(v, "name"))
+                    .set("description", Xml.text(v, "description"))
+                    .set("state", Xml.text(v, "imageState"))
+                    .set("public", Xml.bool(v, "isPublic"))
+                    .set("architecture", Xml.text(v, "architecture"))
+                    .set("platform_details", Xml.text(v, "platformDetails"))
+                    .set("root_device_type", Xml.text(v, "rootDeviceType"))
+                    .set("virtualization_type", Xml.text(v, "virtualizationType"))
+                    .set("owner_id", Xml.text(v, "imageOwnerId"))
+                    .set("created_at", Xml.instant(v, "creationDate"))
+                    .set("deprecation_time", Xml.instant(v, "deprecationTime"))
+                    .set("block_device_mappings", Xml.array(v, "blockDeviceMapping").toString())
+                    .set("tags", Xml.tags(v, "tagSet").toString())
+                    .emit()));
+
     @FunctionalInterface
-    private interface Item {
+    interface Item {
         void accept(Element item) throws Exception;
     }
 
-    private static void describe(AwsSlice slice, String action, String set, Item item) throws Exception {
+    private static void describe(AwsSlice slice, AwsTable.Rows rows, String action, String set, Item item)
+            throws Exception {
         // 500 a page: an instance is a few KB of XML, and a page is parsed whole (DOM) while others are in flight.
-        Pages.query(slice.api(), AwsService.EC2, action, Map.of("MaxResults", "500"), null, "nextToken",
-                "NextToken", root -> {
-                    for (Element e : Xml.list(root, set)) {
-                        item.accept(e);
-                    }
-                });
+        describe(slice, rows, action, set, Map.of("MaxResults", "500"), item);
+    }
+
+    /**
+     * Every page of an EC2 Describe* call, each item of {@code set} mapped to a row. {@code params} carries the
+     * page size (each operation has its own maximum) and filters; an operation without paging gets none.
+     */
+    static void describe(AwsSlice slice, AwsTable.Rows rows, String action, String set, Map<String, String> params,
+                         Item item) throws Exception {
+        Pages.query(slice.api(), AwsService.EC2, action, params, null, "nextToken", "NextToken",
+                root -> rows.each(Xml.list(root, set), item::accept));
     }
 
     static String arn(AwsSlice slice, String type, String id) {

@@ -39,7 +39,7 @@ final class IamTables {
             .key("arn")
             .global()
             .permissions("iam:GetAccountAuthorizationDetails")
-            .scanner((slice, rows) -> details(slice, "User", "UserDetailList", user -> rows
+            .scanner((slice, rows) -> details(slice, rows, "User", "UserDetailList", user -> rows
                     .set("arn", Xml.text(user, "Arn"))
                     .set("user_name", Xml.text(user, "UserName"))
                     .set("user_id", Xml.text(user, "UserId"))
@@ -69,7 +69,7 @@ final class IamTables {
             .key("arn")
             .global()
             .permissions("iam:GetAccountAuthorizationDetails")
-            .scanner((slice, rows) -> details(slice, "Role", "RoleDetailList", role -> {
+            .scanner((slice, rows) -> details(slice, rows, "Role", "RoleDetailList", role -> {
                 ArrayNode profiles = JsonNodeFactory.instance.arrayNode();
                 for (Element profile : Xml.list(role, "InstanceProfileList")) {
                     profiles.addObject().put("arn", Xml.text(profile, "Arn"))
@@ -107,8 +107,8 @@ final class IamTables {
             .column("tags", JSON)
             .key("arn")
             .global()
-            .permissions("iam:GetAccountAuthorizationDetails")
-            .scanner((slice, rows) -> details(slice, "LocalManagedPolicy", "Policies", policy -> {
+            .permissions("iam:GetAccountAuthorizationDetails", "iam:ListPolicyTags")
+            .scanner((slice, rows) -> details(slice, rows, "LocalManagedPolicy", "Policies", policy -> {
                 String document = null;
                 for (Element version : Xml.list(policy, "PolicyVersionList")) {
                     if ("true".equals(Xml.text(version, "IsDefaultVersion"))) {
@@ -116,7 +116,10 @@ final class IamTables {
                     }
                 }
                 rows.set("arn", Xml.text(policy, "Arn"))
-                        .set("policy_name", Xml.text(policy, "PolicyName"))
+                        // documented in ManagedPolicyDetail, but missing from some implementations (moto):
+                        // the ARN ends with the name
+                        .set("policy_name", Xml.text(policy, "PolicyName") != null ? Xml.text(policy, "PolicyName")
+                                : nameOf(Xml.text(policy, "Arn")))
                         .set("policy_id", Xml.text(policy, "PolicyId"))
                         .set("path", Xml.text(policy, "Path"))
                         .set("description", Xml.text(policy, "Description"))
@@ -128,23 +131,40 @@ final class IamTables {
                         .set("created_at", Xml.instant(policy, "CreateDate"))
                         .set("updated_at", Xml.instant(policy, "UpdateDate"))
                         .set("document", document)
-                        .set("tags", Xml.tags(policy, "Tags").toString())
+                        .set("tags", policyTags(slice, Xml.text(policy, "Arn")))
                         .emit();
             }));
+
+    /**
+     * A managed policy's tags: GetAccountAuthorizationDetails answers policies without them (ManagedPolicyDetail
+     * has no Tags), so one ListPolicyTags per customer-managed policy.
+     */
+    private static String policyTags(AwsSlice slice, String arn) throws Exception {
+        if (arn == null) {
+            return "{}";
+        }
+        ObjectNode tags = JsonNodeFactory.instance.objectNode();
+        Pages.query(slice.api(), AwsService.IAM, "ListPolicyTags", Map.of("PolicyArn", arn), "ListPolicyTagsResult",
+                "Marker", "Marker", page -> tags.setAll(Xml.tags(page, "Tags")));
+        return tags.toString();
+    }
 
     @FunctionalInterface
     private interface Entry {
         void accept(Element element) throws Exception;
     }
 
-    private static void details(AwsSlice slice, String filter, String list, Entry entry) throws Exception {
+    private static void details(AwsSlice slice, AwsTable.Rows rows, String filter, String list, Entry entry)
+            throws Exception {
         // 100 per page, not IAM's 1000: a page holds every policy version's document, and is parsed whole (DOM).
         Pages.query(slice.api(), AwsService.IAM, DETAILS, Map.of("Filter.member.1", filter, "MaxItems", "100"),
                 DETAILS + "Result", "Marker", "Marker", result -> {
-                    for (Element e : Xml.list(result, list)) {
-                        entry.accept(e);
-                    }
+                    rows.each(Xml.list(result, list), entry::accept);
                 });
+    }
+
+    private static String nameOf(String arn) {
+        return arn == null ? null : arn.substring(arn.lastIndexOf('/') + 1);
     }
 
     private static String inlinePolicies(Element principal, String list) {

@@ -96,6 +96,27 @@ final class Pages {
         } while (token != null);
     }
 
+    /**
+     * Every page of a REST-XML GET (Route 53, CloudFront): the token goes out as query parameter {@code tokenIn} and
+     * comes back as the element at {@code tokenOut} (a path from the root) while {@code truncated} is "true".
+     */
+    static void restGetXml(AwsApi api, AwsService service, String operation, String path, Map<String, String> query,
+                           String[] truncated, String[] tokenOut, String tokenIn, XmlPage page) throws Exception {
+        String token = null;
+        Set<String> seen = new HashSet<>();
+        do {
+            Map<String, String> request = new LinkedHashMap<>(query);
+            if (token != null) {
+                request.put(tokenIn, token);
+            }
+            Element root = api.restGetXml(service, operation, path, request);
+            page.accept(root);
+            token = "true".equals(Xml.text(root, truncated)) ? Xml.text(root, tokenOut) : null;
+            token = token == null || token.isEmpty() ? null : token;
+            check(service, operation, token, seen);
+        } while (token != null);
+    }
+
     /** A service answering a token it gave before would loop forever: fail instead. */
     private static void check(AwsService service, String operation, String token, Set<String> seen) {
         if (token != null && !seen.add(token)) {

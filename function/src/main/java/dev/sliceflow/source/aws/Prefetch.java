@@ -135,7 +135,17 @@ final class Prefetch implements AutoCloseable {
                 return;
             }
             try {
-                fetch.run(row -> put(row.clone()));
+                fetch.run(new RowSink() {
+                    @Override
+                    public void accept(Object[] row) {
+                        put(row.clone());
+                    }
+
+                    @Override
+                    public void skipped(String reason) {
+                        put(new Skipped(reason));
+                    }
+                });
                 put(END);
             } catch (Cancelled stop) {
                 // the consumer is gone
@@ -183,6 +193,10 @@ final class Prefetch implements AutoCloseable {
                     if (item == END) {
                         return;
                     }
+                    if (item instanceof Skipped skipped) {
+                        sink.skipped(skipped.reason);
+                        continue;
+                    }
                     if (item instanceof Failure failure) {
                         if (failure.error instanceof Exception e) {
                             throw e;
@@ -199,6 +213,9 @@ final class Prefetch implements AutoCloseable {
     }
 
     private record Failure(Throwable error) {
+    }
+
+    private record Skipped(String reason) {
     }
 
     private static final class Cancelled extends RuntimeException {

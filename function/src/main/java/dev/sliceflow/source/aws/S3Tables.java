@@ -44,16 +44,22 @@ final class S3Tables {
             .column("encryption", JSON)
             .column("public_access_block", JSON)
             .column("policy_is_public", BOOLEAN)
+            .column("policy", JSON)
+            .column("logging", JSON)
+            .column("lifecycle_rules", JSON)
+            .column("replication", JSON)
+            .column("object_ownership", STRING)
             .column("tags", JSON)
             .column("sub_errors", JSON)
             .key("arn")
             .global()
             .permissions("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning",
                     "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus",
-                    "s3:GetBucketTagging")
+                    "s3:GetBucketPolicy", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration",
+                    "s3:GetReplicationConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketTagging")
             .scanner(S3Tables::buckets);
 
-    /** Buckets whose sub-resources are read at once: six calls per bucket, thousands of buckets per account. */
+    /** Buckets whose sub-resources are read at once: eleven calls per bucket, thousands of buckets per account. */
     static final int BUCKET_CONCURRENCY = 8;
 
     private static void buckets(AwsSlice slice, AwsTable.Rows rows) throws Exception {
@@ -98,7 +104,8 @@ final class S3Tables {
     }
 
     private static final String[] COLUMNS = {"arn", "name", "bucket_region", "created_at", "versioning_status",
-            "mfa_delete", "encryption", "public_access_block", "policy_is_public", "tags", "sub_errors"};
+            "mfa_delete", "encryption", "public_access_block", "policy_is_public", "policy", "logging", "lifecycle_rules",
+            "replication", "object_ownership", "tags", "sub_errors"};
 
     /** One bucket's columns, in {@link #COLUMNS} order. */
     private static Object[] details(AwsSlice slice, String partition, Bucket bucket) {
@@ -140,6 +147,49 @@ final class S3Tables {
         });
         Boolean policyPublic = sub(errors, "policy_status",
                 () -> s3.getBucketPolicyStatus(b -> b.bucket(name)).policyStatus().isPublic());
+        String policy = sub(errors, "policy", () -> Values.policy(s3.getBucketPolicy(b -> b.bucket(name)).policy(),
+                false));
+        String logging = sub(errors, "logging", () -> {
+            var enabled = s3.getBucketLogging(b -> b.bucket(name)).loggingEnabled();
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            if (enabled != null) {
+                o.put("target_bucket", enabled.targetBucket()).put("target_prefix", enabled.targetPrefix());
+            }
+            return o.toString(); // {} when logging is off: the answer is there, with no LoggingEnabled
+        });
+        String lifecycle = sub(errors, "lifecycle_rules", () -> {
+            var array = JsonNodeFactory.instance.arrayNode();
+            for (var rule : s3.getBucketLifecycleConfiguration(b -> b.bucket(name)).rules()) {
+                ObjectNode r = array.addObject().put("id", rule.id()).put("status", rule.statusAsString());
+                if (rule.expiration() != null) {
+                    r.put("expiration_days", rule.expiration().days());
+                }
+                if (rule.noncurrentVersionExpiration() != null) {
+                    r.put("noncurrent_expiration_days", rule.noncurrentVersionExpiration().noncurrentDays());
+                }
+                if (rule.abortIncompleteMultipartUpload() != null) {
+                    r.put("abort_incomplete_upload_days",
+                            rule.abortIncompleteMultipartUpload().daysAfterInitiation());
+                }
+                var transitions = r.putArray("transitions");
+                rule.transitions().forEach(t -> transitions.addObject().put("days", t.days())
+                        .put("storage_class", t.storageClassAsString()));
+            }
+            return array.toString();
+        });
+        String replication = sub(errors, "replication", () -> {
+            var config = s3.getBucketReplication(b -> b.bucket(name)).replicationConfiguration();
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("role", config.role());
+            var rules = o.putArray("rules");
+            config.rules().forEach(rule -> rules.addObject().put("id", rule.id()).put("status", rule.statusAsString())
+                    .put("priority", rule.priority())
+                    .put("destination_bucket", rule.destination() == null ? null : rule.destination().bucket()));
+            return o.toString();
+        });
+        String ownership = sub(errors, "object_ownership", () -> {
+            var rules = s3.getBucketOwnershipControls(b -> b.bucket(name)).ownershipControls().rules();
+            return rules.isEmpty() ? null : rules.get(0).objectOwnershipAsString();
+        });
         String tags = sub(errors, "tags", () -> {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             s3.getBucketTagging(b -> b.bucket(name)).tagSet().forEach(t -> o.put(t.key(), t.value()));
@@ -155,12 +205,19 @@ final class S3Tables {
             encryption,
             publicAccess,
             policyPublic,
+            policy,
+            logging,
+            lifecycle,
+            replication,
+            ownership,
             tags,
             errors.isEmpty() ? null : errors.toString()};
     }
 
     /** Error codes that mean "this sub-resource is not configured": NULL, no error. */
     private static boolean notConfigured(String code) {
+        // NoSuchBucketPolicy, NoSuchLifecycleConfiguration, ReplicationConfigurationNotFoundError,
+        // OwnershipControlsNotFoundError, NoSuchTagSet: not configured
         return code != null && (code.startsWith("NoSuch") || code.endsWith("NotFoundError")
                 || code.equals("NoSuchTagSet") || code.equals("NoSuchTagSetError"));
     }

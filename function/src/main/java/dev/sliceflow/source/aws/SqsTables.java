@@ -45,7 +45,7 @@ final class SqsTables {
 
     private static void queues(AwsSlice slice, AwsTable.Rows rows) throws Exception {
         SqsClient sqs = slice.sqs();
-        for (String url : sqs.listQueuesPaginator(b -> b.maxResults(1000)).queueUrls()) {
+        rows.each(sqs.listQueuesPaginator(b -> b.maxResults(1000)).queueUrls(), url -> {
             Map<String, String> attributes;
             Map<String, String> tags;
             try {
@@ -53,11 +53,11 @@ final class SqsTables {
                         .attributeNames(QueueAttributeName.ALL)).attributesAsStrings());
                 tags = new TreeMap<>(sqs.listQueueTags(b -> b.queueUrl(url)).tags());
             } catch (QueueDoesNotExistException deleted) {
-                continue;
+                return; // deleted since ListQueues
             }
             String arn = attributes.get("QueueArn");
             if (arn == null) {
-                throw new IllegalStateException("SQS GetQueueAttributes for " + url + " returned no QueueArn");
+                throw new AwsTable.UnmappableRowException("SQS GetQueueAttributes for " + url + " returned no QueueArn");
             }
             ObjectNode all = JsonNodeFactory.instance.objectNode();
             attributes.forEach(all::put);
@@ -69,12 +69,12 @@ final class SqsTables {
                     .set("fifo", Boolean.parseBoolean(attributes.getOrDefault("FifoQueue", "false")))
                     .set("created_at", epoch(attributes.get("CreatedTimestamp")))
                     .set("last_modified_at", epoch(attributes.get("LastModifiedTimestamp")))
-                    .set("visibility_timeout_seconds", number(attributes.get("VisibilityTimeout")))
-                    .set("message_retention_seconds", number(attributes.get("MessageRetentionPeriod")))
-                    .set("delay_seconds", number(attributes.get("DelaySeconds")))
-                    .set("maximum_message_size", number(attributes.get("MaximumMessageSize")))
-                    .set("receive_wait_time_seconds", number(attributes.get("ReceiveMessageWaitTimeSeconds")))
-                    .set("approximate_messages", number(attributes.get("ApproximateNumberOfMessages")))
+                    .set("visibility_timeout_seconds", Values.number(attributes.get("VisibilityTimeout")))
+                    .set("message_retention_seconds", Values.number(attributes.get("MessageRetentionPeriod")))
+                    .set("delay_seconds", Values.number(attributes.get("DelaySeconds")))
+                    .set("maximum_message_size", Values.number(attributes.get("MaximumMessageSize")))
+                    .set("receive_wait_time_seconds", Values.number(attributes.get("ReceiveMessageWaitTimeSeconds")))
+                    .set("approximate_messages", Values.number(attributes.get("ApproximateNumberOfMessages")))
                     .set("kms_master_key_id", attributes.get("KmsMasterKeyId"))
                     .set("sqs_managed_sse", attributes.containsKey("SqsManagedSseEnabled")
                             ? Boolean.parseBoolean(attributes.get("SqsManagedSseEnabled")) : null)
@@ -83,14 +83,11 @@ final class SqsTables {
                     .set("attributes", all.toString())
                     .set("tags", tagJson.toString())
                     .emit();
-        }
+        });
     }
 
-    private static Long number(String value) {
-        return value == null || value.isEmpty() ? null : Long.valueOf(value);
-    }
-
+    /** Epoch seconds; SQS documents whole ones, but a fraction (moto answers one) is kept to the microsecond. */
     private static Instant epoch(String seconds) {
-        return seconds == null || seconds.isEmpty() ? null : Instant.ofEpochSecond(Long.parseLong(seconds));
+        return Values.epochSeconds(JsonNodeFactory.instance.textNode(seconds));
     }
 }

@@ -49,6 +49,12 @@ final class Values {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
+    /** Epoch milliseconds (CloudWatch Logs' creationTime). */
+    static java.time.Instant epochMillis(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null
+                : java.time.Instant.ofEpochMilli(Long.parseLong(node.asText()));
+    }
+
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
@@ -57,6 +63,11 @@ final class Values {
     static Long longValue(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asLong();
+    }
+
+    /** A whole number given as text (SNS, SQS attributes); null when absent. */
+    static Long number(String value) {
+        return value == null || value.isEmpty() ? null : Long.valueOf(value);
     }
 
     static Boolean bool(JsonNode node, String field) {

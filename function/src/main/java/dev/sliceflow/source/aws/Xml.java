@@ -117,7 +117,7 @@ final class Xml {
 
     /**
      * An element as JSON: text for a leaf, an array when every child is a list member (item or member), else an
-     * object keyed by child name (a repeated name becomes an array).
+     * object keyed by child name (a repeated name becomes an array). An empty element named as a list is [].
      */
     static JsonNode toJson(Element element) {
         List<Element> children = new ArrayList<>();
@@ -127,6 +127,9 @@ final class Xml {
             }
         }
         if (children.isEmpty()) {
+            if (element.getTextContent().isBlank() && listName(name(element))) {
+                return JsonNodeFactory.instance.arrayNode();
+            }
             return JsonNodeFactory.instance.textNode(element.getTextContent());
         }
         if (children.stream().allMatch(c -> name(c).equals("item") || name(c).equals("member"))) {
@@ -149,6 +152,21 @@ final class Xml {
             }
         }
         return object;
+    }
+
+    /**
+     * Whether an element of this name holds a list. XML cannot tell an empty list from an empty string, so the
+     * name does: EC2's lists end in Set (groupSet, tagSet) or are plurals (groups, ipRanges, prefixListIds); IAM's
+     * and RDS's end in List or are plurals (TagList, VpcSecurityGroups). Singular names ending in s (status,
+     * address) are not lists.
+     */
+    static boolean listName(String name) {
+        if (name.endsWith("Set") || name.endsWith("List") || name.equals("blockDeviceMapping")) {
+            return true;
+        }
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith("s") && !lower.endsWith("ss") && !lower.endsWith("us") && !lower.endsWith("options")
+                && !lower.endsWith("iops") && !lower.endsWith("dns") && !lower.endsWith("alias");
     }
 
     /** Tags from a list of {key, value} (EC2: item/key,value; IAM, RDS: Key, Value) as one JSON object. */

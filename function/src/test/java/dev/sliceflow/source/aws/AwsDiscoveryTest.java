@@ -87,4 +87,14 @@ class AwsDiscoveryTest {
                 .containsEntry("ExternalId", "ext-9").containsEntry("RoleSessionName", "sliceflow-discovery");
         assertThat(fake.calls("ec2", "DescribeRegions").get(0).accessKeyId()).isEqualTo("ASIAMEMBER");
     }
+
+    @Test
+    void create_whenAwsEndpointUrlIsConfigured_callsItForOrganizationsAndEc2() {
+        fake.on("organizations", "ListAccounts", call -> Answer.json(
+                "{\"Accounts\":[" + account("111111111111", "ACTIVE") + "]}"));
+        AwsDiscovery configured = AwsDiscovery.create("us-east-1", AwsTestSupport.BASE, Optional.empty(),
+                Optional.empty(), new AwsEndpoints(Map.of(AwsEndpoints.ALL, fake.endpoint()), false, false));
+        assertThat(configured.organizationAccounts(List.of())).containsExactly("111111111111");
+        assertThat(fake.calls("organizations", "ListAccounts")).hasSize(1);
+    }
 }

@@ -28,7 +28,10 @@ final class AwsFixtures {
             + "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/a+b c\"}]}";
 
     static void install(FakeAws fake) {
+        emptyAnswers(fake);
         iam(fake);
+        iamPolicyTags(fake);
+        iamCredentialReport(fake);
         ec2(fake);
         lambda(fake);
         dynamodb(fake);
@@ -37,6 +40,29 @@ final class AwsFixtures {
         rds(fake);
         cloudtrail(fake);
         ecs(fake);
+    }
+
+    /**
+     * For every operation no fixture answers: an empty, well-formed answer in its protocol (the account has none of
+     * that resource), so a test that opens every table never sees "no route". Exact routes win over these.
+     */
+    static void emptyAnswers(FakeAws fake) {
+        for (String service : AwsTestSupport.serviceIds()) {
+            fake.on(service, "", call -> {
+                String action = call.params().get("Action");
+                if (call.header("Content-Type") != null && call.header("Content-Type")
+                        .startsWith("application/x-www-form-urlencoded") && action != null) {
+                    return Answer.xml("<" + action + "Response><" + action + "Result/></" + action + "Response>");
+                }
+                if (call.path().startsWith("/2013-04-01") || call.path().startsWith("/2020-05-31")) {
+                    return Answer.xml("<Empty/>");
+                }
+                if (service.equals("securityhub")) { // DescribeHub where the hub is not enabled
+                    return Answer.jsonError(400, "InvalidAccessException", "not subscribed to AWS Security Hub");
+                }
+                return Answer.json("{}");
+            });
+        }
     }
 
     static void iam(FakeAws fake) {
@@ -165,13 +191,71 @@ final class AwsFixtures {
                     "LastModified":"2024-05-06T07:08:09.123+0000","CodeSha256":"x","Version":"$LATEST",
                     "Environment":{"Variables":{"SECRET":"do-not-copy","MODE":"x"}},
                     "TracingConfig":{"Mode":"PassThrough"},"PackageType":"Zip","Architectures":["arm64"],
-                    "EphemeralStorage":{"Size":512},"State":"Active"}]%s}
+                    "EphemeralStorage":{"Size":512}}]%s}
                     """.formatted(name, name, second ? "" : ",\"NextMarker\":\"m2\""));
         });
-        fake.on("lambda", "GET /2017-03-31/tags/", call -> Answer.json("{\"Tags\":{\"app\":\"sliceflow\"}}"));
+        // ListFunctions documents no State, tags or concurrency: GetFunction has them.
+        for (String name : new String[] {"first", "second"}) {
+            fake.on("lambda", "GET /2015-03-31/functions/" + name, call -> Answer.json("""
+                    {"Configuration":{"FunctionName":"%s","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:%s",
+                    "Runtime":"java21","Role":"arn:aws:iam::123456789012:role/worker","Handler":"a.B::handle",
+                    "CodeSize":1234,"Description":"","Timeout":30,"MemorySize":512,
+                    "LastModified":"2024-05-06T07:08:09.123+0000","CodeSha256":"x","Version":"$LATEST",
+                    "Environment":{"Variables":{"SECRET":"do-not-copy","MODE":"x"}},
+                    "TracingConfig":{"Mode":"PassThrough"},"PackageType":"Zip","Architectures":["arm64"],
+                    "EphemeralStorage":{"Size":512},"State":"Active","LastUpdateStatus":"Successful"},
+                    "Code":{"RepositoryType":"S3","Location":"https://awslambda.s3.amazonaws.com/presigned"},
+                    "Tags":{"app":"sliceflow"}%s}
+                    """.formatted(name, name, name.equals("first")
+                    ? ",\"Concurrency\":{\"ReservedConcurrentExecutions\":10}" : "")));
+            fake.on("lambda", "GET /2015-03-31/functions/" + name + "/policy", call -> name.equals("first")
+                    ? Answer.json("{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\","
+                            + "\"RevisionId\":\"r1\"}")
+                    : Answer.jsonError(404, "ResourceNotFoundException", "The resource you requested does not exist."));
+            fake.on("lambda", "GET /2021-10-31/functions/" + name + "/url", call -> name.equals("first")
+                    ? Answer.json("{\"FunctionUrl\":\"https://abc.lambda-url.us-east-1.on.aws/\",\"AuthType\":\"NONE\"}")
+                    : Answer.jsonError(404, "ResourceNotFoundException", "The resource you requested does not exist."));
+        }
+    }
+
+    static void iamPolicyTags(FakeAws fake) {
+        // GetAccountAuthorizationDetails answers managed policies without tags: ListPolicyTags has them
+        fake.on("iam", "ListPolicyTags", call -> Answer.xml("""
+                <ListPolicyTagsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListPolicyTagsResult>
+                <IsTruncated>false</IsTruncated><Tags><member><Key>owner</Key><Value>sec</Value></member></Tags>
+                </ListPolicyTagsResult></ListPolicyTagsResponse>"""));
+    }
+
+    /** The credential report as IAM documents it: a header, the root account, then users (base64 CSV). */
+    static final String CREDENTIAL_REPORT = "user,arn,user_creation_time,password_enabled,password_last_used,"
+            + "password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+            + "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+            + "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+            + "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+            + "cert_2_active,cert_2_last_rotated\n"
+            + "<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,"
+            + "2026-11-01T08:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,"
+            + "N/A,false,N/A,false,N/A\n"
+            + "alice,arn:aws:iam::123456789012:user/staff/alice,2020-05-06T07:08:09+00:00,true,no_information,"
+            + "2020-05-06T07:10:00+00:00,N/A,false,true,2020-05-06T07:11:00+00:00,2026-11-20T10:00:00+00:00,"
+            + "eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+
+    static void iamCredentialReport(FakeAws fake) {
+        fake.onSequence("iam", "GenerateCredentialReport",
+                Answer.xml("<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>STARTED</State>"
+                        + "</GenerateCredentialReportResult></GenerateCredentialReportResponse>"),
+                Answer.xml("<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>COMPLETE</State>"
+                        + "</GenerateCredentialReportResult></GenerateCredentialReportResponse>"));
+        fake.on("iam", "GetCredentialReport", call -> Answer.xml("<GetCredentialReportResponse>"
+                + "<GetCredentialReportResult><Content>" + java.util.Base64.getEncoder().encodeToString(
+                        CREDENTIAL_REPORT.getBytes(StandardCharsets.UTF_8)) + "</Content><ReportFormat>text/csv"
+                + "</ReportFormat></GetCredentialReportResult></GetCredentialReportResponse>"));
     }
 
     static void dynamodb(FakeAws fake) {
+        fake.on("dynamodb", "DescribeContinuousBackups", call -> Answer.json("""
+                {"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED",
+                "PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"ENABLED"}}}"""));
         fake.on("dynamodb", "ListTables", call -> Answer.json(call.body().contains("ExclusiveStartTableName")
                 ? "{\"TableNames\":[\"orders\"]}"
                 : "{\"TableNames\":[\"gone\"],\"LastEvaluatedTableName\":\"gone\"}"));
@@ -204,6 +288,8 @@ final class AwsFixtures {
                     customer ? "data key" : "Default key for S3", customer ? "CUSTOMER" : "AWS",
                     customer ? "SYMMETRIC_DEFAULT" : "RSA_2048"));
         });
+        fake.on("kms", "GetKeyPolicy", call -> Answer.json(
+                "{\"PolicyName\":\"default\",\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\"}\"}"));
         fake.on("kms", "GetKeyRotationStatus", call -> Answer.json("{\"KeyRotationEnabled\":true}"));
         fake.on("kms", "ListResourceTags", call -> Answer.json(
                 "{\"Tags\":[{\"TagKey\":\"cost\",\"TagValue\":\"42\"}],\"Truncated\":false}"));

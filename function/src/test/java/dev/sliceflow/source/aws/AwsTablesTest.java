@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sliceflow.core.Json;
 import dev.sliceflow.source.Source;
 import dev.sliceflow.testing.FakeAws;
+import dev.sliceflow.testing.FakeAws.Answer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,8 @@ class AwsTablesTest {
                     .containsEntry("default_version_id", "v2").containsEntry("attachment_count", 3L)
                     .containsEntry("permissions_boundary_usage_count", 0L).containsEntry("is_attachable", true)
                     .containsEntry("description", "reads things")
-                    .containsEntry("updated_at", Instant.parse("2021-01-01T00:00:00Z"));
+                    .containsEntry("updated_at", Instant.parse("2021-01-01T00:00:00Z"))
+                    .containsEntry("tags", "{\"owner\":\"sec\"}");
             assertThat(json(policy.get("document"))).isEqualTo(json(AwsFixtures.POLICY));
         }
     }
@@ -139,11 +141,18 @@ class AwsTablesTest {
                     .containsEntry("architectures", "[\"arm64\"]").containsEntry("tracing_mode", "PassThrough")
                     .containsEntry("ephemeral_storage_size", 512L)
                     .containsEntry("environment_variable_names", "[\"SECRET\",\"MODE\"]")
-                    .containsEntry("tags", "{\"app\":\"sliceflow\"}");
+                    .containsEntry("tags", "{\"app\":\"sliceflow\"}")
+                    // not in ListFunctions' answer (its documented subset): from GetFunction
+                    .containsEntry("state", "Active").containsEntry("last_update_status", "Successful")
+                    .containsEntry("reserved_concurrency", 10L)
+                    .containsEntry("policy", "{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+                    .containsEntry("url", "https://abc.lambda-url.us-east-1.on.aws/")
+                    .containsEntry("url_auth_type", "NONE");
             assertThat(functions.get(0).values()).noneMatch(v -> String.valueOf(v).contains("do-not-copy"));
+            // no policy, no URL: NULL, not a failure
+            assertThat(functions.get(1)).containsEntry("state", "Active").containsEntry("policy", null)
+                    .containsEntry("url", null).containsEntry("reserved_concurrency", null);
         }
-        assertThat(fake.calls().stream().filter(c -> c.service().equals("lambda")).map(c -> c.path()))
-                .contains("/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afirst");
     }
 
     @Test
@@ -155,7 +164,8 @@ class AwsTablesTest {
                     .containsEntry("created_at", Instant.parse("2023-11-14T22:13:20.123456Z"))
                     .containsEntry("billing_mode", "PAY_PER_REQUEST").containsEntry("deletion_protection", true)
                     .containsEntry("key_schema", "[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]")
-                    .containsEntry("global_secondary_indexes", null).containsEntry("tags", "{\"owner\":\"shop\"}");
+                    .containsEntry("global_secondary_indexes", null).containsEntry("tags", "{\"owner\":\"shop\"}")
+                    .containsEntry("point_in_time_recovery", true);
         }
     }
 
@@ -165,7 +175,8 @@ class AwsTablesTest {
             List<Map<String, Object>> keys = rows(source, "aws_kms_keys");
             assertThat(keys.get(0)).containsEntry("key_id", "k-1").containsEntry("key_manager", "CUSTOMER")
                     .containsEntry("rotation_enabled", true).containsEntry("tags", "{\"cost\":\"42\"}")
-                    .containsEntry("created_at", Instant.parse("2020-09-13T12:26:40Z"));
+                    .containsEntry("created_at", Instant.parse("2020-09-13T12:26:40Z"))
+                    .containsEntry("policy", "{\"Version\":\"2012-10-17\"}");
             assertThat(keys.get(1)).containsEntry("key_id", "k-2").containsEntry("rotation_enabled", null)
                     .containsEntry("tags", "{}");
         }
@@ -194,5 +205,54 @@ class AwsTablesTest {
                     .containsEntry("tags", "{\"team\":\"platform\"}");
         }
         assertThat(fake.calls("cloudtrail", "DescribeTrails").get(0).body()).contains("\"includeShadowTrails\":false");
+    }
+
+    @Test
+    void cloudfrontDistributions_whenTheDocumentedSummaryShape_mapsEveryColumn() throws Exception {
+        // ListDistributions as the CloudFront API reference documents DistributionList/DistributionSummary
+        fake.on("cloudfront", "GET /2020-05-31/distribution", call -> Answer.xml("""
+                <DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Marker></Marker>
+                <MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>1</Quantity><Items>
+                <DistributionSummary><Id>E1ABC</Id><ARN>arn:aws:cloudfront::123456789012:distribution/E1ABC</ARN>
+                <Status>Deployed</Status><LastModifiedTime>2024-01-02T03:04:05.678Z</LastModifiedTime>
+                <DomainName>d111.cloudfront.net</DomainName>
+                <Aliases><Quantity>2</Quantity><Items><CNAME>www.example.com</CNAME><CNAME>example.com</CNAME></Items>
+                </Aliases><Origins><Quantity>1</Quantity><Items><Origin><Id>s3</Id>
+                <DomainName>b.s3.amazonaws.com</DomainName></Origin></Items></Origins>
+                <DefaultCacheBehavior><TargetOriginId>s3</TargetOriginId>
+                <ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy></DefaultCacheBehavior>
+                <ViewerCertificate><MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>
+                <PriceClass>PriceClass_100</PriceClass><Enabled>true</Enabled><WebACLId>arn:aws:wafv2:acl</WebACLId>
+                <HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled></DistributionSummary></Items>
+                </DistributionList>"""));
+        try (Source source = open()) {
+            assertThat(rows(source, "aws_cloudfront_distributions")).singleElement().satisfies(d -> assertThat(d)
+                    .containsEntry("arn", "arn:aws:cloudfront::123456789012:distribution/E1ABC")
+                    .containsEntry("enabled", true)
+                    .containsEntry("aliases", "[\"www.example.com\",\"example.com\"]")
+                    .containsEntry("origin_domain_names", "[\"b.s3.amazonaws.com\"]")
+                    .containsEntry("viewer_protocol_policy", "redirect-to-https")
+                    .containsEntry("minimum_protocol_version", "TLSv1.2_2021")
+                    .containsEntry("web_acl_id", "arn:aws:wafv2:acl").containsEntry("ipv6_enabled", true)
+                    .containsEntry("last_modified_at", Instant.parse("2024-01-02T03:04:05.678Z")));
+        }
+    }
+
+    @Test
+    void credentialReport_whenGeneratedThenRead_mapsRootAndUsersWithNotApplicableAsNull() throws Exception {
+        try (Source source = open()) {
+            List<Map<String, Object>> report = rows(source, "aws_iam_credential_report");
+            assertThat(report).extracting(r -> r.get("user_name")).containsExactly("<root_account>", "alice");
+            assertThat(report.get(0)).containsEntry("arn", "arn:aws:iam::123456789012:root")
+                    .containsEntry("is_root", true).containsEntry("mfa_active", true)
+                    .containsEntry("password_enabled", null)
+                    .containsEntry("password_last_used", Instant.parse("2026-11-01T08:00:00Z"))
+                    .containsEntry("access_key_1_active", false).containsEntry("access_key_1_last_rotated", null);
+            assertThat(report.get(1)).containsEntry("is_root", false).containsEntry("password_enabled", true)
+                    .containsEntry("password_last_used", null).containsEntry("mfa_active", false)
+                    .containsEntry("access_key_1_last_used", Instant.parse("2026-11-20T10:00:00Z"));
+        }
+        // STARTED, then COMPLETE: polled until done
+        assertThat(fake.calls("iam", "GenerateCredentialReport")).hasSize(2);
     }
 }

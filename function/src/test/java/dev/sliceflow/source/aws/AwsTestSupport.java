@@ -32,16 +32,31 @@ final class AwsTestSupport {
     private AwsTestSupport() {
     }
 
-    /** Every service on {@code fake}; S3 and SQS on the in-process s3proxy and ElasticMQ. */
+    /** Every service on {@code fake} (each AwsService the source declares, found by reflection, so a new one can
+     * never reach AWS from a test); S3 and SQS on the in-process s3proxy and ElasticMQ. */
     static Map<String, URI> endpoints(FakeAws fake) {
         Map<String, URI> endpoints = new HashMap<>();
-        for (String service : List.of("sts", "iam", "ec2", "sns", "rds", "dynamodb", "kms", "cloudtrail", "ecs",
-                "lambda")) {
+        endpoints.put("sts", fake.endpoint());
+        for (String service : serviceIds()) {
             endpoints.put(service, fake.endpoint());
         }
         endpoints.put("s3", LocalS3.get().endpoint());
         endpoints.put("sqs", LocalSqs.get().endpoint());
         return endpoints;
+    }
+
+    static List<String> serviceIds() {
+        List<String> ids = new ArrayList<>();
+        for (java.lang.reflect.Field field : AwsService.class.getDeclaredFields()) {
+            if (field.getType() == AwsService.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                try {
+                    ids.add(((AwsService) field.get(null)).id());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return ids;
     }
 
     static AwsSourceFactory factory(FakeAws fake, Optional<String> roleName, Optional<String> externalId) {

@@ -11,7 +11,8 @@ public final class Bench {
         if (args.length == 0) {
             System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue"
                     + " [--messages N] | demo [--slices N] | loader [--rows N] | loader-batched [--manifests N]"
-                    + " | seed [--workers 16,64] [--slices N] [--rows N] [--max-connections M]");
+                    + " | seed [--workers 16,64] [--slices N] [--rows N] [--max-connections M]"
+                    + " | aws-concurrency [--latency-ms N]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -23,9 +24,10 @@ public final class Bench {
             case "loader" -> LoaderBench.main(rest);
             case "loader-batched" -> BatchedLoaderBench.main(rest);
             case "seed" -> SeedBench.main(rest);
+            case "aws-concurrency" -> AwsConcurrencyBench.main(rest);
             default -> {
                 System.err.println("unknown benchmark " + args[0]
-                        + "; known: worker, coldstart, enqueue, demo, loader, loader-batched, seed");
+                        + "; known: worker, coldstart, enqueue, demo, loader, loader-batched, seed, aws-concurrency");
                 System.exit(2);
             }
         }
