@@ -120,11 +120,21 @@ public final class BatchedLoaderBench {
     }
 
     private static void writeRows(OutputStream out, int account, int rows, boolean header) throws Exception {
+        writeRows(out, account, rows, header, null);
+    }
+
+    /** With {@code metadata}: each record ends with the metadata columns' values, as the loader appends them. */
+    private static void writeRows(OutputStream out, int account, int rows, boolean header, List<String> metadata)
+            throws Exception {
         TableSchema schema = schema("x");
         Writer writer = new OutputStreamWriter(out, CsvDialect.CHARSET);
         CSVPrinter printer = new CSVPrinter(writer, CsvDialect.FORMAT);
         if (header) {
-            printer.printRecord(schema.columns().stream().map(Column::name).toList());
+            List<String> names = new ArrayList<>(schema.columns().stream().map(Column::name).toList());
+            if (metadata != null) {
+                names.addAll(Sql.METADATA_COLUMNS);
+            }
+            printer.printRecord(names);
         }
         for (int r = 0; r < rows; r++) {
             long id = (long) account * 100_000 + r;
@@ -134,6 +144,9 @@ public final class BatchedLoaderBench {
             List<String> fields = new ArrayList<>();
             for (int i = 0; i < row.size(); i++) {
                 fields.add(CsvDialect.encode(schema.column(i).type(), row.get(i)));
+            }
+            if (metadata != null) {
+                fields.addAll(metadata);
             }
             printer.printRecord(fields);
         }
@@ -202,6 +215,7 @@ public final class BatchedLoaderBench {
         Corpus small = corpus(manifests, 1, tables, rows);
         // the limit's input: the same rows, one plain file per table
         List<Path> plain = new ArrayList<>();
+        List<Path> shaped = new ArrayList<>();
         for (int t = 0; t < tables; t++) {
             Path file = dir.resolve("batched-plain-" + t + ".csv");
             try (OutputStream out = Files.newOutputStream(file)) {
@@ -211,6 +225,16 @@ public final class BatchedLoaderBench {
                 }
             }
             plain.add(file);
+            // the same rows with the metadata columns' values: what the loader's COPY writes
+            Path shapedFile = dir.resolve("batched-shaped-" + t + ".csv");
+            try (OutputStream out = Files.newOutputStream(shapedFile)) {
+                writeRows(out, -1, 0, true, List.of());
+                for (int a = 0; a < manifests; a++) {
+                    writeRows(out, a, rows, false, List.of("bench-0", CsvDialect.encode(ColumnType.TIMESTAMP, T0),
+                            "synthetic", String.format("%012d", 100_000_000_000L + a), "us-east-1"));
+                }
+            }
+            shaped.add(shapedFile);
         }
         System.out.printf("small manifests: %d x %d tables x %d rows = %d rows, batches of %d%n", manifests, tables,
                 rows, small.rows(), batch);
@@ -226,6 +250,7 @@ public final class BatchedLoaderBench {
             // best of `repeat`, alternating, from empty tables (the first run also warms the JVM up)
             double loaded = 0;
             double limit = 0;
+            double sameShape = 0;
             for (int r = 0; r < repeat; r++) {
                 e.reset();
                 try (Warehouse w = e.open()) {
@@ -234,9 +259,13 @@ public final class BatchedLoaderBench {
                     loaded = Math.max(loaded, small.rows() / seconds);
                 }
                 limit = Math.max(limit, small.rows() / e.copyPlain(plain));
+                sameShape = Math.max(sameShape, small.rows() / e.copyShaped(shaped));
             }
             System.out.printf("loader-batched-%s: %.0f rows/s, single-copy %.0f rows/s, ratio %.2f%n", engine,
                     loaded, limit, loaded / limit);
+            System.out.printf("  same-shape-copy-%s: %.0f rows/s (one COPY per table into the loader's table shape: the"
+                    + " metadata columns, and PostgreSQL's slice index), loader ratio %.2f%n", engine, sameShape,
+                    loaded / sameShape);
             // batches of one, on a tenth of the manifests, for comparison
             e.reset();
             List<StagedManifest> tenth = small.manifests().subList(0, Math.max(1, manifests / 10));
@@ -273,6 +302,9 @@ public final class BatchedLoaderBench {
 
         double copyPlain(List<Path> files) throws Exception;
 
+        /** One COPY per table of the rows with their metadata values, into the loader's table shape. */
+        double copyShaped(List<Path> files) throws Exception;
+
         record Postgres(String url, String user, String password) implements Engine {
             @Override
             public Warehouse open() {
@@ -285,6 +317,23 @@ public final class BatchedLoaderBench {
                     dropAll(st);
                     st.execute("VACUUM");
                 }
+            }
+
+            @Override
+            public double copyShaped(List<Path> files) throws Exception {
+                double seconds = 0;
+                try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+                    for (int t = 0; t < files.size(); t++) {
+                        st.execute("DROP TABLE IF EXISTS bench_shaped_" + t);
+                        st.execute("CREATE TABLE bench_shaped_" + t + " (" + ddl("json") + ", " + METADATA_DDL + ")");
+                        st.execute("CREATE INDEX ON bench_shaped_" + t + " (_account, _region, _source, _sync_id)");
+                        long start = System.nanoTime();
+                        LoaderBench.psqlCopyInto(url, user, password, files.get(t), "bench_shaped_" + t);
+                        seconds += (System.nanoTime() - start) / 1e9;
+                        st.execute("DROP TABLE bench_shaped_" + t);
+                    }
+                }
+                return seconds;
             }
 
             @Override
@@ -322,6 +371,24 @@ public final class BatchedLoaderBench {
             }
 
             @Override
+            public double copyShaped(List<Path> files) throws Exception {
+                double seconds = 0;
+                try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file().toAbsolutePath());
+                     Statement st = c.createStatement()) {
+                    for (int t = 0; t < files.size(); t++) {
+                        st.execute("CREATE TABLE bench_shaped_" + t + " (" + ddl("JSON") + ", " + METADATA_DDL + ")");
+                        long start = System.nanoTime();
+                        st.execute("COPY bench_shaped_" + t + " FROM '" + files.get(t).toAbsolutePath() + "' (FORMAT"
+                                + " csv, HEADER true, QUOTE '\"', ESCAPE '\"', NULLSTR '', ALLOW_QUOTED_NULLS false,"
+                                + " AUTO_DETECT false)");
+                        seconds += (System.nanoTime() - start) / 1e9;
+                        st.execute("DROP TABLE bench_shaped_" + t);
+                    }
+                }
+                return seconds;
+            }
+
+            @Override
             public double copyPlain(List<Path> files) throws Exception {
                 double seconds = 0;
                 try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file().toAbsolutePath());
@@ -340,6 +407,9 @@ public final class BatchedLoaderBench {
             }
         }
     }
+
+    private static final String METADATA_DDL = "\"_sync_id\" text, \"_sync_time\" timestamptz, \"_source\" text,"
+            + " \"_account\" text, \"_region\" text";
 
     private static String ddl(String json) {
         return "\"id\" bigint, \"name\" text, \"arn\" text, \"created_at\" timestamptz, \"size_bytes\" bigint,"
