@@ -4,8 +4,6 @@ import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
-import dev.sliceflow.manifest.ManifestPart;
-import dev.sliceflow.manifest.ManifestTable;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
 import dev.sliceflow.destination.TransientLoadException;

@@ -7,9 +7,9 @@ import static dev.sliceflow.warehouse.Sql.STATE;
 import static dev.sliceflow.warehouse.Sql.quote;
 import static dev.sliceflow.warehouse.Sql.timestamp;
 
-import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
-import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.Bookkeeping;
+import dev.sliceflow.destination.ForwardingBookkeeping;
 import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.ManifestFailure;
@@ -18,8 +18,6 @@ import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.PartPrefetch;
 import dev.sliceflow.destination.StagedManifest;
 import dev.sliceflow.destination.StagedPart;
-import dev.sliceflow.destination.SyncPlan;
-import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestTable;
@@ -42,7 +40,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -67,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * load in a new transaction; a permanent failure the engine reports without naming its source (a value a column
  * refuses) is found by bisecting the batch; anything else is transient for the whole batch.
  */
-public final class SqlWarehouse implements Warehouse {
+public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     private static final Logger LOG = LoggerFactory.getLogger(SqlWarehouse.class);
     /** Rows per multi-row VALUES list (PostgreSQL allows 65,535 parameters a statement). */
     private static final int CHUNK = 1000;
@@ -673,33 +670,8 @@ public final class SqlWarehouse implements Warehouse {
     // ------------------------------------------------------------------ Bookkeeping
 
     @Override
-    public void recordRejected(String manifestKey, String manifestSha256, String reason) {
-        ledger.recordRejected(manifestKey, manifestSha256, reason);
-    }
-
-    @Override
-    public List<LedgerEntry> ledger(String syncId) {
-        return ledger.ledger(syncId);
-    }
-
-    @Override
-    public void recordPlan(SyncPlan plan) {
-        ledger.recordPlan(plan);
-    }
-
-    @Override
-    public List<SyncStatus> syncStatus(Optional<String> syncId) {
-        return ledger.syncStatus(syncId);
-    }
-
-    @Override
-    public Map<String, Long> deleteRemovedSlices(String syncId) {
-        return ledger.deleteRemovedSlices(syncId);
-    }
-
-    @Override
-    public boolean isLoaded(String manifestKey, String manifestSha256) {
-        return ledger.isLoaded(manifestKey, manifestSha256);
+    public Bookkeeping bookkeeping() {
+        return ledger;
     }
 
     @Override

@@ -2,12 +2,11 @@ package dev.sliceflow.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.Bookkeeping;
+import dev.sliceflow.destination.ForwardingBookkeeping;
 import dev.sliceflow.destination.ManifestOutcome;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.StagedManifest;
-import dev.sliceflow.destination.SyncPlan;
-import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
@@ -17,8 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * happens to the manifests under test, unless the whole batch failed transiently. So every rule of docs/loading.md,
  * poisoned manifests and failing parts included, holds for batches too.
  */
-public final class PaddedBatches implements Warehouse {
+public final class PaddedBatches implements Warehouse, ForwardingBookkeeping {
     static final String NEIGHBOUR_ACCOUNT = "999988887777";
     static final TableSchema NEIGHBOURS = new TableSchema("zz_neighbours",
             List.of(Column.required("n", ColumnType.LONG), Column.of("note", ColumnType.STRING)), List.of("n"));
@@ -79,33 +76,8 @@ public final class PaddedBatches implements Warehouse {
     }
 
     @Override
-    public void recordRejected(String manifestKey, String manifestSha256, String reason) {
-        real.recordRejected(manifestKey, manifestSha256, reason);
-    }
-
-    @Override
-    public List<LedgerEntry> ledger(String syncId) {
-        return real.ledger(syncId);
-    }
-
-    @Override
-    public void recordPlan(SyncPlan plan) {
-        real.recordPlan(plan);
-    }
-
-    @Override
-    public List<SyncStatus> syncStatus(Optional<String> syncId) {
-        return real.syncStatus(syncId);
-    }
-
-    @Override
-    public Map<String, Long> deleteRemovedSlices(String syncId) {
-        return real.deleteRemovedSlices(syncId);
-    }
-
-    @Override
-    public boolean isLoaded(String manifestKey, String manifestSha256) {
-        return real.isLoaded(manifestKey, manifestSha256);
+    public Bookkeeping bookkeeping() {
+        return real;
     }
 
     @Override

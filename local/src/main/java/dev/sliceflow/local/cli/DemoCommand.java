@@ -78,14 +78,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--warehouse-user", paramLabel = "USER", description = "The warehouse user (with --warehouse).")
     String warehouseUser;
 
-    @Option(names = "--load-batch-size", defaultValue = "" + LocalRuntime.LOAD_BATCH_SIZE, paramLabel = "N",
-            description = "Manifests per loader invocation at most, 1..10000 (default: ${DEFAULT-VALUE}).")
-    int loadBatchSize;
-
-    @Option(names = "--load-batch-window", defaultValue = "2", paramLabel = "SECONDS",
-            description = "How long the loader gathers manifests before loading a smaller batch, 0..300 "
-                    + "(default: ${DEFAULT-VALUE}; 0 needs --load-batch-size 10 or less).")
-    int loadBatchWindow;
+    @Mixin
+    LoadBatchingOptions loadBatching;
 
     @Option(names = "--worker-concurrency", defaultValue = "2",
             description = "Concurrent worker invocations (default: ${DEFAULT-VALUE}).")
@@ -151,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
         runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                 (HandlerFactory) WorkerHandler::new);
         runtime.attach(runtime.queues().load(),
-                LocalRuntime.LOADER.withBatching(loadBatchSize, Duration.ofSeconds(loadBatchWindow)), settings -> new LoaderHandler(runtime.settings(
+                loadBatching.apply(LocalRuntime.LOADER), settings -> new LoaderHandler(runtime.settings(
                 with(warehouseSettings, "SLICEFLOW_WORK_DIR", settings.workDir().toString()))));
 
         Instant syncTime = Instant.now();

@@ -67,14 +67,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "The loader's function timeout; at most --load-visibility (default: ${DEFAULT-VALUE}).")
     long loaderTimeout;
 
-    @Option(names = "--load-batch-size", defaultValue = "" + LocalRuntime.LOAD_BATCH_SIZE, paramLabel = "N",
-            description = "Manifests per loader invocation at most, 1..10000 (default: ${DEFAULT-VALUE}).")
-    int loadBatchSize;
-
-    @Option(names = "--load-batch-window", defaultValue = "2", paramLabel = "SECONDS",
-            description = "How long the loader gathers manifests before loading a smaller batch, 0..300 "
-                    + "(default: ${DEFAULT-VALUE}; 0 needs --load-batch-size 10 or less).")
-    int loadBatchWindow;
+    @Mixin
+    LoadBatchingOptions loadBatching;
 
     @Option(names = "--worker-concurrency", defaultValue = "2",
             description = "Concurrent worker invocations (default: ${DEFAULT-VALUE}).")
@@ -159,8 +153,7 @@ final class ServeCommand implements Callable<Integer> {
         return switch (function.name()) {
             case "worker" -> function.mapping().withTimeout(Duration.ofSeconds(workerTimeout))
                     .withMaxConcurrency(workerConcurrency);
-            case "loader" -> function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout))
-                    .withBatching(loadBatchSize, Duration.ofSeconds(loadBatchWindow));
+            case "loader" -> loadBatching.apply(function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout)));
             default -> function.mapping();
         };
     }

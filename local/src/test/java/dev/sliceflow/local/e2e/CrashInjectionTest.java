@@ -9,23 +9,20 @@ import dev.sliceflow.loader.LoadDeadLetters;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.loader.ManifestLoader;
 import dev.sliceflow.local.cli.DemoSync;
-import dev.sliceflow.local.runtime.HandlerFactory;
-import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.planner.Plan;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.staging.S3Uploader;
 import dev.sliceflow.staging.Uploader;
-import dev.sliceflow.destination.LedgerEntry;
+import dev.sliceflow.destination.Bookkeeping;
+import dev.sliceflow.destination.ForwardingBookkeeping;
 import dev.sliceflow.destination.ManifestOutcome;
 import dev.sliceflow.destination.StagedManifest;
 import dev.sliceflow.destination.PartOpener;
-import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import dev.sliceflow.worker.SliceSyncer;
 import dev.sliceflow.worker.SyncWorker;
-import dev.sliceflow.worker.WorkerHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -219,7 +215,8 @@ class CrashInjectionTest {
     }
 
     /** The real warehouse, except that the first load of each manifest dies when it opens its second part. */
-    private record CrashingWarehouse(Warehouse real, Set<String> crashed) implements Warehouse {
+    private record CrashingWarehouse(Warehouse real, Set<String> crashed)
+            implements Warehouse, ForwardingBookkeeping {
         @Override
         public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts) {
             boolean first = false;
@@ -239,33 +236,8 @@ class CrashInjectionTest {
         }
 
         @Override
-        public void recordRejected(String manifestKey, String manifestSha256, String reason) {
-            real.recordRejected(manifestKey, manifestSha256, reason);
-        }
-
-        @Override
-        public List<LedgerEntry> ledger(String syncId) {
-            return real.ledger(syncId);
-        }
-
-        @Override
-        public void recordPlan(SyncPlan plan) {
-            real.recordPlan(plan);
-        }
-
-        @Override
-        public List<SyncStatus> syncStatus(Optional<String> syncId) {
-            return real.syncStatus(syncId);
-        }
-
-        @Override
-        public Map<String, Long> deleteRemovedSlices(String syncId) {
-            return real.deleteRemovedSlices(syncId);
-        }
-
-        @Override
-        public boolean isLoaded(String manifestKey, String manifestSha256) {
-            return real.isLoaded(manifestKey, manifestSha256);
+        public Bookkeeping bookkeeping() {
+            return real;
         }
 
         @Override
