@@ -56,6 +56,7 @@ public final class ManifestLoader implements AutoCloseable {
     private final LoadDeadLetters deadLetters;
 
     private final boolean deleteRemovedSlices;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
     /** Rejections so far (a batch's count is the difference; concurrent batches use their own loader). */
     private final java.util.concurrent.atomic.AtomicLong rejections = new java.util.concurrent.atomic.AtomicLong();
     /** Fetches a batch's manifests concurrently: S3's time to first byte, not bandwidth, is what a GET costs. */
@@ -235,6 +236,7 @@ public final class ManifestLoader implements AutoCloseable {
         Manifest manifest;
         try {
             manifest = ManifestCodec.parse(key, bytes);
+            requireSyncTimeNotAhead(key, manifest);
         } catch (InvalidInputException e) {
             reject(message.body(), key, sha256, e.getMessage());
             return null;
@@ -313,6 +315,20 @@ public final class ManifestLoader implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             plansSeen.remove(syncId);
             LOG.warn("cannot record the plan of sync {}: {}", syncId, e.getMessage());
+        }
+    }
+
+    /**
+     * A manifest from the future would make every later sync of its slice stale (the state's last syncTime only
+     * moves forward): refused, as the worker refuses such a request, with the same skew.
+     */
+    private void requireSyncTimeNotAhead(String key, Manifest manifest) {
+        java.time.Instant now = clock.instant();
+        if (manifest.syncTime().isAfter(now.plus(dev.sliceflow.request.SyncRequest.MAX_FUTURE_SKEW))) {
+            throw new InvalidInputException("manifest " + key + ": syncTime " + manifest.syncTime() + " is more than "
+                    + dev.sliceflow.request.SyncRequest.MAX_FUTURE_SKEW.toMinutes() + " minutes ahead of the loader's"
+                    + " clock (" + now + "): it would make every later sync of slice " + manifest.account() + "/"
+                    + manifest.region() + " stale");
         }
     }
 

@@ -108,6 +108,20 @@ class LoaderHandlerTest {
     }
 
     @Test
+    void handle_whenTheManifestsSyncTimeIsFarInTheFuture_rejectsItSoItCannotFreezeItsSlice() throws Exception {
+        Instant future = Instant.parse("9999-12-31T23:59:59Z");
+        Fixture f = ManifestFixtures.manifest("sync-1", future).table(ITEMS, List.of(row(1L, "x"))).build();
+        f.upload(s3, BUCKET);
+
+        SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).singleElement().asString().contains("ahead of the loader's clock");
+        assertThat(query("SELECT manifest_key FROM _sliceflow_rejects")).containsExactly(List.of(MANIFEST_KEY));
+        assertThat(query("SELECT count(*) FROM _sliceflow_state")).containsExactly(List.of(0L));
+    }
+
+    @Test
     void sampleEvent_decodesToTheManifestKey() {
         String body = event("loader-sqs-manifest.json").getRecords().get(0).getBody();
 

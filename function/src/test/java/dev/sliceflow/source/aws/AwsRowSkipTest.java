@@ -101,7 +101,8 @@ class AwsRowSkipTest {
         syncer.sync(AwsTestSupport.request("us-east-1", Map.of("concurrency", "2"),
                 List.of("aws_kms_keys", "aws_ecs_clusters", "aws_sns_topics")), "a1", workDir, Deadline.none());
 
-        Manifest read = ManifestCodec.parse("m", manifest[0]);
+        Manifest read = ManifestCodec.parse(dev.sliceflow.staging.ObjectLayout.manifestKey("sync-1", "123456789012",
+                "us-east-1", 0), manifest[0]);
         Map<String, ManifestTable> tables = new java.util.HashMap<>();
         read.tables().forEach(t -> tables.put(t.name(), t));
         ManifestTable keys = tables.get("aws_kms_keys");
