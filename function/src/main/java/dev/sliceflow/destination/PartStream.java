@@ -63,15 +63,6 @@ public final class PartStream extends InputStream {
                 m.syncTime()) + "\",\"" + m.source() + "\",\"" + m.account() + "\",\"" + m.region() + "\"";
     }
 
-    public StagedPart staged() {
-        return staged;
-    }
-
-    /** Data records read so far. */
-    public long records() {
-        return records;
-    }
-
     private void open() throws ManifestFailure {
         try {
             InputStream raw = opener.open(staged.part());

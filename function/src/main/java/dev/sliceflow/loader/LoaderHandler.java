@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.metrics.Metrics;
+import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,12 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     /** For the Lambda runtime: reads the environment, once per container; metrics in EMF on stdout. */
     public LoaderHandler() {
-        this(ManifestLoader.create(Settings.fromEnvironment()), Metrics.to(System.out));
+        this(CompositionRoot.loader(Settings.fromEnvironment()), Metrics.to(System.out));
     }
 
     /** For local mode, which runs this very handler with its own settings. */
     public LoaderHandler(Settings settings) {
-        this(ManifestLoader.create(settings), Metrics.none());
+        this(CompositionRoot.loader(settings), Metrics.none());
     }
 
     LoaderHandler(ManifestLoader loader) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 
 /**
@@ -18,7 +19,7 @@ public final class LoaderS3EventHandler implements RequestHandler<S3Event, Strin
     }
 
     public LoaderS3EventHandler(Settings settings) {
-        this(ManifestLoader.create(settings));
+        this(CompositionRoot.loader(settings));
     }
 
     LoaderS3EventHandler(ManifestLoader loader) {

@@ -4,7 +4,6 @@ import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
-import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
 import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.destination.ManifestOutcome;
@@ -78,11 +77,6 @@ public final class ManifestLoader implements AutoCloseable {
         this.warehouse = warehouse;
         this.deadLetters = deadLetters;
         this.deleteRemovedSlices = deleteRemovedSlices;
-    }
-
-    /** Builds the collaborators once per container: see {@link dev.sliceflow.runtime.CompositionRoot#loader}. */
-    public static ManifestLoader create(Settings settings) {
-        return dev.sliceflow.runtime.CompositionRoot.loader(settings);
     }
 
     /** One SQS message of a batch. */

@@ -829,6 +829,24 @@ public abstract class WarehouseContract {
     }
 
     @Test
+    void loadBatch_whenAManifestIsStale_neverReadsItsParts() throws Exception {
+        load(ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1)).build());
+        Fixture stale = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(7, 8)).build();
+        List<String> opened = new ArrayList<>();
+        PartOpener counting = part -> {
+            opened.add(part.key());
+            return stale.opener().open(part);
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(stale)), counting);
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Loaded.class, l -> assertThat(
+                l.result().tables()).extracting(LoadResult.TableLoad::status).containsExactly(LoadStatus.STALE));
+        assertThat(opened).as("parts fetched for a stale manifest").isEmpty();
+        assertThat(ids("items")).containsExactly(1L);
+    }
+
+    @Test
     void loadBatch_whenTheSameManifestComesTwice_loadsItOnce() throws Exception {
         Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
 

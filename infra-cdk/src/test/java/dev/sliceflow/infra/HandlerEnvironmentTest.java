@@ -131,7 +131,7 @@ class HandlerEnvironmentTest {
 
     /**
      * With a warehouse URL only, the loader starts without network. With a secret, it reads the secret while it
-     * initialises (dev.sliceflow.loader.ManifestLoader.create; at version publish time with SnapStart): that is its
+     * initialises (dev.sliceflow.runtime.CompositionRoot.loader; at version publish time with SnapStart): that is its
      * one call, so a loader in a VPC needs a path to Secrets Manager before the deploy can finish.
      */
     @ParameterizedTest(name = "{0}")

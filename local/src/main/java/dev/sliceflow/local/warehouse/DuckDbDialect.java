@@ -209,9 +209,9 @@ public final class DuckDbDialect implements SqlDialect {
                 write.cancel(true);
             }
             try (var leftovers = Files.list(scratch)) {
-                // this call's files, and any a cancelled write left
+                // this call's files, and any a cancelled write left (the writer lock makes them all this call's)
                 for (Path file : leftovers.toList()) {
-                    if (files.contains(file) || file.getFileName().toString().startsWith(prefix)) {
+                    if (file.getFileName().toString().startsWith(prefix)) {
                         Files.deleteIfExists(file);
                     }
                 }
