@@ -12,7 +12,7 @@ public final class Bench {
             System.err.println("usage: bench/run worker [--rows N] [--level L] | coldstart [--runs N] | enqueue"
                     + " [--messages N] | demo [--slices N] | loader [--rows N] | loader-batched [--manifests N]"
                     + " | seed [--workers 16,64] [--slices N] [--rows N] [--max-connections M]"
-                    + " | aws-concurrency [--latency-ms N]");
+                    + " | aws-concurrency [--latency-ms N] | slice-index [--slices N] [--rows N] [--batch N]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -25,9 +25,10 @@ public final class Bench {
             case "loader-batched" -> BatchedLoaderBench.main(rest);
             case "seed" -> SeedBench.main(rest);
             case "aws-concurrency" -> AwsConcurrencyBench.main(rest);
+            case "slice-index" -> SliceIndexBench.main(rest);
             default -> {
                 System.err.println("unknown benchmark " + args[0]
-                        + "; known: worker, coldstart, enqueue, demo, loader, loader-batched, seed, aws-concurrency");
+                        + "; known: worker, coldstart, enqueue, demo, loader, loader-batched, seed, aws-concurrency, slice-index");
                 System.exit(2);
             }
         }
