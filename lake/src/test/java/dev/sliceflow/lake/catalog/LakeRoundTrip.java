@@ -12,6 +12,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
@@ -33,7 +34,8 @@ import org.apache.iceberg.types.Types;
 /**
  * What the lake destination asks of a catalog, done once against a real one: a namespace, a table, Parquet data files
  * appended in three commits (the second through a handle loaded before the first commit, so the catalog's optimistic
- * check must make it refresh and retry rather than lose the first), a stale commit refused, and the rows read back.
+ * check must make it refresh and retry rather than lose the first), a commit decided on stale metadata refused (Glue:
+ * the metadata location no longer matches; REST: the server's assert-ref-snapshot-id requirement), the rows read back.
  * Plain Java (no JUnit): {@code LakeLoaderJarIT} runs it inside the shaded jar too.
  */
 final class LakeRoundTrip {
@@ -66,7 +68,10 @@ final class LakeRoundTrip {
         append(catalog.loadTable(id), 3L, "");
         boolean refused;
         try {
-            stale.commit(base, TableMetadata.buildFrom(base).setProperties(Map.of("stale", "true")).build());
+            // a rollback of main to the first snapshot, decided on metadata that the third commit made stale
+            long firstSnapshot = base.currentSnapshot().parentId();
+            stale.commit(base, TableMetadata.buildFrom(base)
+                    .setRef(SnapshotRef.MAIN_BRANCH, SnapshotRef.branchBuilder(firstSnapshot).build()).build());
             refused = false;
         } catch (CommitFailedException expected) {
             refused = true;
