@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * (S3 path-style). (The function module's tests have the same class for the aws source; test classes do not cross
  * modules here.)
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     static final String PYTHON = "python3.11";
     private final Process process;
     private final int port;
@@ -28,7 +28,7 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** Whether python3.11 with moto and boto3 is installed; why not otherwise. */
-    static String missing() {
+    public static String missing() {
         try {
             Process check = new ProcessBuilder(PYTHON, "-c", "import moto.server, boto3, flask").redirectErrorStream(true)
                     .start();
@@ -43,7 +43,7 @@ final class MotoServer implements AutoCloseable {
         }
     }
 
-    static MotoServer start(Path log) throws Exception {
+    public static MotoServer start(Path log) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -66,12 +66,12 @@ final class MotoServer implements AutoCloseable {
         throw new IllegalStateException("moto server did not listen on 127.0.0.1:" + port + " within 60 s");
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Runs a Python script (boto3) with the server's endpoint, then {@code args}, as its arguments; returns its output. */
-    String run(String script, String... args) throws Exception {
+    public String run(String script, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "-c", script, endpoint().toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command)
