@@ -3,13 +3,14 @@
 # flags, cdk-nag included), checks that each template equals the one the Java tests asserted on, and runs cfn-lint on
 # every template, failing on any error (warnings are printed), then AWS Control Tower's cfn-guard rules (below). The
 # contexts are the configurations docs/deploy.md shows:
-#   default      a destination only (DefaultStackTest.CONTEXT): target/synth-check/expected-template.json
-#   scheduled    plus the planner's schedule and spec key (ScheduledStackTest.CONTEXT)
+#   default      no settings at all, a plain `cdk deploy`: the lake (DefaultStackTest.CONTEXT):
+#                target/synth-check/expected-template.json
+#   scheduled    a PostgreSQL warehouse URL, the planner's schedule and spec key (ScheduledStackTest.CONTEXT)
 #   alarm-email  a warehouse secret and an alarm e-mail (DocumentedVariantsTest.VARIANTS, as are the next two)
 #   vpc          the loader in a VPC with its VPC endpoints, and X-Ray tracing
 #   discovery    a scheduled planner with account and region discovery through a role
-# Both sides use the same stand-in jar (target/synth-check/function.jar, also written by the tests), so the Lambda
-# asset hash matches and this needs no build of the function module.
+# Both sides use the same stand-in jars (target/synth-check/function.jar, and lake-loader.jar for the lake's loader,
+# also written by the tests), so the Lambda asset hashes match and this needs no build of the function or lake module.
 #
 # Run after `./mvnw -pl infra-cdk -am verify` (or a full `./mvnw verify`), with JAVA_HOME at a JDK >= 21, Node on the
 # PATH and cfn-lint on the PATH (skipped, saying so, without it). Prints "synth-check: 5 passed, 0 failed" (or how
@@ -20,17 +21,18 @@ cd "$(dirname "$0")"
 CDK_CLI="aws-cdk@2.1148.1"
 dir=target/synth-check
 jar=$dir/function.jar
+lake_jar=$dir/lake-loader.jar
 
 # name | expected template | extra CLI context (keep in step with the tests that write the templates)
 cases=(
-  "default|$dir/expected-template.json|warehouseUrl=jdbc:postgresql://warehouse.internal:5432/analytics"
+  "default|$dir/expected-template.json|lakeLoaderJar=$lake_jar"
   "scheduled|$dir/expected-scheduled-template.json|schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml;warehouseUrl=jdbc:postgresql://warehouse.internal:5432/analytics"
   "alarm-email|$dir/expected-alarm-email-template.json|alarmEmail=oncall@example.com;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
   "vpc|$dir/expected-vpc-template.json|alarmEmail=oncall@example.com;routeTableIds=rtb-0d1e2f3a4b5c6d7e8;securityGroupIds=sg-0c1d2e3f4a5b6c7d8;subnetIds=subnet-0a1b2c3d4e5f67890,subnet-0b2c3d4e5f6a7b8c9;tracing=true;vpcEndpoints=true;vpcId=vpc-0a1b2c3d4e5f67890;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
   "discovery|$dir/expected-discovery-template.json|alarmEmail=oncall@example.com;discovery=true;externalId=acme-7f3a;roleName=SliceflowReadOnly;schedule=cron(0 2 * * ? *);scheduleSpecKey=specs/nightly.yaml;warehouseSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"
 )
 
-for f in "$jar" $(printf '%s\n' "${cases[@]}" | cut -d'|' -f2); do
+for f in "$jar" "$lake_jar" $(printf '%s\n' "${cases[@]}" | cut -d'|' -f2); do
   if [ ! -f "$f" ]; then
     echo "synth-check: $f is missing: run ./mvnw -pl infra-cdk -am verify first (the stack tests write it)." >&2
     exit 1
@@ -132,20 +134,26 @@ guard_disabled=(
   # a VPC would only add a NAT gateway. The loader goes into one when its warehouse is there (vpcId, ...)
   ct-lambda-pr-3
   # S3 encryption with KMS: SSE-S3; a key would add a KMS request per part and manifest (thousands per sync) to
-  # objects that expire after stagingExpiryDays
+  # objects that expire after stagingExpiryDays, and per Parquet and metadata file of the lake
   ct-s3-pr-10
-  # versioning: staged objects are written once under unique keys and expire; versions would outlive the expiry
+  # versioning: staged objects are written once under unique keys and expire; versions would outlive the expiry.
+  # The lake's files are written once under unique keys too; its history is Iceberg's snapshots, and versions
+  # would keep the files that snapshot expiry deletes
   ct-s3-pr-11
   # access logs: as cdk-nag's AwsSolutions-S1 acknowledgement in StagingBucket (CloudTrail data events instead)
   ct-s3-pr-2
   # event notifications enabled: they are, through CDK's Custom::S3BucketNotifications resource, which this rule does
   # not read (it reads the bucket's NotificationConfiguration property)
   ct-s3-pr-4
-  # object lock: staged objects must expire on schedule; a lock would keep them past stagingExpiryDays
+  # object lock: staged objects must expire on schedule; a lock would keep them past stagingExpiryDays (and the
+  # lake's files past Iceberg's snapshot expiry)
   ct-s3-pr-9
   # a DLQ for every queue: the queues without one are dead-letter queues themselves (cdk-nag's AwsSolutions-SQS3 is
   # acknowledged on exactly those, resource by resource, in WorkQueue and Planner)
   ct-sqs-pr-1
+  # Athena results encrypted with KMS: the lake's workgroup enforces SSE-S3 on its results, the encryption of the
+  # bucket they are in (as ct-s3-pr-10 above); a key would add a KMS request per result object and a key policy
+  ct-athena-pr-2
 )
 CFN_GUARD_PACKAGE="@cdklabs/cdk-validator-cfnguard@0.0.62"
 

@@ -17,6 +17,8 @@ import software.constructs.Construct;
  * consumes it with a small concurrency cap (the cap is what protects the warehouse), a batch of manifests at a time
  * (loadBatchSize, gathered for up to loadBatchWindowSeconds), so that many small slices cost about one load. The loader reads the two
  * staging prefixes, sends permanently bad manifests to its DLQ, and reads the warehouse secret when one is set.
+ * With the lake as destination it runs the lake loader's jar (the function module plus Iceberg, Parquet and the
+ * catalogs) with the lake's URL, and gets the lake's permissions ({@link Lake#grantLoad}).
  */
 public final class Loader extends Construct {
     static final String HANDLER = "dev.sliceflow.loader.LoaderHandler::handleRequest";
@@ -29,7 +31,7 @@ public final class Loader extends Construct {
     private final QueueConsumer consumer;
 
     public Loader(Construct scope, String id, StackSettings settings, QueueConsumer.Platform platform,
-                  IBucket bucket) {
+                  IBucket bucket, java.util.Optional<Lake> lake) {
         super(scope, id);
         Duration timeout = Duration.minutes(settings.loaderTimeoutMinutes());
         Duration batchWindow = Duration.seconds(settings.loadBatchWindowSeconds());
@@ -41,12 +43,15 @@ public final class Loader extends Construct {
         env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
         env.put("SLICEFLOW_LOAD_DLQ_URL", queue.deadLetterQueue().getQueueUrl());
         settings.warehouseUrl().ifPresent(url -> env.put("SLICEFLOW_WAREHOUSE_URL", url));
+        lake.ifPresent(l -> env.put("SLICEFLOW_WAREHOUSE_URL", l.warehouseUrl()));
         settings.warehouseSecretArn().ifPresent(arn -> env.put("SLICEFLOW_WAREHOUSE_SECRET_ARN", arn));
         if (settings.deleteRemovedSlices()) {
             env.put("SLICEFLOW_DELETE_REMOVED_SLICES", "true");
         }
 
-        consumer = new QueueConsumer(this, "Loader", platform, new QueueConsumer.Spec(
+        QueueConsumer.Platform loaderPlatform = settings.lake()
+                .map(l -> platform.withJar(l.loaderJar().toString())).orElse(platform);
+        consumer = new QueueConsumer(this, "Loader", loaderPlatform, new QueueConsumer.Spec(
                 settings.prefix() + "-loader", HANDLER, settings.loaderMemoryMb(), timeout,
                 settings.loaderMaxConcurrency(), env, settings.vpc(), settings.loadBatchSize(), batchWindow),
                 queue.queue());
@@ -60,6 +65,7 @@ public final class Loader extends Construct {
         queue.deadLetterQueue().grantSendMessages(consumer.role());
         settings.warehouseSecretArn().ifPresent(arn ->
                 Secret.fromSecretCompleteArn(this, "WarehouseSecret", arn).grantRead(consumer.role()));
+        lake.ifPresent(l -> l.grantLoad(consumer.role()));
 
         acknowledgeWildcards(bucket);
     }

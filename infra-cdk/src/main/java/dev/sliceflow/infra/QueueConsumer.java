@@ -65,6 +65,11 @@ public final class QueueConsumer extends Construct {
     /** What every function of the stack shares. */
     public record Platform(String jar, Runtime runtime, Architecture architecture, RetentionDays logRetention,
                            boolean tracing) {
+        /** The same platform with another jar: the lake loader runs the lake's artifact. */
+        Platform withJar(String otherJar) {
+            return new Platform(otherJar, runtime, architecture, logRetention, tracing);
+        }
+
         /**
          * The settings every function gets: JSON log format (Lambda's platform lines become JSON records with the
          * request id; our plain stdout/stderr lines pass through, counted as INFO, so the application level must

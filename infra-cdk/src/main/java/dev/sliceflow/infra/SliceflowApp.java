@@ -32,7 +32,7 @@ public final class SliceflowApp {
      * Reads the settings from the app's context and adds the stack: what `main` does, and what tests do.
      *
      * @throws IllegalArgumentException for a bad context value
-     * @throws IllegalStateException    when the function jar does not exist
+     * @throws IllegalStateException    when the function jar (or, with the lake, the lake loader's jar) does not exist
      */
     public static SliceflowStack createStack(App app) {
         StackSettings settings = StackSettings.fromContext(app.getNode());
@@ -42,8 +42,17 @@ public final class SliceflowApp {
                     + " Build it first with ./mvnw package at the repository root, or point -c functionJar=<path>"
                     + " at a built sliceflow-function.jar.");
         }
+        settings.lake().map(StackSettings.Lake::loaderJar).filter(lakeJar -> !Files.isRegularFile(lakeJar))
+                .ifPresent(lakeJar -> {
+                    throw new IllegalStateException("The lake loader's jar " + lakeJar.toAbsolutePath().normalize()
+                            + " does not exist. Build it first with ./mvnw package at the repository root (it builds"
+                            + " lake/target/sliceflow-lake-loader.jar), or point -c lakeLoaderJar=<path> at one. The"
+                            + " lake is the destination because no warehouse is configured: for PostgreSQL set"
+                            + " -c warehouseSecretArn=... or -c warehouseUrl=jdbc:postgresql://... (docs/deploy.md).");
+                });
         return new SliceflowStack(app, settings.prefix(), StackProps.builder()
-                .description("sliceflow: serverless ELT (staging bucket, sync worker, loader)")
+                .description("sliceflow: serverless ELT (staging bucket, sync worker, loader"
+                        + (settings.lake().isPresent() ? ", Iceberg lake)" : ")"))
                 .build(), settings, jar.toString());
     }
 }

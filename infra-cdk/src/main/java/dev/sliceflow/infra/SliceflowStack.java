@@ -19,7 +19,8 @@ import software.constructs.IConstruct;
 
 /**
  * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, alarms to an SNS topic, a
- * dashboard, and, when a schedule is configured, the scheduled planner. Environment-agnostic (no account or region
+ * dashboard, the lake (Glue database, Athena workgroup) unless a warehouse is configured, and, when a schedule is
+ * configured, the scheduled planner. Environment-agnostic (no account or region
  * lookups), so it synthesizes offline.
  */
 public final class SliceflowStack extends Stack {
@@ -34,6 +35,7 @@ public final class SliceflowStack extends Stack {
 
     private final StagingBucket staging;
     private final SyncWorker worker;
+    private final Optional<Lake> lake;
     private final Loader loader;
     private final Optional<Planner> planner;
     private final ITopic alarmTopic;
@@ -43,9 +45,10 @@ public final class SliceflowStack extends Stack {
         super(scope, id, props);
         QueueConsumer.Platform platform = new QueueConsumer.Platform(
                 functionJar, settings.runtime(), settings.architecture(), settings.logRetention(), settings.tracing());
-        staging = new StagingBucket(this, "Staging", settings.stagingExpiryDays());
+        staging = new StagingBucket(this, "Staging", settings.stagingExpiryDays(), settings.lake().isPresent());
         worker = new SyncWorker(this, "Sync", settings, platform, staging.bucket());
-        loader = new Loader(this, "Load", settings, platform, staging.bucket());
+        lake = settings.lake().map(l -> new Lake(this, "Lake", settings.prefix(), l, staging.bucket()));
+        loader = new Loader(this, "Load", settings, platform, staging.bucket(), lake);
         configureNotificationsHandler(settings);
 
         alarmTopic = alarmTopic(settings);
@@ -83,6 +86,12 @@ public final class SliceflowStack extends Stack {
                 "The planner's failed runs (input and error), after Lambda's retries"));
         planner.ifPresent(p -> output("PlannerScheduleDeadLetterQueueUrl", p.scheduleDeadLetters().getQueueUrl(),
                 "Scheduled events EventBridge could not deliver to the planner"));
+        lake.ifPresent(l -> {
+            output("LakeDatabaseName", l.database(), "Glue database of the lake's Iceberg tables");
+            output("LakeLocation", l.warehouseLocation(), "Where the lake's Iceberg tables live");
+            output("AthenaWorkGroupName", l.workGroup().getRef(), "Query the lake with Athena in this workgroup");
+            output("AthenaExampleQuery", l.exampleQuery(), "An example Athena query over the lake (run it in the workgroup above)");
+        });
         settings.planner().filter(StackSettings.PlannerSchedule::discovery)
                 .ifPresent(schedule -> output("PlannerRoleArn", planner.orElseThrow().role().getRoleArn(),
                         "With discovery: trust this principal too in the role assumed in each account"));
@@ -156,6 +165,10 @@ public final class SliceflowStack extends Stack {
         return worker;
     }
 
+    public Optional<Lake> lake() {
+        return lake;
+    }
+
     public Loader loader() {
         return loader;
     }
@@ -172,7 +185,14 @@ public final class SliceflowStack extends Stack {
         return dashboard;
     }
 
-    /** The outputs of every stack; one with a schedule adds {@link #PLANNER_OUTPUT_IDS}. */
+    /** The outputs a stack whose destination is the lake adds. */
+    static final List<String> LAKE_OUTPUT_IDS = List.of("LakeDatabaseName", "LakeLocation", "AthenaWorkGroupName",
+            "AthenaExampleQuery");
+
+    /**
+     * The outputs of every stack; one with a schedule adds {@link #PLANNER_OUTPUT_IDS}, one with the lake
+     * {@link #LAKE_OUTPUT_IDS}.
+     */
     static List<String> outputIds() {
         return List.of("BucketName", "SyncQueueUrl", "SyncDeadLetterQueueUrl", "LoadQueueUrl",
                 "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "WorkerRoleArn", "AlarmTopicArn",

@@ -33,7 +33,7 @@ import software.constructs.Node;
  * @param roleName               `roleName`: the role the worker assumes in each source account (optional)
  * @param externalId             `externalId`: the ExternalId that role requires (optional; needs roleName)
  * @param warehouseUrl           `warehouseUrl`: jdbc:postgresql://host[:port]/db (optional when the secret has
- *                               host/port/dbname; one of the two is required: the stack has no default destination)
+ *                               host/port/dbname); with neither this nor the secret the destination is the lake
  * @param warehouseSecretArn     `warehouseSecretArn`: complete ARN of a Secrets Manager secret in the RDS shape (optional)
  * @param vpc                    `vpcId`, `subnetIds`, `securityGroupIds` (comma-separated): loader VPC placement
  *                               (optional; all three or none), with `vpcEndpoints` and `routeTableIds`
@@ -52,6 +52,8 @@ import software.constructs.Node;
  * @param loadBatchWindowSeconds `loadBatchWindowSeconds`: how long the load queue's event source gathers a batch,
  *                               0..300 (default 10; Lambda requires at least 1 when loadBatchSize exceeds 10)
  * @param tracing                `tracing`: true turns on X-Ray active tracing for every function (default false)
+ * @param lake                   the default destination, present when no warehouse is configured: `lakeDatabase`,
+ *                               `lakeLoaderJar` ({@link Lake})
  */
 public record StackSettings(String prefix, Path functionJar, Architecture architecture, Runtime runtime,
                             int workerMemoryMb, int workerTimeoutMinutes, int workerMaxConcurrency,
@@ -61,10 +63,32 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                             Optional<VpcPlacement> vpc, int stagingExpiryDays, RetentionDays logRetention,
                             int queueAgeAlarmMinutes, Optional<String> alarmTopicArn, List<String> alarmEmails,
                             boolean deleteRemovedSlices, Optional<PlannerSchedule> planner,
-                            int loadBatchSize, int loadBatchWindowSeconds, boolean tracing) {
+                            int loadBatchSize, int loadBatchWindowSeconds, boolean tracing,
+                            Optional<Lake> lake) {
 
     /** Where the CLI (running in infra-cdk/) finds the jar that `./mvnw package` builds at the repo root. */
     public static final String DEFAULT_FUNCTION_JAR = "../function/target/sliceflow-function.jar";
+
+    /** Where the CLI finds the lake loader's jar that `./mvnw package` builds (lake/). */
+    public static final String DEFAULT_LAKE_LOADER_JAR = "../lake/target/sliceflow-lake-loader.jar";
+    /**
+     * A Glue database name that Athena takes unquoted: lower case, digits, underscores, starting with a letter (the
+     * lake's own check, dev.sliceflow.lake.catalog.LakeUrl.NAMESPACE: HandlerEnvironmentTest parses the URL with it).
+     */
+    static final String GLUE_DATABASE = "[a-z][a-z0-9_]{0,254}";
+    /** Loader memory for the lake: Parquet buffers a row group per open file, and zstd wants the second vCPU. */
+    static final int LAKE_LOADER_MEMORY_MB = 3008;
+    static final int WAREHOUSE_LOADER_MEMORY_MB = 1024;
+
+    /**
+     * The lake: Iceberg tables in the staging bucket under {@code lake/}, in one Glue database, queried with Athena.
+     *
+     * @param database  `lakeDatabase`: the Glue database (Iceberg namespace) holding every table (default sliceflow)
+     * @param loaderJar `lakeLoaderJar`: the lake loader's shaded jar (default
+     *                  ../lake/target/sliceflow-lake-loader.jar, relative to infra-cdk/)
+     */
+    public record Lake(String database, Path loaderJar) {
+    }
 
     /** Lambda's own limits on SQS event source maximum concurrency. */
     private static final int MIN_ESM_CONCURRENCY = 2;
@@ -148,13 +172,7 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 "the complete ARN of a Secrets Manager secret, ending in the 6 characters Secrets Manager adds,"
                         + " e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"));
         Optional<String> warehouseUrl = c.text("warehouseUrl").map(StackSettings::warehouseUrl);
-        if (warehouseUrl.isEmpty() && secretArn.isEmpty()) {
-            throw new IllegalArgumentException("No destination is configured: the loader would fail to start"
-                    + " (SLICEFLOW_WAREHOUSE_URL is not set). Set -c warehouseSecretArn=<ARN of a Secrets Manager"
-                    + " secret in the RDS shape: host, port, dbname, username, password>, or -c"
-                    + " warehouseUrl=jdbc:postgresql://<host>:5432/<database> (with the secret for the credentials),"
-                    + " or both (docs/deploy.md).");
-        }
+        Optional<Lake> lake = lake(c, warehouseUrl.isPresent() || secretArn.isPresent());
         RetentionDays retention = retention(c.number("logRetentionDays", 30, 1, 3653));
         int workerTimeoutMinutes = c.number("workerTimeoutMinutes", 15, 1, 15);
         int deadlineMarginSeconds = c.number("deadlineMarginSeconds", 60, 0, 600);
@@ -180,13 +198,14 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 c.number("workerMemoryMb", 1769, 128, 10240),
                 workerTimeoutMinutes,
                 c.number("workerMaxConcurrency", 100, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
-                c.number("loaderMemoryMb", 1024, 128, 10240),
+                c.number("loaderMemoryMb", lake.isPresent() ? LAKE_LOADER_MEMORY_MB : WAREHOUSE_LOADER_MEMORY_MB,
+                        128, 10240),
                 c.number("loaderTimeoutMinutes", 10, 1, 15),
                 c.number("loaderMaxConcurrency", 2, MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY),
                 deadlineMarginSeconds,
                 roleName, externalId,
                 warehouseUrl, secretArn,
-                vpc(c),
+                vpc(c, lake.isPresent()),
                 c.number("stagingExpiryDays", 30, 1, 3650),
                 retention,
                 c.number("queueAgeAlarmMinutes", 60, 1, 24 * 60),
@@ -194,7 +213,26 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                 bool(c, "deleteRemovedSlices"),
                 planner,
                 loadBatchSize, loadBatchWindowSeconds,
-                bool(c, "tracing"));
+                bool(c, "tracing"),
+                lake);
+    }
+
+    /** The lake, unless a warehouse is configured; the lake's keys beside a warehouse are an error. */
+    private static Optional<Lake> lake(Context c, boolean warehouse) {
+        if (warehouse) {
+            for (String key : List.of("lakeDatabase", "lakeLoaderJar")) {
+                if (c.text(key).isPresent()) {
+                    throw new IllegalArgumentException("Context key '" + key + "' is set with a warehouse"
+                            + " (warehouseUrl or warehouseSecretArn): the lake is the destination only when no"
+                            + " warehouse is configured. Remove -c " + key + "=..., or the warehouse settings.");
+                }
+            }
+            return Optional.empty();
+        }
+        String database = requireMatch("lakeDatabase", c.text("lakeDatabase").orElse("sliceflow"), GLUE_DATABASE,
+                "a Glue database name that Athena reads unquoted: 1 to 255 lowercase letters, digits or '_',"
+                        + " starting with a letter, e.g. sliceflow or acme_inventory");
+        return Optional.of(new Lake(database, Path.of(c.text("lakeLoaderJar").orElse(DEFAULT_LAKE_LOADER_JAR))));
     }
 
     /** True when someone receives the alarms: an existing topic (its subscribers are not ours to see) or an e-mail. */
@@ -286,12 +324,19 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
         return value;
     }
 
-    private static Optional<VpcPlacement> vpc(Context c) {
+    private static Optional<VpcPlacement> vpc(Context c, boolean lake) {
         Optional<String> vpcId = c.text("vpcId");
         List<String> subnets = c.list("subnetIds");
         List<String> groups = c.list("securityGroupIds");
         boolean endpoints = bool(c, "vpcEndpoints");
         List<String> routeTables = c.list("routeTableIds");
+        if (lake && (vpcId.isPresent() || !subnets.isEmpty() || !groups.isEmpty())) {
+            throw new IllegalArgumentException("Loader VPC placement (vpcId, subnetIds, securityGroupIds) is for a"
+                    + " warehouse reachable only inside a VPC, and no warehouse is configured: the destination is the"
+                    + " lake, which the loader reaches through Glue's and S3's public endpoints. Set"
+                    + " -c warehouseSecretArn=... (or warehouseUrl) for a warehouse in the VPC, or remove the VPC"
+                    + " settings.");
+        }
         if (vpcId.isEmpty() && subnets.isEmpty() && groups.isEmpty()) {
             for (String key : List.of("vpcEndpoints", "routeTableIds")) {
                 if (c.text(key).isPresent() || !c.list(key).isEmpty()) {

@@ -21,22 +21,27 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The stack with every setting at its default: the properties that correctness and security depend on. One synth,
- * shared by every test; it is also written to target/synth-check/expected-template.json, which synth-check.sh
- * compares with what the CDK CLI synthesizes from the same context.
+ * The stack with every setting at its default, a plain `cdk deploy`, whose destination is the lake: the properties
+ * that correctness and security depend on (the lake's own in {@link LakeStackTest}). One synth, shared by every test;
+ * it is also written to target/synth-check/expected-template.json, which synth-check.sh compares with what the CDK
+ * CLI synthesizes from the same context. The PostgreSQL loader's permissions are checked on a second stack with
+ * {@link TestStacks#WAREHOUSE_URL}.
  */
 class DefaultStackTest {
     static final Path EXPECTED_TEMPLATE = Path.of("target/synth-check/expected-template.json");
-    /** Every setting at its default, plus the destination the stack requires; synth-check.sh passes the same. */
-    static final Map<String, Object> CONTEXT = Map.of("warehouseUrl", TestStacks.WAREHOUSE_URL);
+    /** Every setting at its default: no destination given, so the lake; synth-check.sh passes the same. */
+    static final Map<String, Object> CONTEXT = Map.of();
 
     private static SliceflowStack stack;
     private static Template template;
+    /** The same stack with a PostgreSQL warehouse instead of the lake. */
+    private static Template postgres;
 
     @BeforeAll
     static void synth() throws Exception {
         stack = TestStacks.stack(CONTEXT);
         template = Template.fromStack(stack);
+        postgres = TestStacks.template(Map.of("warehouseUrl", TestStacks.WAREHOUSE_URL));
         Files.createDirectories(EXPECTED_TEMPLATE.getParent());
         Files.writeString(EXPECTED_TEMPLATE, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(template.toJSON()));
@@ -52,6 +57,10 @@ class DefaultStackTest {
         template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
         template.resourceCountIs("AWS::SNS::Topic", 1);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        template.resourceCountIs("AWS::Glue::Database", 1);
+        template.resourceCountIs("AWS::Athena::WorkGroup", 1);
+        postgres.resourceCountIs("AWS::Glue::Database", 0);
+        postgres.resourceCountIs("AWS::Athena::WorkGroup", 0);
     }
 
     @Test
@@ -86,8 +95,10 @@ class DefaultStackTest {
         // Specs are configuration: no rule may expire them, neither one on specs/ nor one on the whole bucket.
         List<Object> rules = list(map(one(template, "AWS::S3::Bucket", "Staging").get("LifecycleConfiguration"))
                 .get("Rules"));
+        // The lake is a destination: nothing expires it either; Athena's query results expire like staged objects.
         assertThat(rules.stream().map(Templates::map).filter(r -> r.containsKey("ExpirationInDays"))
-                .map(r -> r.get("Prefix")).toList()).containsExactlyInAnyOrder("data/", "manifests/", "syncs/");
+                .map(r -> r.get("Prefix")).toList())
+                .containsExactlyInAnyOrder("data/", "manifests/", "syncs/", "athena-results/");
     }
 
     @Test
@@ -205,7 +216,7 @@ class DefaultStackTest {
                 .containsEntry("Runtime", "java25")
                 .containsEntry("Architectures", List.of("arm64"))
                 .containsEntry("Handler", "dev.sliceflow.loader.LoaderHandler::handleRequest")
-                .containsEntry("MemorySize", 1024)
+                .containsEntry("MemorySize", 3008)
                 .containsEntry("Timeout", 600)
                 .containsEntry("EphemeralStorage", Map.of("Size", 512))
                 .doesNotContainKey("VpcConfig");
@@ -229,10 +240,12 @@ class DefaultStackTest {
     }
 
     @Test
-    void loaderEnvironment_whenDefaults_pointsAtTheBucketItsDlqAndTheWarehouseOnly() {
+    void loaderEnvironment_whenDefaults_pointsAtTheBucketItsDlqAndTheLakeOnly() {
+        String bucketId = Templates.logicalId(template, "AWS::S3::Bucket", "Staging");
         assertThat(environment("sliceflow-loader"))
                 .containsOnlyKeys("SLICEFLOW_BUCKET", "SLICEFLOW_LOAD_DLQ_URL", "SLICEFLOW_WAREHOUSE_URL")
-                .containsEntry("SLICEFLOW_WAREHOUSE_URL", TestStacks.WAREHOUSE_URL)
+                .containsEntry("SLICEFLOW_WAREHOUSE_URL", Map.of("Fn::Join", List.of("", List.of(
+                        "iceberg:glue?warehouse=s3://", Map.of("Ref", bucketId), "/lake/&namespace=sliceflow"))))
                 .containsEntry("SLICEFLOW_LOAD_DLQ_URL", Map.of("Ref", queueId("sliceflow-load-dlq")));
     }
 
@@ -266,7 +279,7 @@ class DefaultStackTest {
 
     @Test
     void workerPolicy_whenSynthesized_putsOnlyUnderDataAndManifestsAndReadsNothing() {
-        List<Map<String, Object>> s3 = s3Statements("SyncWorkerRole");
+        List<Map<String, Object>> s3 = s3Statements(template, "SyncWorkerRole");
         assertThat(s3).isNotEmpty().allSatisfy(statement -> {
             assertThat(actions(statement)).contains("s3:PutObject")
                     .noneMatch(a -> a.startsWith("s3:Get") || a.startsWith("s3:Delete") || a.startsWith("s3:List"));
@@ -287,8 +300,25 @@ class DefaultStackTest {
     }
 
     @Test
-    void loaderPolicy_whenSynthesized_readsOnlyDataManifestsAndPlansAndWritesNothing() {
-        List<Map<String, Object>> s3 = s3Statements("LoadLoaderRole");
+    void loaderPolicy_whenTheLake_readsDataManifestsAndPlansAndWritesOnlyUnderLake() {
+        List<Map<String, Object>> s3 = s3Statements(template, "LoadLoaderRole");
+        assertThat(s3.stream().flatMap(s -> list(s.get("Resource")).stream())
+                .filter(r -> !map(r).containsKey("Fn::GetAtt")).map(DefaultStackTest::prefixOf).toList())
+                .containsExactlyInAnyOrder("/data/*", "/manifests/*", "/syncs/*/plan.json", "/lake/*");
+        assertThat(s3).filteredOn(s -> actions(s).stream().anyMatch(a -> a.startsWith("s3:Put")
+                        || a.startsWith("s3:Delete") || a.startsWith("s3:Abort")))
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(list(s.get("Resource")).stream()
+                        .filter(r -> !map(r).containsKey("Fn::GetAtt")).map(DefaultStackTest::prefixOf).toList())
+                        .containsOnly("/lake/*"));
+        assertThat(allowStatements(template)).filteredOn(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
+                .noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:")));
+    }
+
+    @Test
+    void loaderPolicy_whenAWarehouse_readsOnlyDataManifestsAndPlansAndWritesNothing() {
+        Template template = postgres;
+        List<Map<String, Object>> s3 = s3Statements(template, "LoadLoaderRole");
         assertThat(s3).isNotEmpty().allSatisfy(statement -> assertThat(actions(statement))
                 .contains("s3:GetObject*")
                 .noneMatch(a -> a.startsWith("s3:Put") || a.startsWith("s3:Delete") || a.startsWith("s3:Abort")));
@@ -299,9 +329,10 @@ class DefaultStackTest {
                 .filter(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
                 .filter(s -> actions(s).contains("sqs:SendMessage"))
                 .map(s -> target(s.get("Resource"))).toList();
-        assertThat(sendTargets).containsExactly(queueId("sliceflow-load-dlq"));
+        assertThat(sendTargets).containsExactly(Templates.queueId(template, "sliceflow-load-dlq"));
         assertThat(allowStatements(template)).filteredOn(s -> s.get("_policy").toString().startsWith("LoadLoaderRole"))
-                .noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:")));
+                .noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:")
+                        || a.startsWith("glue:")));
     }
 
     @Test
@@ -434,7 +465,9 @@ class DefaultStackTest {
 
     @Test
     void outputs_whenSynthesized_nameTheQueuesAndBucketAnOperatorNeeds() {
-        assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(SliceflowStack.outputIds());
+        assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream
+                .concat(SliceflowStack.outputIds().stream(), SliceflowStack.LAKE_OUTPUT_IDS.stream()).toList());
+        assertThat(postgres.findOutputs("*").keySet()).containsExactlyInAnyOrderElementsOf(SliceflowStack.outputIds());
     }
 
     @Test
@@ -495,7 +528,7 @@ class DefaultStackTest {
         return properties(template.findResources("AWS::Lambda::Function").get(target(alias.get("FunctionName"))));
     }
 
-    private static List<Map<String, Object>> s3Statements(String rolePrefix) {
+    private static List<Map<String, Object>> s3Statements(Template template, String rolePrefix) {
         return allowStatements(template).stream()
                 .filter(s -> s.get("_policy").toString().startsWith(rolePrefix))
                 .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("s3:"))).toList();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -192,16 +193,58 @@ class StackSettingsTest {
     }
 
     @Test
-    void fromContext_whenNoDestination_refusesNamingBothSettings() {
-        assertThatThrownBy(() -> bare(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("No destination is configured")
-                .hasMessageContaining("SLICEFLOW_WAREHOUSE_URL is not set")
-                .hasMessageContaining("-c warehouseSecretArn=")
-                .hasMessageContaining("-c warehouseUrl=jdbc:postgresql://");
-        assertThat(bare(Map.of("warehouseSecretArn",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"))
-                .warehouseUrl()).isEmpty();
+    void fromContext_whenNoDestination_isTheLakeInDatabaseSliceflowWithTheLakeJarAndMoreMemory() {
+        StackSettings settings = bare(Map.of());
+        assertThat(settings.lake()).contains(new StackSettings.Lake("sliceflow",
+                java.nio.file.Path.of("../lake/target/sliceflow-lake-loader.jar")));
+        assertThat(settings.warehouseUrl()).isEmpty();
+        assertThat(settings.loaderMemoryMb()).isEqualTo(3008);
+        assertThat(bare(Map.of("lakeDatabase", "acme_inventory", "loaderMemoryMb", "2048")))
+                .satisfies(s -> assertThat(s.lake().orElseThrow().database()).isEqualTo("acme_inventory"))
+                .satisfies(s -> assertThat(s.loaderMemoryMb()).isEqualTo(2048));
+        StackSettings postgres = bare(Map.of("warehouseSecretArn",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sliceflow/warehouse-AbC123"));
+        assertThat(postgres.warehouseUrl()).isEmpty();
+        assertThat(postgres.lake()).isEmpty();
+        assertThat(postgres.loaderMemoryMb()).isEqualTo(1024);
+    }
+
+    @Test
+    void fromContext_whenTheLakeDatabaseIsNotAnAthenaName_namesKeyAndForm() {
+        for (String bad : List.of("Sliceflow", "slice-flow", "1lake", "_lake", "a".repeat(256))) {
+            assertThatThrownBy(() -> bare(Map.of("lakeDatabase", bad)))
+                    .hasMessageContaining("Context key 'lakeDatabase' is '" + bad + "'")
+                    .hasMessageContaining("lowercase letters, digits or '_'");
+        }
+    }
+
+    @Test
+    void fromContext_whenLakeKeysComeWithAWarehouse_refuses() {
+        assertThatThrownBy(() -> bare(Map.of("lakeDatabase", "x", "warehouseUrl", TestStacks.WAREHOUSE_URL)))
+                .hasMessageContaining("Context key 'lakeDatabase' is set with a warehouse");
+        assertThatThrownBy(() -> bare(Map.of("lakeLoaderJar", "x.jar", "warehouseUrl", TestStacks.WAREHOUSE_URL)))
+                .hasMessageContaining("Context key 'lakeLoaderJar' is set with a warehouse");
+    }
+
+    @Test
+    void fromContext_whenAVpcComesWithTheLake_refusesNamingTheWarehouseSettings() {
+        assertThatThrownBy(() -> bare(Map.of("vpcId", "vpc-0a1b2c3d", "subnetIds", "subnet-0a1b2c3d",
+                "securityGroupIds", "sg-0a1b2c3d")))
+                .hasMessageContaining("no warehouse is configured: the destination is the lake")
+                .hasMessageContaining("-c warehouseSecretArn=");
+    }
+
+    @Test
+    void createStack_whenTheLakeJarIsMissing_failsWithTheBuildCommandAndThePostgresAlternative() {
+        App app = App.Builder.create().context(Map.of("functionJar", TestStacks.dummyJar().toString(),
+                "lakeLoaderJar", "target/no-such-lake.jar")).build();
+        assertThatThrownBy(() -> SliceflowApp.createStack(app))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no-such-lake.jar does not exist")
+                .hasMessageContaining("./mvnw package")
+                .hasMessageContaining("-c lakeLoaderJar=")
+                .hasMessageContaining("-c warehouseSecretArn=");
+        assertThat(app.getNode().getChildren()).isEmpty();
     }
 
     @ParameterizedTest

@@ -24,6 +24,8 @@ final class TestStacks {
      * same path, so both templates carry the same asset hash.
      */
     static final Path DUMMY_JAR = Path.of("target/synth-check/function.jar");
+    /** A stand-in for lake/target/sliceflow-lake-loader.jar, likewise (synth-check.sh passes it to the lake variant). */
+    static final Path DUMMY_LAKE_JAR = Path.of("target/synth-check/lake-loader.jar");
 
     private TestStacks() {
     }
@@ -49,6 +51,9 @@ final class TestStacks {
     static App app(Map<String, Object> context) {
         Map<String, Object> all = new HashMap<>(cdkJsonContext());
         all.put("functionJar", dummyJar().toString());
+        if (!context.containsKey("warehouseUrl") && !context.containsKey("warehouseSecretArn")) {
+            all.put("lakeLoaderJar", dummyJar(DUMMY_LAKE_JAR, "sliceflow-lake-loader.jar").toString());
+        }
         all.putAll(context);
         return App.Builder.create().context(all).build();
     }
@@ -72,21 +77,25 @@ final class TestStacks {
         }
     }
 
+    static Path dummyJar() {
+        return dummyJar(DUMMY_JAR, "sliceflow-function.jar");
+    }
+
     /** The same bytes on every run (fixed entry time), so the asset hash is stable. */
-    static synchronized Path dummyJar() {
+    static synchronized Path dummyJar(Path jar, String standsFor) {
         try {
-            Files.createDirectories(DUMMY_JAR.getParent());
-            try (OutputStream out = Files.newOutputStream(DUMMY_JAR); ZipOutputStream zip = new ZipOutputStream(out)) {
+            Files.createDirectories(jar.getParent());
+            try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
                 ZipEntry entry = new ZipEntry("README.txt");
                 entry.setLastModifiedTime(FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
                 zip.putNextEntry(entry);
-                zip.write("Stand-in for sliceflow-function.jar in infra-cdk tests; not deployable.\n"
+                zip.write(("Stand-in for " + standsFor + " in infra-cdk tests; not deployable.\n")
                         .getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
-            return DUMMY_JAR;
+            return jar;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the stand-in jar " + DUMMY_JAR.toAbsolutePath(), e);
+            throw new UncheckedIOException("Cannot write the stand-in jar " + jar.toAbsolutePath(), e);
         }
     }
 }
