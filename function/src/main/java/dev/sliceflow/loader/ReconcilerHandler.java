@@ -45,7 +45,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     }
 
     /** The report as the function returns it: counts, and per sync the count and first keys. */
-    static Map<String, Object> summary(Reconciler.Report report) {
+    public static Map<String, Object> summary(Reconciler.Report report) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("syncsChecked", report.syncsChecked());
         result.put("waiting", report.waitingTotal());

@@ -146,11 +146,17 @@ public final class CompositionRoot {
      * load events of the lost ones to SLICEFLOW_LOAD_QUEUE_URL (none set: it can only find them).
      */
     public static Reconciler reconciler(Settings settings, Bookkeeping warehouse, Clock clock) {
+        return reconciler(settings, warehouse, clock, new Reconciler.Options(settings.reconcileGrace(),
+                settings.reconcileLookBack(), Reconciler.Options.DEFAULT_MAX_RESENDS));
+    }
+
+    /** {@link #reconciler(Settings, Bookkeeping, Clock)} with other options (local mode's start-up: no grace). */
+    public static Reconciler reconciler(Settings settings, Bookkeeping warehouse, Clock clock,
+                                        Reconciler.Options options) {
         AwsClients clients = settings.clients();
         return new Reconciler(clients.s3(), settings.bucket(), warehouse,
                 settings.loadQueueUrl().isPresent() ? clients.sqs() : null, settings.loadQueueUrl().orElse(null),
-                clock, new Reconciler.Options(settings.reconcileGrace(), settings.reconcileLookBack(),
-                        Reconciler.Options.DEFAULT_MAX_RESENDS));
+                clock, options);
     }
 
     /** The warehouse the settings name (its secret read now, and again only if the warehouse refuses it). */
