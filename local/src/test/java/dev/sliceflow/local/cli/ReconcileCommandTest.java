@@ -11,6 +11,7 @@ import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.testing.LocalPostgres;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
 import java.io.BufferedReader;
@@ -172,6 +173,48 @@ class ReconcileCommandTest {
             second.stop();
         }
         assertThat(ids(dir)).containsExactly(7L);
+    }
+
+    @Test
+    void status_showsAFailingLoadsLastErrorAndTheManifestsWaitingBeyondTheGracePeriod() throws Exception {
+        Path dir = TestDirs.create("reconcile-status");
+        String url = LocalPostgres.get().newDatabase();
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)).withPorts(0, 0))) {
+            writeExports(dir, runtime, Map.of("SLICEFLOW_RECONCILE_GRACE_MINUTES", "0"));
+            Fixture lost = slice("111122223333", 1);
+            lost.upload(runtime.s3(), runtime.bucket());
+            loseLoadEvents(runtime);
+            Fixture failing = slice("444455556666", 2);
+            String missing = failing.manifest().tables().get(0).parts().get(0).key();
+            failing.upload(runtime.s3(), runtime.bucket());
+            runtime.s3().deleteObject(b -> b.bucket(runtime.bucket()).key(missing));
+            runtime.attach(runtime.queues().load(), LocalRuntime.LOADER, settings -> new LoaderHandler(
+                    runtime.settings(Map.of("SLICEFLOW_WAREHOUSE_URL", url,
+                            "SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER, "SLICEFLOW_WAREHOUSE_PASSWORD", ""))));
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (count(url, "SELECT count(*) FROM _sliceflow_load_errors") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+
+            String status = run("status", "sync-r", "--dir", dir.toString(), "--warehouse", url,
+                    "--warehouse-user", LocalPostgres.USER);
+
+            assertThat(status).contains("loads failing").contains(failing.key() + ": 1 attempts")
+                    .contains(missing);
+            assertThat(status).contains("manifests waiting more than 0 min for a load")
+                    .contains("sync sync-r: 2, first " + String.join(", ",
+                            java.util.stream.Stream.of(lost.key(), failing.key()).sorted().toList()));
+        }
+    }
+
+    private static long count(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, "");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return 0; // the ledger is not there yet
+        }
     }
 
     private static List<Long> ids(Path dir) throws Exception {
