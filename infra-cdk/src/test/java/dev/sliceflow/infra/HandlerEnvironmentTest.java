@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sliceflow.loader.LoaderHandler;
+import dev.sliceflow.loader.ReconcilerHandler;
 import dev.sliceflow.planner.PlannerHandler;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.worker.WorkerHandler;
@@ -152,6 +153,25 @@ class HandlerEnvironmentTest {
                 .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
                 .hasMessageContaining("Unable to execute HTTP request");
         assertThat(hosts()).as("hosts the loader called while constructing (%s)", variant).isNotEmpty()
+                .containsOnly("secretsmanager." + REGION + ".amazonaws.com");
+    }
+
+    /** Like the loader: it opens the same warehouse, so with a secret it reads that secret and nothing else. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void reconciler_whenGivenItsTemplateEnvironment_initialisesWithoutNetworkOrReadsOnlyItsSecret(
+            String variant, Map<String, Object> context) throws Exception {
+        Map<String, String> env = environmentOf(context, LoadReconciler.HANDLER);
+        assertThat(env).as("the reconciler's load queue (%s)", variant).containsKey("SLICEFLOW_LOAD_QUEUE_URL");
+        if (!env.containsKey("SLICEFLOW_WAREHOUSE_SECRET_ARN")) {
+            new ReconcilerHandler(Settings.from(env)).close();
+            assertThat(attempts).as("network attempts while constructing the reconciler (%s)", variant).isEmpty();
+            return;
+        }
+        assertThatThrownBy(() -> new ReconcilerHandler(Settings.from(env)).close())
+                .as("without network, reading the secret fails (%s)", variant)
+                .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        assertThat(hosts()).as("hosts the reconciler called while constructing (%s)", variant)
                 .containsOnly("secretsmanager." + REGION + ".amazonaws.com");
     }
 
