@@ -47,9 +47,11 @@ public interface Bookkeeping {
 
     /**
      * For the reconciler: the keys of the manifests of {@code syncId} that need no load event any more, because this
-     * destination has dealt with them: claimed in the ledger whatever each table's status (loaded, stale, failed), at
-     * any checksum, or recorded rejected. Keys only: a key loaded at one checksum counts as settled even if another
-     * attempt rewrote it since (the same sync's slice). One call per sync; reads only.
+     * destination has dealt with them or knows of them: claimed in the ledger whatever each table's status (loaded,
+     * stale, failed), at any checksum; recorded rejected; or recorded failing ({@link #recordLoadErrors}: its message
+     * is with SQS, retried or in the load DLQ, and sending another would only add a copy). Keys only: a key loaded at
+     * one checksum counts as settled even if another attempt rewrote it since (the same sync's slice). One call per
+     * sync; reads only.
      */
     Set<String> settledManifests(String syncId);
 

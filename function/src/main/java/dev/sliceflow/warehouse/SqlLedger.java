@@ -215,12 +215,14 @@ final class SqlLedger implements Bookkeeping {
     public Set<String> settledManifests(String syncId) {
         return session.run("cannot read the ledger of sync " + syncId, c -> {
             Set<String> keys = new java.util.HashSet<>();
+            String prefix = likePrefix(dev.sliceflow.staging.ObjectLayout.MANIFESTS_PREFIX + "sync_id=" + syncId + "/");
             try (PreparedStatement ps = c.prepareStatement("SELECT manifest_key FROM " + MANIFESTS
                     + " WHERE sync_id = ? UNION SELECT manifest_key FROM " + REJECTS
+                    + " WHERE manifest_key LIKE ? ESCAPE '\\' UNION SELECT manifest_key FROM " + LOAD_ERRORS
                     + " WHERE manifest_key LIKE ? ESCAPE '\\'")) {
                 ps.setString(1, syncId);
-                ps.setString(2, likePrefix(dev.sliceflow.staging.ObjectLayout.MANIFESTS_PREFIX + "sync_id=" + syncId
-                        + "/"));
+                ps.setString(2, prefix);
+                ps.setString(3, prefix);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         keys.add(rs.getString(1));

@@ -140,7 +140,7 @@ class ReconcilerTest {
     }
 
     @Test
-    void reconcile_whenManifestsWereLoadedFailedOrRejected_sendsOnlyTheOneNeverSeen() throws Exception {
+    void reconcile_whenManifestsWereLoadedFailedRejectedOrAreRetried_sendsOnlyTheOneNeverSeen() throws Exception {
         Fixture loaded = slice("sync-1", "111122223333", 1);
         Fixture failed = ManifestFixtures.manifest("sync-1", SYNC_TIME).account("444455556666")
                 .failedTable(ITEMS, "AccessDenied").build();
@@ -152,6 +152,13 @@ class ReconcilerTest {
         warehouse.load(loaded.manifest(), loaded.key(), loaded.sha256(), loaded.opener());
         warehouse.load(failed.manifest(), failed.key(), failed.sha256(), failed.opener());
         warehouse.recordRejected(rejected.key(), rejected.sha256(), "a part outside its slice");
+        Fixture failing = slice("sync-1", "210987654321", 5);
+        failing.upload(s3, bucket);
+        s3.deleteObject(b -> b.bucket(bucket).key(failing.manifest().tables().get(0).parts().get(0).key()));
+        new ManifestLoader(s3, bucket, warehouse, (body, reason) -> deadLetters.add(reason))
+                .handleBatch(List.of(new ManifestLoader.Message("m-1", S3Notifications.of(bucket, failing.key(),
+                        "ObjectCreated:Put"))));
+        assertThat(warehouse.failingLoads(10)).as("retried, its message with SQS").hasSize(1);
 
         Reconciler.Report report = reconciler(LATER).reconcile();
 

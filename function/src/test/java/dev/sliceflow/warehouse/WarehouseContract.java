@@ -746,7 +746,7 @@ public abstract class WarehouseContract {
     // ------------------------------------------------------------------ what the reconciler asks
 
     @Test
-    void settledManifests_areTheSyncsKeysLoadedStaleFailedOrRejectedAndNoOthers() throws Exception {
+    void settledManifests_areTheSyncsKeysLoadedStaleFailedRejectedOrFailingAndNoOthers() throws Exception {
         TableSchema users = new TableSchema("users", List.of(Column.of("name", ColumnType.STRING)), List.of());
         Fixture loaded = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1)).build();
         Fixture failed = ManifestFixtures.manifest("sync-2", T2).account(OTHER_ACCOUNT)
@@ -765,8 +765,11 @@ public abstract class WarehouseContract {
         warehouse.recordRejected(dev.sliceflow.staging.ObjectLayout.manifestKey("sync-2x", ManifestFixtures.ACCOUNT,
                 "us-west-2", 0), null, "not JSON");
 
+        String failing = ManifestFixtures.manifest("sync-2", T2).region("us-west-2").build().key();
+        warehouse.recordLoadErrors(List.of(new dev.sliceflow.destination.FailedLoad(failing, null, "part missing")));
+
         assertThat(warehouse.settledManifests("sync-2"))
-                .containsExactlyInAnyOrder(loaded.key(), failed.key(), stale.key(), rejected);
+                .containsExactlyInAnyOrder(loaded.key(), failed.key(), stale.key(), rejected, failing);
         assertThat(warehouse.settledManifests("sync-3")).containsExactly(newer.key());
         assertThat(warehouse.settledManifests("sync-4")).isEmpty();
     }
