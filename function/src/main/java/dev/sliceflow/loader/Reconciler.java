@@ -52,8 +52,10 @@ public final class Reconciler {
 
         public Options {
             if (grace.isNegative() || lookBack.compareTo(grace) <= 0 || maxResends < 0) {
-                throw new IllegalArgumentException("reconciler: the grace period (" + grace + ") must be >= 0 and"
-                        + " shorter than the look-back (" + lookBack + "), maxResends (" + maxResends + ") >= 0");
+                throw new dev.sliceflow.core.InvalidInputException("the reconciler's grace period ("
+                        + grace.toMinutes() + " min, SLICEFLOW_RECONCILE_GRACE_MINUTES or --grace) must be 0 or more"
+                        + " and shorter than its look-back (" + lookBack.toDays() + " days,"
+                        + " SLICEFLOW_RECONCILE_LOOKBACK_DAYS or --look-back); at most " + maxResends + " sends a run");
             }
         }
 

@@ -113,10 +113,16 @@ final class ServeCommand implements Callable<Integer> {
         Optional<QueueRef> reconcileQueue = Optional.empty();
         if (!noFunctions) {
             // before the pollers: manifests whose load events were lost when serve last stopped get them again
-            dev.sliceflow.loader.Reconciler.Report lost = LocalReconciler.atStartUp(runtime.settings());
-            if (lost.resent() > 0) {
-                out.printf("reconciled: %d committed manifests were never loaded (their load events were lost when"
-                        + " serve stopped): sent again%n", lost.resent());
+            try {
+                dev.sliceflow.loader.Reconciler.Report lost = LocalReconciler.atStartUp(runtime.settings());
+                if (lost.resent() > 0) {
+                    out.printf("reconciled: %d committed manifests were never loaded (their load events were lost"
+                            + " when serve stopped): sent again%n", lost.resent());
+                }
+            } catch (RuntimeException e) {
+                // serve still starts: the scheduled run and `sliceflow reconcile` try again
+                out.println("cannot reconcile at start-up (committed manifests whose load events were lost stay"
+                        + " unloaded until the next reconcile): " + e.getMessage());
             }
             for (Functions.Spec function : Functions.STACK) {
                 QueueRef queue = function.queue().apply(runtime.queues());
