@@ -36,6 +36,9 @@ import java.util.Set;
  * {@code _sliceflow_sync_status} view, and the removed-slice cleanup. Generic SQL that PostgreSQL and DuckDB both run.
  */
 final class SqlLedger implements Bookkeeping {
+    /** A load error longer than this is cut: the first lines say what failed. */
+    private static final int MAX_ERROR = 4000;
+
     private final SqlDialect dialect;
     private final SqlSession session;
 
@@ -258,7 +261,8 @@ final class SqlLedger implements Bookkeeping {
                 for (FailedLoad f : byKey.values()) {
                     ps.setString(i++, f.manifestKey());
                     ps.setString(i++, f.manifestSha256());
-                    ps.setString(i++, f.error());
+                    ps.setString(i++, f.error().length() > MAX_ERROR ? f.error().substring(0, MAX_ERROR) + "..."
+                            : f.error());
                 }
                 ps.executeUpdate();
             }

@@ -83,7 +83,13 @@ final class LocalReconciler {
     static Map<String, Object> ask(SqsClient sqs, String queueUrl, boolean dryRun, Optional<Duration> grace,
                                    Optional<Duration> lookBack, Duration timeout) {
         String replyName = "sliceflow-reconcile-reply-" + UUID.randomUUID().toString().substring(0, 8);
-        String replyUrl = sqs.createQueue(b -> b.queueName(replyName)).queueUrl();
+        String replyUrl;
+        try {
+            replyUrl = sqs.createQueue(b -> b.queueName(replyName)).queueUrl();
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IllegalStateException("the serve that DIR/env.sh names does not answer (" + queueUrl + "): is it"
+                    + " still running? A serve that was killed leaves env.sh behind: " + e.getMessage(), e);
+        }
         try {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("replyTo", replyUrl);
