@@ -2,6 +2,7 @@ package dev.sliceflow.loader;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.warehouse.Warehouse;
@@ -19,29 +20,37 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
         AutoCloseable {
     private final Reconciler reconciler;
     private final AutoCloseable warehouse;
+    private final Metrics metrics;
 
-    /** For the Lambda runtime: reads the environment, once per container. */
+    /** For the Lambda runtime: reads the environment, once per container; metrics in EMF on stdout. */
     public ReconcilerHandler() {
-        this(Settings.fromEnvironment());
+        this(Settings.fromEnvironment(), Metrics.to(System.out));
     }
 
-    /** For local mode, which runs this very handler with its own settings. */
+    /** For local mode and tests, which run this very handler with their own settings. */
     public ReconcilerHandler(Settings settings) {
-        this(CompositionRoot.warehouse(settings), settings);
+        this(settings, Metrics.none());
     }
 
-    private ReconcilerHandler(Warehouse warehouse, Settings settings) {
-        this(CompositionRoot.reconciler(settings, warehouse, Clock.systemUTC()), warehouse);
+    private ReconcilerHandler(Settings settings, Metrics metrics) {
+        this(CompositionRoot.warehouse(settings), settings, metrics);
     }
 
-    ReconcilerHandler(Reconciler reconciler, AutoCloseable warehouse) {
+    private ReconcilerHandler(Warehouse warehouse, Settings settings, Metrics metrics) {
+        this(CompositionRoot.reconciler(settings, warehouse, Clock.systemUTC()), warehouse, metrics);
+    }
+
+    ReconcilerHandler(Reconciler reconciler, AutoCloseable warehouse, Metrics metrics) {
         this.reconciler = reconciler;
         this.warehouse = warehouse;
+        this.metrics = metrics;
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return summary(reconciler.reconcile());
+        Reconciler.Report report = reconciler.reconcile();
+        metrics.reconciled(context == null ? null : context.getFunctionName(), report.waitingTotal(), report.resent());
+        return summary(report);
     }
 
     /** The report as the function returns it: counts, and per sync the count and first keys. */

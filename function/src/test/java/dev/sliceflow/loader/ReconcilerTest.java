@@ -235,6 +235,22 @@ class ReconcilerTest {
         assertThat(query("SELECT id FROM items")).containsExactly(List.of(1L));
     }
 
+    @Test
+    void handler_writesWhatItFoundAndSentInEmbeddedMetricFormat() throws Exception {
+        slice("sync-1", "111122223333", 1).upload(s3, bucket);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ReconcilerHandler handler = new ReconcilerHandler(reconciler(LATER), () -> { },
+                dev.sliceflow.metrics.Metrics.to(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+
+        handler.handleRequest(Map.of(), null);
+
+        var line = dev.sliceflow.core.Json.mapper().readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(l -> l.contains("LoadEventsResent")).findFirst().orElseThrow());
+        assertThat(line.path("ManifestsWaiting").asLong()).isEqualTo(1);
+        assertThat(line.path("LoadEventsResent").asLong()).isEqualTo(1);
+        assertThat(LocalSqs.get().drain(loadQueue)).hasSize(1);
+    }
+
     private List<List<Object>> query(String sql) {
         List<List<Object>> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, "");
