@@ -1,8 +1,11 @@
 package dev.sliceflow.destination;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Bookkeeping that another one keeps: for a destination (or a test's wrapper of one) that composes its ledger. */
 public interface ForwardingBookkeeping extends Bookkeeping {
@@ -37,5 +40,25 @@ public interface ForwardingBookkeeping extends Bookkeeping {
     @Override
     default boolean isLoaded(String manifestKey, String manifestSha256) {
         return bookkeeping().isLoaded(manifestKey, manifestSha256);
+    }
+
+    @Override
+    default Set<String> settledSyncs(Collection<String> syncIds, Instant syncTimeBefore) {
+        return bookkeeping().settledSyncs(syncIds, syncTimeBefore);
+    }
+
+    @Override
+    default Set<String> settledManifests(String syncId) {
+        return bookkeeping().settledManifests(syncId);
+    }
+
+    @Override
+    default void recordLoadErrors(List<FailedLoad> failures) {
+        bookkeeping().recordLoadErrors(failures);
+    }
+
+    @Override
+    default List<LoadError> failingLoads(int limit) {
+        return bookkeeping().failingLoads(limit);
     }
 }

@@ -168,6 +168,7 @@ public final class ManifestLoader implements AutoCloseable {
             syncs.forEach(this::recordPlanOnce);
             List<ManifestOutcome> outcomes = warehouse.load(fetched.stream().map(Fetched::staged).toList(),
                     part -> s3.getObject(b -> b.bucket(bucket).key(part.key())));
+            List<dev.sliceflow.destination.FailedLoad> failedLoads = new ArrayList<>();
             for (int i = 0; i < outcomes.size(); i++) {
                 Fetched f = fetched.get(i);
                 Manifest manifest = f.staged().manifest();
@@ -188,9 +189,12 @@ public final class ManifestLoader implements AutoCloseable {
                     case ManifestOutcome.Retry r -> {
                         LOG.warn("manifest {} will be retried: {}", f.key(), r.error().getMessage());
                         retry.put(f.message().id(), r.error().getMessage());
+                        failedLoads.add(new dev.sliceflow.destination.FailedLoad(f.key(), f.staged().sha256(),
+                                r.error().getMessage()));
                     }
                 }
             }
+            recordLoadErrors(failedLoads);
             syncs.forEach(this::deleteRemovedSlices);
         }
         return new BatchOutcome(retry, loadedManifests, rows, rejections.get() - rejectedBefore, stale);
@@ -264,7 +268,11 @@ public final class ManifestLoader implements AutoCloseable {
                 reject(original, key, f.staged().sha256(), rejected.error().getMessage());
                 yield Outcome.REJECTED;
             }
-            case ManifestOutcome.Retry retry -> throw retry.error();
+            case ManifestOutcome.Retry retry -> {
+                recordLoadErrors(List.of(new dev.sliceflow.destination.FailedLoad(key, f.staged().sha256(),
+                        retry.error().getMessage())));
+                throw retry.error();
+            }
         };
         deleteRemovedSlices(f.staged().manifest().syncId());
         return result;
@@ -309,6 +317,23 @@ public final class ManifestLoader implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             plansSeen.remove(syncId);
             LOG.warn("cannot record the plan of sync {}: {}", syncId, e.getMessage());
+        }
+    }
+
+    /**
+     * Keeps the last error of each manifest that will be retried, where {@code sliceflow status} shows it (so that a
+     * message that reaches the load DLQ by redrive is explained). Best effort, in its own commit: the warehouse may be
+     * what failed, and a failure to record never changes the outcome.
+     */
+    private void recordLoadErrors(List<dev.sliceflow.destination.FailedLoad> failures) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        try {
+            warehouse.recordLoadErrors(failures);
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the load errors of {} manifests (first {}): {}", failures.size(),
+                    failures.get(0).manifestKey(), e.getMessage());
         }
     }
 

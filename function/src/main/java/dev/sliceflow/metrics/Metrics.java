@@ -105,6 +105,15 @@ public final class Metrics {
                 dimensions(function, null), new LinkedHashMap<>());
     }
 
+    /**
+     * One reconciler run: manifests found committed beyond the grace period and never settled (lost load events), and
+     * the load events it sent again. Above zero means events were lost: worth a look, not a page.
+     */
+    public void reconciled(String function, long waiting, long resent) {
+        emit(List.of(List.of(FUNCTION)), List.of(Metric.count("ManifestsWaiting", waiting),
+                Metric.count("LoadEventsResent", resent)), dimensions(function, null), new LinkedHashMap<>());
+    }
+
     /** Where a slice's metrics come from: properties of every line about it. */
     public record Slice(String syncId, String account, String region) {
         Map<String, Object> properties() {

@@ -3,6 +3,8 @@ package dev.sliceflow.runtime;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.loader.LoadDeadLetters;
 import dev.sliceflow.loader.ManifestLoader;
+import dev.sliceflow.loader.Reconciler;
+import dev.sliceflow.destination.Bookkeeping;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import java.util.function.Supplier;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Wires the functions (worker, loader, planner) from {@link Settings}: the one place that builds clients and the
+ * Wires the functions (worker, loader, planner, reconciler) from {@link Settings}: the one place that builds clients and the
  * warehouse, once per container, above the packages it wires.
  */
 public final class CompositionRoot {
@@ -128,10 +130,41 @@ public final class CompositionRoot {
         return new SourceRegistry(factories);
     }
 
-    /** Builds the collaborators once per container: S3 and SQS clients, the warehouse (its secret fetched now). */
     /** The loader: S3 and SQS clients, the warehouse (its secret read now, and again only when refused). */
     public static ManifestLoader loader(Settings settings) {
         AwsClients clients = settings.clients();
+        Warehouse warehouse = warehouse(settings, clients);
+        LoadDeadLetters deadLetters = settings.loadDlqUrl()
+                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
+                .orElseGet(LoadDeadLetters::logOnly);
+        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
+                settings.deleteRemovedSlices());
+    }
+
+    /**
+     * The reconciler: lists the staging bucket's manifests, asks {@code warehouse} which it has dealt with, sends the
+     * load events of the lost ones to SLICEFLOW_LOAD_QUEUE_URL (none set: it can only find them).
+     */
+    public static Reconciler reconciler(Settings settings, Bookkeeping warehouse, Clock clock) {
+        return reconciler(settings, warehouse, clock, new Reconciler.Options(settings.reconcileGrace(),
+                settings.reconcileLookBack(), Reconciler.Options.DEFAULT_MAX_RESENDS));
+    }
+
+    /** {@link #reconciler(Settings, Bookkeeping, Clock)} with other options (local mode's start-up: no grace). */
+    public static Reconciler reconciler(Settings settings, Bookkeeping warehouse, Clock clock,
+                                        Reconciler.Options options) {
+        AwsClients clients = settings.clients();
+        return new Reconciler(clients.s3(), settings.bucket(), warehouse,
+                settings.loadQueueUrl().isPresent() ? clients.sqs() : null, settings.loadQueueUrl().orElse(null),
+                clock, options);
+    }
+
+    /** The warehouse the settings name (its secret read now, and again only if the warehouse refuses it). */
+    public static Warehouse warehouse(Settings settings) {
+        return warehouse(settings, settings.clients());
+    }
+
+    private static Warehouse warehouse(Settings settings, AwsClients clients) {
         Supplier<SecretsManagerClient> secrets = new Supplier<>() {
             private SecretsManagerClient client;
 
@@ -144,13 +177,8 @@ public final class CompositionRoot {
             }
         };
         // the secret is read once per container, and again only if the warehouse refuses it (rotation)
-        Warehouse warehouse = Warehouses.open(
+        return Warehouses.open(
                 Warehouses.config(settings, secrets),
                 () -> Warehouses.config(settings, secrets));
-        LoadDeadLetters deadLetters = settings.loadDlqUrl()
-                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
-                .orElseGet(LoadDeadLetters::logOnly);
-        return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
-                settings.deleteRemovedSlices());
     }
 }

@@ -42,6 +42,9 @@ import software.amazon.awssdk.regions.Region;
  *                            aws source's calls; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
  * @param useFipsEndpoint     AWS_USE_FIPS_ENDPOINT=true: the aws source calls the FIPS endpoints
  * @param useDualStackEndpoint AWS_USE_DUALSTACK_ENDPOINT=true: the aws source calls the dual-stack endpoints
+ * @param loadQueueUrl        SLICEFLOW_LOAD_QUEUE_URL: where the reconciler sends lost manifests' load events again
+ * @param reconcileGrace      SLICEFLOW_RECONCILE_GRACE_MINUTES: the reconciler leaves younger manifests alone (15)
+ * @param reconcileLookBack   SLICEFLOW_RECONCILE_LOOKBACK_DAYS: the reconciler looks at syncs this recent (7)
  */
 public record Settings(Region region, String bucket, Optional<String> syncQueueUrl, Optional<String> syncDlqUrl,
                        Optional<String> loadDlqUrl, Optional<String> warehouseUrl, Optional<String> warehouseUser,
@@ -49,7 +52,8 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                        Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, Path workDir, Duration deadlineMargin,
                        Optional<String> roleName, Optional<String> externalId, AwsCredentialsProvider credentials,
                        AwsCredentialsProvider sourceCredentials, boolean deleteRemovedSlices,
-                       Map<String, URI> endpointUrls, boolean useFipsEndpoint, boolean useDualStackEndpoint) {
+                       Map<String, URI> endpointUrls, boolean useFipsEndpoint, boolean useDualStackEndpoint,
+                       Optional<String> loadQueueUrl, Duration reconcileGrace, Duration reconcileLookBack) {
     public Settings {
         endpointUrls = Map.copyOf(endpointUrls);
     }
@@ -95,7 +99,12 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
                         .orElse(false),
                 endpointUrls(env),
                 get(env, "AWS_USE_FIPS_ENDPOINT").map(v -> flag("AWS_USE_FIPS_ENDPOINT", v)).orElse(false),
-                get(env, "AWS_USE_DUALSTACK_ENDPOINT").map(v -> flag("AWS_USE_DUALSTACK_ENDPOINT", v)).orElse(false));
+                get(env, "AWS_USE_DUALSTACK_ENDPOINT").map(v -> flag("AWS_USE_DUALSTACK_ENDPOINT", v)).orElse(false),
+                get(env, "SLICEFLOW_LOAD_QUEUE_URL"),
+                Duration.ofMinutes(get(env, "SLICEFLOW_RECONCILE_GRACE_MINUTES")
+                        .map(v -> number("SLICEFLOW_RECONCILE_GRACE_MINUTES", v)).orElse(15L)),
+                Duration.ofDays(get(env, "SLICEFLOW_RECONCILE_LOOKBACK_DAYS")
+                        .map(v -> number("SLICEFLOW_RECONCILE_LOOKBACK_DAYS", v)).orElse(7L)));
     }
 
     /** AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_*, each checked to be an http(s) URI, by variable name. */
@@ -124,7 +133,7 @@ public record Settings(Region region, String bucket, Optional<String> syncQueueU
         return new Settings(region, bucket, syncQueueUrl, syncDlqUrl, loadDlqUrl, warehouseUrl, warehouseUser,
                 warehousePassword, warehouseSecretArn, s3Endpoint, sqsEndpoint, workDir, deadlineMargin, roleName,
                 externalId, this.credentials, credentials, deleteRemovedSlices, endpointUrls, useFipsEndpoint,
-                useDualStackEndpoint);
+                useDualStackEndpoint, loadQueueUrl, reconcileGrace, reconcileLookBack);
     }
 
     /** The AWS clients for these settings. */

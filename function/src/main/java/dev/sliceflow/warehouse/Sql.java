@@ -23,6 +23,8 @@ public final class Sql {
     public static final String REJECTS = "_sliceflow_rejects";
     public static final String PLANS = "_sliceflow_plans";
     public static final String SYNC_STATUS = "_sliceflow_sync_status";
+    public static final String LOAD_ERRORS = "_sliceflow_load_errors";
+    public static final String FAILING_LOADS = "_sliceflow_failing_loads";
 
     private Sql() {
     }

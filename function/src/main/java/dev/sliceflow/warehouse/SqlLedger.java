@@ -1,5 +1,7 @@
 package dev.sliceflow.warehouse;
 
+import static dev.sliceflow.warehouse.Sql.FAILING_LOADS;
+import static dev.sliceflow.warehouse.Sql.LOAD_ERRORS;
 import static dev.sliceflow.warehouse.Sql.LOADS;
 import static dev.sliceflow.warehouse.Sql.MANIFESTS;
 import static dev.sliceflow.warehouse.Sql.PLANS;
@@ -8,6 +10,8 @@ import static dev.sliceflow.warehouse.Sql.STATE;
 import static dev.sliceflow.warehouse.Sql.SYNC_STATUS;
 
 import dev.sliceflow.destination.Bookkeeping;
+import dev.sliceflow.destination.FailedLoad;
+import dev.sliceflow.destination.LoadError;
 import dev.sliceflow.destination.LedgerEntry;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.SyncPlan;
@@ -18,15 +22,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A SQL warehouse's bookkeeping (docs/loading.md, "The ledger"): the ledger, state, rejects and plans tables, the
  * {@code _sliceflow_sync_status} view, and the removed-slice cleanup. Generic SQL that PostgreSQL and DuckDB both run.
  */
 final class SqlLedger implements Bookkeeping {
+    /** A load error longer than this is cut: the first lines say what failed. */
+    private static final int MAX_ERROR = 4000;
+
     private final SqlDialect dialect;
     private final SqlSession session;
 
@@ -118,7 +130,11 @@ final class SqlLedger implements Bookkeeping {
                 "CREATE TABLE IF NOT EXISTS " + PLANS + " (sync_id text NOT NULL PRIMARY KEY, sync_time " + ts
                         + " NOT NULL, source text NOT NULL, slices bigint NOT NULL, accounts integer NOT NULL,"
                         + " regions integer NOT NULL, tables text NOT NULL, recorded_at " + ts + " NOT NULL)",
-                syncStatusView()));
+                "CREATE TABLE IF NOT EXISTS " + LOAD_ERRORS + " (manifest_key text NOT NULL PRIMARY KEY,"
+                        + " manifest_sha256 text, error text NOT NULL, attempts bigint NOT NULL,"
+                        + " first_failed_at " + ts + " NOT NULL, last_failed_at " + ts + " NOT NULL)",
+                syncStatusView(),
+                failingLoadsView()));
         ddl.addAll(dialect.ledgerExtras());
         return ddl;
     }
@@ -156,6 +172,121 @@ final class SqlLedger implements Bookkeeping {
                 + " FROM " + PLANS + " p FULL OUTER JOIN m ON p.sync_id = m.sync_id"
                 + " LEFT JOIN loaded l ON l.sync_id = coalesce(p.sync_id, m.sync_id)"
                 + " LEFT JOIN t ON t.sync_id = coalesce(p.sync_id, m.sync_id)";
+    }
+
+    /**
+     * The last transient error of each manifest key that has neither loaded (this checksum, or any checksum since the
+     * failure) nor been rejected since it failed.
+     */
+    private static String failingLoadsView() {
+        return "CREATE OR REPLACE VIEW " + FAILING_LOADS + " AS"
+                + " SELECT e.manifest_key, e.manifest_sha256, e.error, e.attempts, e.first_failed_at, e.last_failed_at"
+                + " FROM " + LOAD_ERRORS + " e"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + MANIFESTS + " m WHERE m.manifest_key = e.manifest_key"
+                + "   AND (m.manifest_sha256 = e.manifest_sha256 OR m.loaded_at >= e.last_failed_at))"
+                + " AND NOT EXISTS (SELECT 1 FROM " + REJECTS + " r WHERE r.manifest_key = e.manifest_key"
+                + "   AND r.rejected_at >= e.last_failed_at)";
+    }
+
+    @Override
+    public Set<String> settledSyncs(Collection<String> syncIds, Instant syncTimeBefore) {
+        Set<String> settled = new LinkedHashSet<>();
+        if (syncIds.isEmpty()) {
+            return settled;
+        }
+        List<String> ids = List.copyOf(new LinkedHashSet<>(syncIds));
+        return session.run("cannot read " + SYNC_STATUS + " for " + ids.size() + " syncs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sync_id FROM " + SYNC_STATUS
+                    + " WHERE sync_id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")"
+                    + " AND (complete OR sync_time < CAST(? AS timestamptz))")) {
+                int i = 1;
+                for (String id : ids) {
+                    ps.setString(i++, id);
+                }
+                ps.setString(i, Sql.timestamp(syncTimeBefore));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        settled.add(rs.getString(1));
+                    }
+                }
+            }
+            return settled;
+        });
+    }
+
+    @Override
+    public Set<String> settledManifests(String syncId) {
+        return session.run("cannot read the ledger of sync " + syncId, c -> {
+            Set<String> keys = new java.util.HashSet<>();
+            String prefix = likePrefix(dev.sliceflow.staging.ObjectLayout.MANIFESTS_PREFIX + "sync_id=" + syncId + "/");
+            try (PreparedStatement ps = c.prepareStatement("SELECT manifest_key FROM " + MANIFESTS
+                    + " WHERE sync_id = ? UNION SELECT manifest_key FROM " + REJECTS
+                    + " WHERE manifest_key LIKE ? ESCAPE '\\' UNION SELECT manifest_key FROM " + LOAD_ERRORS
+                    + " WHERE manifest_key LIKE ? ESCAPE '\\'")) {
+                ps.setString(1, syncId);
+                ps.setString(2, prefix);
+                ps.setString(3, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
+    /** A LIKE pattern matching what starts with {@code prefix}, its wildcards escaped with a backslash. */
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    @Override
+    public void recordLoadErrors(List<FailedLoad> failures) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        // one row per key in one statement: an upsert may not touch a row twice
+        Map<String, FailedLoad> byKey = new LinkedHashMap<>();
+        failures.forEach(f -> byKey.put(f.manifestKey(), f));
+        session.run("cannot record the load errors of " + byKey.size() + " manifests", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + LOAD_ERRORS + " (manifest_key,"
+                    + " manifest_sha256, error, attempts, first_failed_at, last_failed_at) VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(byKey.size(),
+                    "(?, ?, ?, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                    + " ON CONFLICT (manifest_key) DO UPDATE SET manifest_sha256 = excluded.manifest_sha256,"
+                    + " error = excluded.error, attempts = " + LOAD_ERRORS + ".attempts + 1,"
+                    + " last_failed_at = excluded.last_failed_at")) {
+                int i = 1;
+                for (FailedLoad f : byKey.values()) {
+                    ps.setString(i++, f.manifestKey());
+                    ps.setString(i++, f.manifestSha256());
+                    ps.setString(i++, f.error().length() > MAX_ERROR ? f.error().substring(0, MAX_ERROR) + "..."
+                            : f.error());
+                }
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<LoadError> failingLoads(int limit) {
+        return session.run("cannot read " + FAILING_LOADS, c -> {
+            List<LoadError> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT manifest_key, manifest_sha256, error, attempts,"
+                    + " first_failed_at, last_failed_at FROM " + FAILING_LOADS
+                    + " ORDER BY last_failed_at DESC, manifest_key LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new LoadError(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                                Sql.instant(rs, 5), Sql.instant(rs, 6)));
+                    }
+                }
+            }
+            return rows;
+        });
     }
 
     @Override

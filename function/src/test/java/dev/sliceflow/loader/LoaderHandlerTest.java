@@ -179,6 +179,47 @@ class LoaderHandlerTest {
     }
 
     @Test
+    void handle_whenALoadFailsTransiently_keepsItsLastErrorWhereStatusShowsItUntilItLoads() throws Exception {
+        Fixture f = items(1, 2, 3);
+        f.upload(s3, BUCKET);
+        ManifestPart missing = f.manifest().tables().get(0).parts().get(1);
+        s3.deleteObject(b -> b.bucket(BUCKET).key(missing.key()));
+        SQSEvent event = event("loader-sqs-manifest.json");
+
+        handler.handleRequest(event, null);
+        handler.handleRequest(event, null);
+
+        assertThat(warehouse.failingLoads(10)).singleElement().satisfies(e -> {
+            assertThat(e.manifestKey()).isEqualTo(MANIFEST_KEY);
+            assertThat(e.manifestSha256()).isEqualTo(f.sha256());
+            assertThat(e.error()).contains(missing.key());
+            assertThat(e.attempts()).isEqualTo(2);
+        });
+
+        s3.putObject(b -> b.bucket(BUCKET).key(missing.key()), RequestBody.fromBytes(f.parts().get(missing.key())));
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+
+        assertThat(warehouse.failingLoads(10)).isEmpty();
+        assertThat(query("SELECT attempts FROM _sliceflow_load_errors")).as("the history stays, resolved")
+                .containsExactly(List.of(2L));
+    }
+
+    @Test
+    void load_whenADirectS3EventsLoadFailsTransiently_keepsItsLastError() {
+        Fixture f = items(1, 2, 3);
+        f.upload(s3, BUCKET);
+        ManifestPart part = f.manifest().tables().get(0).parts().get(0);
+        s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
+                .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class);
+
+        assertThat(warehouse.failingLoads(10)).singleElement()
+                .satisfies(e -> assertThat(e.error()).contains(part.key(), "5 bytes"));
+    }
+
+    @Test
     void load_whenAPartHasAnotherSize_failsTransientlyNamingThePart() {
         Fixture f = items(1, 2, 3);
         f.upload(s3, BUCKET);
@@ -256,7 +297,8 @@ class LoaderHandlerTest {
 
         SQSBatchResponse response = broken.handleRequest(event("loader-sqs-manifest.json"), null);
 
-        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(response.getBatchItemFailures()).as("the error cannot be recorded either: still a retry")
+                .hasSize(1);
         assertThat(deadLetters).isEmpty();
     }
 

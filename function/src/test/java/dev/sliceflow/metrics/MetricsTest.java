@@ -90,6 +90,16 @@ class MetricsTest {
     }
 
     @Test
+    void reconciled_whenWritten_countsWhatWaitedAndWhatWasSentAgain() throws Exception {
+        metrics.reconciled("sliceflow-reconciler", 3, 2);
+        JsonNode line = single();
+        assertThat(names(line.get("_aws").get("CloudWatchMetrics").get(0))).containsExactly("ManifestsWaiting",
+                "LoadEventsResent");
+        assertThat(line.get("LoadEventsResent").asLong()).isEqualTo(2);
+        assertThat(line.get("Function").asText()).isEqualTo("sliceflow-reconciler");
+    }
+
+    @Test
     void slicesEnqueued_whenWritten_countsTheSlicesSent() throws Exception {
         metrics.slicesEnqueued("sliceflow-planner", "nightly-1", 150);
         JsonNode line = single();

@@ -51,6 +51,24 @@ class SettingsTest {
     }
 
     @Test
+    void from_reconcilerSettings_defaultTo15MinutesAnd7DaysAndAreCheckedWhenTheReconcilerIsBuilt() {
+        Settings defaults = Settings.from(env());
+        assertThat(defaults.reconcileGrace()).hasMinutes(15);
+        assertThat(defaults.reconcileLookBack()).hasDays(7);
+        assertThat(defaults.loadQueueUrl()).isEmpty();
+
+        Map<String, String> env = env();
+        env.put("SLICEFLOW_RECONCILE_GRACE_MINUTES", "soon");
+        assertThatThrownBy(() -> Settings.from(env)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("SLICEFLOW_RECONCILE_GRACE_MINUTES is not a number: soon");
+        env.put("SLICEFLOW_RECONCILE_GRACE_MINUTES", "20160");
+        Settings tooLong = Settings.from(env);
+        assertThatThrownBy(() -> CompositionRoot.reconciler(tooLong, null, java.time.Clock.systemUTC()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("SLICEFLOW_RECONCILE_GRACE_MINUTES").hasMessageContaining("7 days");
+    }
+
+    @Test
     void toString_neverShowsThePassword() {
         assertThat(Settings.from(env()).toString()).doesNotContain("hunter2").contains("bucket=b");
     }

@@ -743,6 +743,77 @@ public abstract class WarehouseContract {
                 List.of(OTHER_ACCOUNT, "sync-2"));
     }
 
+    // ------------------------------------------------------------------ what the reconciler asks
+
+    @Test
+    void settledManifests_areTheSyncsKeysLoadedStaleFailedRejectedOrFailingAndNoOthers() throws Exception {
+        TableSchema users = new TableSchema("users", List.of(Column.of("name", ColumnType.STRING)), List.of());
+        Fixture loaded = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(1)).build();
+        Fixture failed = ManifestFixtures.manifest("sync-2", T2).account(OTHER_ACCOUNT)
+                .failedTable(users, "AccessDenied").build();
+        Fixture newer = ManifestFixtures.manifest("sync-3", T3).region("eu-west-1").table(ITEMS, items(2)).build();
+        Fixture stale = ManifestFixtures.manifest("sync-2", T2).region("eu-west-1").table(ITEMS, items(3)).build();
+        load(loaded);
+        load(failed);
+        load(newer);
+        load(stale);
+        String rejected = ManifestFixtures.manifest("sync-2", T2).region("ap-southeast-2").build().key();
+        warehouse.recordRejected(rejected, null, "not JSON");
+        // a sync id whose underscore a LIKE would take for any character
+        warehouse.recordRejected(dev.sliceflow.staging.ObjectLayout.manifestKey("sync_2", ManifestFixtures.ACCOUNT,
+                "us-west-2", 0), null, "not JSON");
+        warehouse.recordRejected(dev.sliceflow.staging.ObjectLayout.manifestKey("sync-2x", ManifestFixtures.ACCOUNT,
+                "us-west-2", 0), null, "not JSON");
+
+        String failing = ManifestFixtures.manifest("sync-2", T2).region("us-west-2").build().key();
+        warehouse.recordLoadErrors(List.of(new dev.sliceflow.destination.FailedLoad(failing, null, "part missing")));
+
+        assertThat(warehouse.settledManifests("sync-2"))
+                .containsExactlyInAnyOrder(loaded.key(), failed.key(), stale.key(), rejected, failing);
+        assertThat(warehouse.settledManifests("sync-3")).containsExactly(newer.key());
+        assertThat(warehouse.settledManifests("sync-4")).isEmpty();
+    }
+
+    @Test
+    void settledSyncs_areTheCompleteOrOlderOnesAndNeverAnUnknownSync() throws Exception {
+        warehouse.recordPlan(new SyncPlan("complete", T3, "synthetic", 1, 1, 1, "items"));
+        load(ManifestFixtures.manifest("complete", T3).table(ITEMS, items(1)).build());
+        warehouse.recordPlan(new SyncPlan("half", T3, "synthetic", 2, 2, 1, "items"));
+        load(ManifestFixtures.manifest("half", T3).region("eu-west-1").table(ITEMS, items(2)).build());
+        warehouse.recordPlan(new SyncPlan("old-planned", T1, "synthetic", 2, 2, 1, "items"));
+        load(ManifestFixtures.manifest("by-hand", T3).region("ap-southeast-2").table(ITEMS, items(3)).build());
+
+        assertThat(warehouse.settledSyncs(List.of("complete", "half", "old-planned", "by-hand", "unknown"), T2))
+                .containsExactlyInAnyOrder("complete", "old-planned");
+        assertThat(warehouse.settledSyncs(List.of(), T2)).isEmpty();
+    }
+
+    @Test
+    void recordLoadErrors_keepsTheLastErrorPerKeyUntilTheManifestLoads() throws Exception {
+        Fixture a = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1)).build();
+        Fixture b = ManifestFixtures.manifest("sync-1", T1).account(OTHER_ACCOUNT).table(ITEMS, items(2)).build();
+
+        warehouse.recordLoadErrors(List.of(new dev.sliceflow.destination.FailedLoad(a.key(), a.sha256(), "first"),
+                new dev.sliceflow.destination.FailedLoad(b.key(), b.sha256(), "part missing")));
+        warehouse.recordLoadErrors(List.of(new dev.sliceflow.destination.FailedLoad(a.key(), a.sha256(), "second"),
+                new dev.sliceflow.destination.FailedLoad(a.key(), a.sha256(), "third")));
+
+        assertThat(warehouse.failingLoads(10)).extracting(e -> e.manifestKey() + " " + e.error() + " " + e.attempts())
+                .containsExactlyInAnyOrder(a.key() + " third 2", b.key() + " part missing 1");
+        assertThat(warehouse.failingLoads(10)).allSatisfy(e -> {
+            assertThat(e.firstFailedAt()).isNotNull();
+            assertThat(e.lastFailedAt()).isAfterOrEqualTo(e.firstFailedAt());
+        });
+        assertThat(warehouse.failingLoads(1)).hasSize(1);
+
+        load(a);
+
+        assertThat(warehouse.failingLoads(10)).extracting(e -> e.manifestKey()).containsExactly(b.key());
+        // docs/operations.md, "A load that keeps failing"
+        assertThat(query("SELECT manifest_key, error, attempts FROM _sliceflow_failing_loads"
+                + " ORDER BY last_failed_at DESC")).containsExactly(List.of(b.key(), "part missing", 1L));
+    }
+
     // ------------------------------------------------------------------ batches
 
     @Test

@@ -22,6 +22,7 @@ public final class Lake extends Construct {
     /** Glue actions the Iceberg Glue catalog uses to find, create and commit tables (UpdateTable is the commit). */
     static final List<String> GLUE_ACTIONS = List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables",
             "glue:CreateTable", "glue:UpdateTable");
+    static final List<String> GLUE_READ_ACTIONS = List.of("glue:GetDatabase", "glue:GetTable", "glue:GetTables");
     /** The Athena engine that reads (and writes) Iceberg tables. */
     static final String ATHENA_ENGINE = "Athena engine version 3";
 
@@ -103,6 +104,26 @@ public final class Lake extends Construct {
                         + "<AWS::AccountId>:table/" + database + "/*"),
                 "The loader creates and commits the tables its manifests name (known at run time), in the lake's"
                         + " Glue database " + database + " only.");
+    }
+
+    /**
+     * What the reconciler needs: it reads the lake's bookkeeping tables (ledger, rejects, load errors) and writes
+     * nothing: the Glue read actions on this database and its tables, and read under lake/ only.
+     */
+    public void grantRead(Role role) {
+        bucket.grantRead(role, StagingBucket.LAKE_PREFIX + "*");
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(GLUE_READ_ACTIONS)
+                .resources(List.of(glueArn("catalog", null), glueArn("database", database),
+                        glueArn("table", database + "/*")))
+                .build());
+        NagFindings.acknowledge(role, NagFindings.wildcardResource(NagFindings.arnOf(bucket) + "/"
+                        + StagingBucket.LAKE_PREFIX + "*"),
+                "The reconciler reads the lake's bookkeeping tables' metadata and data files, keys made at run time,"
+                        + " all under lake/: the prefix is the narrowest scope there is.");
+        NagFindings.acknowledge(role, NagFindings.wildcardResource("arn:<AWS::Partition>:glue:<AWS::Region>:"
+                        + "<AWS::AccountId>:table/" + database + "/*"),
+                "The reconciler reads the bookkeeping tables of the lake's Glue database " + database + " only.");
     }
 
     private String glueArn(String resource, String name) {

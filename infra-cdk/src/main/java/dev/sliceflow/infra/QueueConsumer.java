@@ -127,7 +127,7 @@ public final class QueueConsumer extends Construct {
                 .logGroup(logGroup)
                 .environment(spec.environment());
         platform.apply(builder);
-        spec.vpc().ifPresent(placement -> placeInVpc(builder, placement));
+        spec.vpc().ifPresent(placement -> placeInVpc(this, builder, role, placement));
         function = builder.build();
         platform.acknowledgeTracing(role);
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
@@ -151,17 +151,18 @@ public final class QueueConsumer extends Construct {
                 .build());
     }
 
-    private void placeInVpc(Function.Builder builder, VpcPlacement placement) {
-        IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+    /** Puts the function that {@code builder} builds into the placement's subnets and security groups. */
+    static void placeInVpc(Construct scope, Function.Builder builder, Role role, VpcPlacement placement) {
+        IVpc vpc = Vpc.fromVpcAttributes(scope, "Vpc", VpcAttributes.builder()
                 .vpcId(placement.vpcId())
-                .availabilityZones(Stack.of(this).getAvailabilityZones())
+                .availabilityZones(Stack.of(scope).getAvailabilityZones())
                 .build());
         List<ISubnet> subnets = placement.subnetIds().stream()
-                .map(id -> Subnet.fromSubnetId(this, "Subnet-" + id, id)).toList();
+                .map(id -> Subnet.fromSubnetId(scope, "Subnet-" + id, id)).toList();
         subnets.forEach(subnet -> Annotations.of(subnet).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
                 "Only the subnet ids go into the function's VpcConfig; nothing reads their route tables."));
         List<ISecurityGroup> groups = placement.securityGroupIds().stream()
-                .map(id -> SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + id, id)).toList();
+                .map(id -> SecurityGroup.fromSecurityGroupId(scope, "SecurityGroup-" + id, id)).toList();
         builder.vpc(vpc).vpcSubnets(SubnetSelection.builder().subnets(subnets).build()).securityGroups(groups);
         // With our own role, CDK does not add the VPC permissions: Lambda needs them to manage the function's ENIs.
         role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_POLICY));

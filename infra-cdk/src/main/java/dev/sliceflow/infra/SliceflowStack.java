@@ -18,9 +18,10 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, alarms to an SNS topic, a
- * dashboard, the lake (Glue database, Athena workgroup) unless a warehouse is configured, and, when a schedule is
- * configured, the scheduled planner. Environment-agnostic (no account or region
+ * sliceflow in one stack: staging bucket, sync queue and worker, load queue and loader, the scheduled reconciler that
+ * sends lost manifests' load events again, alarms to an SNS topic, a dashboard, the lake (Glue database, Athena
+ * workgroup) unless a warehouse is configured, and, when a schedule is configured, the scheduled planner.
+ * Environment-agnostic (no account or region
  * lookups), so it synthesizes offline.
  */
 public final class SliceflowStack extends Stack {
@@ -38,6 +39,7 @@ public final class SliceflowStack extends Stack {
     private final Optional<Lake> lake;
     private final Loader loader;
     private final Optional<Planner> planner;
+    private final LoadReconciler reconciler;
     private final ITopic alarmTopic;
     private final SyncDashboard dashboard;
 
@@ -61,6 +63,8 @@ public final class SliceflowStack extends Stack {
         Duration loaderTimeout = Duration.minutes(settings.loaderTimeoutMinutes());
         new FunctionAlarms(this, "LoaderAlarms", settings.prefix() + "-loader", loader.consumer().function(),
                 loaderTimeout, FunctionAlarms.ninetyPercentOf(loaderTimeout), alarmTopic);
+        reconciler = new LoadReconciler(this, "Reconcile", settings, platform, staging.bucket(),
+                loader.queue().queue(), lake, alarmTopic);
         planner = settings.planner().map(schedule -> new Planner(this, "Planner", settings.prefix(), schedule,
                 platform, staging.bucket(), worker.queue().queue(), alarmTopic, settings.roleName(),
                 settings.externalId()));
@@ -76,6 +80,8 @@ public final class SliceflowStack extends Stack {
         output("LoadDeadLetterQueueUrl", loader.queue().deadLetterQueue().getQueueUrl(), "Failed loads");
         output("WorkerFunctionName", worker.consumer().function().getFunctionName(), "Worker function");
         output("LoaderFunctionName", loader.consumer().function().getFunctionName(), "Loader function");
+        output("ReconcilerFunctionName", reconciler.function().getFunctionName(),
+                "Sends lost manifests' load events again, every " + LoadReconciler.EVERY_MINUTES + " min");
         output("WorkerRoleArn", worker.consumer().role().getRoleArn(),
                 "Trust this principal in the role the worker assumes in each source account");
         output("AlarmTopicArn", alarmTopic.getTopicArn(), "Alarms notify this SNS topic");
@@ -177,6 +183,10 @@ public final class SliceflowStack extends Stack {
         return planner;
     }
 
+    public LoadReconciler reconciler() {
+        return reconciler;
+    }
+
     public ITopic alarmTopic() {
         return alarmTopic;
     }
@@ -195,7 +205,7 @@ public final class SliceflowStack extends Stack {
      */
     static List<String> outputIds() {
         return List.of("BucketName", "SyncQueueUrl", "SyncDeadLetterQueueUrl", "LoadQueueUrl",
-                "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "WorkerRoleArn", "AlarmTopicArn",
-                "DashboardName");
+                "LoadDeadLetterQueueUrl", "WorkerFunctionName", "LoaderFunctionName", "ReconcilerFunctionName",
+                "WorkerRoleArn", "AlarmTopicArn", "DashboardName");
     }
 }

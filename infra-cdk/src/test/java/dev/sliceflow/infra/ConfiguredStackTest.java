@@ -153,11 +153,14 @@ class ConfiguredStackTest {
     void loaderPolicy_whenSecretSet_readsExactlyThatSecret() {
         List<Map<String, Object>> secrets = allowStatements(template).stream()
                 .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:"))).toList();
-        assertThat(secrets).hasSize(1);
-        assertThat(secrets.get(0).get("_policy").toString()).startsWith("LoadLoaderRole");
-        assertThat(actions(secrets.get(0)))
-                .containsExactlyInAnyOrder("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret");
-        assertThat(secrets.get(0).get("Resource")).isEqualTo(SECRET_ARN);
+        // the loader's and the reconciler's (which reads the same warehouse), nobody else's
+        assertThat(secrets).hasSize(2).extracting(s -> s.get("_policy").toString().replaceAll("Role.*", "Role"))
+                .containsExactlyInAnyOrder("LoadLoaderRole", "ReconcileRole");
+        assertThat(secrets).allSatisfy(s -> {
+            assertThat(actions(s))
+                    .containsExactlyInAnyOrder("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret");
+            assertThat(s.get("Resource")).isEqualTo(SECRET_ARN);
+        });
         assertThat(environment("acme-elt-loader"))
                 .containsEntry("SLICEFLOW_WAREHOUSE_SECRET_ARN", SECRET_ARN)
                 .containsEntry("SLICEFLOW_WAREHOUSE_URL", "jdbc:postgresql://db.internal:5432/elt")
@@ -187,9 +190,9 @@ class ConfiguredStackTest {
 
     @Test
     void alarms_whenTopicSet_notifyItAndUseTheGivenAge() {
-        // Six queue alarms, three per function, and the planner's three more.
+        // Six queue alarms, three per function (worker, loader, reconciler, planner), and the planner's three more.
         Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
-        assertThat(alarms).hasSize(18);
+        assertThat(alarms).hasSize(21);
         template.resourceCountIs("AWS::SNS::Topic", 0);
         assertThat(alarms.values().stream().map(a -> properties(a).get("AlarmName")).toList())
                 .contains("acme-elt-planner-errors", "acme-elt-planner-failed-invocations");

@@ -52,8 +52,8 @@ class DefaultStackTest {
         assertThat(stack.getStackName()).isEqualTo("sliceflow");
         template.resourceCountIs("AWS::S3::Bucket", 1);
         template.resourceCountIs("AWS::SQS::Queue", 4);
-        // Two handlers plus CDK's bucket-notifications handler.
-        template.resourceCountIs("AWS::Lambda::Function", 3);
+        // Worker, loader, reconciler, and CDK's bucket-notifications handler.
+        template.resourceCountIs("AWS::Lambda::Function", 4);
         template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
         template.resourceCountIs("AWS::SNS::Topic", 1);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
@@ -105,9 +105,11 @@ class DefaultStackTest {
     void planner_whenNoSchedule_isNotDeployed() {
         assertThat(template.findResources("AWS::Lambda::Function").values().stream()
                 .map(f -> properties(f).get("Handler")).toList()).doesNotContain(Planner.HANDLER);
-        template.resourceCountIs("AWS::Events::Rule", 0);
-        template.resourceCountIs("AWS::Lambda::Permission", 0);
-        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
+        // the reconciler's schedule is the only rule, invoking it alone
+        for (String type : List.of("AWS::Events::Rule", "AWS::Lambda::Permission", "AWS::Lambda::EventInvokeConfig")) {
+            assertThat(template.findResources(type).keySet()).as(type).singleElement()
+                    .satisfies(id -> assertThat(id).startsWith("Reconcile"));
+        }
         assertThat(template.findResources("AWS::Logs::LogGroup").values().stream()
                 .map(g -> properties(g).get("LogGroupName")).toList()).doesNotContain("/aws/lambda/sliceflow-planner");
         assertThat(template.findResources("AWS::IAM::Role")).noneSatisfy((id, role) ->
@@ -336,6 +338,46 @@ class DefaultStackTest {
     }
 
     @Test
+    void reconciler_whenDefaults_runsEvery30MinutesWithTheLoadQueueAndTheWarehouseOnly() {
+        assertThat(function("sliceflow-reconciler"))
+                .containsEntry("Handler", "dev.sliceflow.loader.ReconcilerHandler::handleRequest")
+                .containsEntry("Runtime", "java25")
+                .containsEntry("Timeout", 300)
+                .doesNotContainKeys("SnapStart", "VpcConfig");
+        assertThat(environment("sliceflow-reconciler"))
+                .containsOnlyKeys("SLICEFLOW_BUCKET", "SLICEFLOW_LOAD_QUEUE_URL", "SLICEFLOW_WAREHOUSE_URL")
+                .containsEntry("SLICEFLOW_LOAD_QUEUE_URL", Map.of("Ref", queueId("sliceflow-load")))
+                .containsEntry("SLICEFLOW_WAREHOUSE_URL", TestStacks.WAREHOUSE_URL);
+        Map<String, Object> rule = Templates.one(template, "AWS::Events::Rule", "Reconcile");
+        assertThat(rule).containsEntry("ScheduleExpression", "rate(30 minutes)").containsEntry("State", "ENABLED");
+        String functionId = Templates.logicalId(template, "AWS::Lambda::Function", "ReconcileFunction");
+        assertThat(target(map(list(rule.get("Targets")).get(0)).get("Arn"))).isEqualTo(functionId);
+        assertThat(Templates.one(template, "AWS::Lambda::EventInvokeConfig", "Reconcile"))
+                .containsEntry("MaximumRetryAttempts", 0);
+        assertThat(template.findResources("AWS::CloudWatch::Alarm").values().stream()
+                .map(a -> properties(a).get("AlarmName")).toList()).contains("sliceflow-reconciler-errors",
+                "sliceflow-reconciler-throttles", "sliceflow-reconciler-near-timeout");
+        assertThat(template.findResources("AWS::Logs::LogGroup").values().stream()
+                .map(g -> properties(g).get("LogGroupName")).toList()).contains("/aws/lambda/sliceflow-reconciler");
+    }
+
+    @Test
+    void reconcilerPolicy_whenSynthesized_listsManifestsOnlyReadsNoObjectAndSendsToTheLoadQueueOnly() {
+        List<Map<String, Object>> s3 = s3Statements("ReconcileRole");
+        assertThat(s3).singleElement().satisfies(statement -> {
+            assertThat(actions(statement)).containsExactly("s3:ListBucket");
+            assertThat(map(map(statement.get("Condition")).get("StringLike")))
+                    .containsEntry("s3:prefix", List.of("manifests/", "manifests/*"));
+        });
+        List<Map<String, Object>> ours = allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("ReconcileRole")).toList();
+        assertThat(ours.stream().filter(s -> actions(s).contains("sqs:SendMessage"))
+                .map(s -> target(s.get("Resource"))).toList()).containsExactly(queueId("sliceflow-load"));
+        assertThat(ours).flatExtracting(Templates::actions).allMatch(a -> a.equals("s3:ListBucket")
+                || a.startsWith("sqs:SendMessage") || a.startsWith("sqs:GetQueue") || a.startsWith("logs:"));
+    }
+
+    @Test
     void executionRoles_whenSynthesized_useNoManagedPolicies() {
         for (String role : List.of("SyncWorkerRole", "LoadLoaderRole")) {
             assertThat(one(template, "AWS::IAM::Role", role)).doesNotContainKey("ManagedPolicyArns");
@@ -345,7 +387,7 @@ class DefaultStackTest {
     @Test
     void logGroups_whenDefaults_keepLogsFor30Days() {
         Map<String, Map<String, Object>> groups = template.findResources("AWS::Logs::LogGroup");
-        assertThat(groups).hasSize(3);
+        assertThat(groups).hasSize(4);
         assertThat(groups.values()).allSatisfy(g -> assertThat(properties(g)).containsEntry("RetentionInDays", 30));
         assertThat(function("sliceflow-worker")).containsEntry("LoggingConfig", Map.of(
                 "LogGroup", Map.of("Ref", Templates.logicalId(template, "AWS::Logs::LogGroup", "SyncWorkerLogs")),
@@ -355,7 +397,7 @@ class DefaultStackTest {
     @Test
     void logGroups_whenSynthesized_coverEveryFunctionCdksNotificationHandlerIncluded() {
         Map<String, Map<String, Object>> functions = template.findResources("AWS::Lambda::Function");
-        assertThat(functions).hasSize(3);
+        assertThat(functions).hasSize(4);
         Map<String, Map<String, Object>> groups = template.findResources("AWS::Logs::LogGroup");
         assertThat(functions).allSatisfy((id, f) -> {
             Map<String, Object> logging = map(properties(f).get("LoggingConfig"));
@@ -436,8 +478,9 @@ class DefaultStackTest {
         assertThat(properties(template.findResources("AWS::SNS::Topic").get(topicId)))
                 .containsEntry("TopicName", "sliceflow-alarms");
         Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
-        // Per queue pair: DLQ not empty, oldest message, DLQ expiring; per function: errors, throttles, near timeout.
-        assertThat(alarms).hasSize(12);
+        // Per queue pair: DLQ not empty, oldest message, DLQ expiring; per function (worker, loader, reconciler):
+        // errors, throttles, near timeout.
+        assertThat(alarms).hasSize(15);
         assertThat(alarms.values()).allSatisfy(a -> assertThat(properties(a))
                 .containsEntry("AlarmActions", List.of(Map.of("Ref", topicId))));
         template.resourceCountIs("AWS::SNS::Subscription", 0);

@@ -155,14 +155,14 @@ class DocumentedVariantsTest {
         List<Map<String, Object>> ours = template.findResources("AWS::Lambda::Function").entrySet().stream()
                 .filter(e -> !e.getKey().startsWith("BucketNotificationsHandler"))
                 .map(e -> properties(e.getValue())).toList();
-        assertThat(ours).hasSize(2).allSatisfy(f -> assertThat(f).containsEntry("TracingConfig",
+        assertThat(ours).hasSize(3).allSatisfy(f -> assertThat(f).containsEntry("TracingConfig",
                 Map.of("Mode", "Active")));
     }
 
     @Test
     void discovery_whenScheduled_hasThePlannerAndItsTwoDeadLetterQueues() {
         Template template = TEMPLATES.get("discovery");
-        template.resourceCountIs("AWS::Events::Rule", 1);
+        template.resourceCountIs("AWS::Events::Rule", 2); // the planner's and the reconciler's
         template.resourceCountIs("AWS::SQS::Queue", 6);
         Map<String, Object> config = Templates.one(template, "AWS::Lambda::EventInvokeConfig", "Planner");
         assertThat(map(config.get("DestinationConfig"))).containsKey("OnFailure");

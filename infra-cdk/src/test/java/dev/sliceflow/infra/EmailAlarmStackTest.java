@@ -29,7 +29,7 @@ class EmailAlarmStackTest {
                 "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
         String topicId = Templates.logicalId(template, "AWS::SNS::Topic", "AlarmTopic");
-        assertThat(template.findResources("AWS::CloudWatch::Alarm").values()).hasSize(12).allSatisfy(a ->
+        assertThat(template.findResources("AWS::CloudWatch::Alarm").values()).hasSize(15).allSatisfy(a ->
                 assertThat(Templates.properties(a)).containsEntry("AlarmActions", List.of(Map.of("Ref", topicId))));
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sliceflow.lake.catalog.LakeUrl;
 import dev.sliceflow.loader.LoaderHandler;
+import dev.sliceflow.loader.ReconcilerHandler;
 import dev.sliceflow.planner.PlannerHandler;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.warehouse.WarehouseProvider;
@@ -145,7 +146,8 @@ class HandlerEnvironmentTest {
         Map<String, String> env = environmentOf(context, Loader.HANDLER);
         String url = env.getOrDefault("SLICEFLOW_WAREHOUSE_URL", "");
         if (LakeUrl.isLake(url)) {
-            lakeLoader(variant, env, url);
+            assertLakeUrl(env, url);
+            lakeHandler(variant, url, () -> new LoaderHandler(Settings.from(env)).close());
             return;
         }
         assertThat(env).as("the loader's destination (%s)", variant)
@@ -164,29 +166,51 @@ class HandlerEnvironmentTest {
                 .containsOnly("secretsmanager." + REGION + ".amazonaws.com");
     }
 
-    private void lakeLoader(String variant, Map<String, String> env, String url) {
+    private static void assertLakeUrl(Map<String, String> env, String url) {
         LakeUrl lake = LakeUrl.parse(url);
         assertThat(lake.catalog()).isEqualTo(LakeUrl.Catalog.GLUE);
         assertThat(lake.namespace()).isEqualTo("sliceflow");
         assertThat(lake.properties()).containsOnlyKeys("warehouse")
                 .containsEntry("warehouse", "s3://" + env.get("SLICEFLOW_BUCKET") + "/lake/");
+    }
+
+    /** A handler on the lake is built through the WarehouseProvider ServiceLoader, as in Lambda: Glue and S3 only. */
+    private void lakeHandler(String variant, String url, Runnable construct) {
         boolean provided = java.util.ServiceLoader.load(WarehouseProvider.class).stream()
                 .anyMatch(provider -> provider.get().accepts(url));
-        if (!provided) {
-            // TODO(lake destination, worktree wt-lake): dev.sliceflow.lake.IcebergWarehouseProvider is not on this
-            // branch yet. Once it is merged (lake's META-INF/services), this returns no more and the loader is built.
-            System.out.println("HandlerEnvironmentTest: no WarehouseProvider accepts " + url
-                    + " yet (IcebergWarehouseProvider not merged): checked the URL only (" + variant + ")");
-            return;
-        }
+        assertThat(provided).as("a WarehouseProvider (the lake module's) accepts %s (%s)", url, variant).isTrue();
         try {
-            new LoaderHandler(Settings.from(env)).close();
+            construct.run();
         } catch (software.amazon.awssdk.core.exception.SdkClientException withoutNetwork) {
-            assertThat(hosts()).as("the lake loader fails only for want of Glue or S3 (%s)", variant).isNotEmpty();
+            assertThat(hosts()).as("a lake handler fails only for want of Glue or S3 (%s)", variant).isNotEmpty();
         }
-        assertThat(hosts()).as("hosts the lake loader called while constructing (%s)", variant)
+        assertThat(hosts()).as("hosts a lake handler called while constructing (%s)", variant)
                 .allMatch(host -> host.equals("glue." + REGION + ".amazonaws.com")
                         || host.matches("(.+\\.)?s3[.-]" + REGION + "\\.amazonaws\\.com|(.+\\.)?s3\\.amazonaws\\.com"));
+    }
+
+    /** Like the loader: it opens the same warehouse, so with a secret it reads that secret and nothing else. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void reconciler_whenGivenItsTemplateEnvironment_initialisesWithoutNetworkOrReadsOnlyItsSecret(
+            String variant, Map<String, Object> context) throws Exception {
+        Map<String, String> env = environmentOf(context, LoadReconciler.HANDLER);
+        assertThat(env).as("the reconciler's load queue (%s)", variant).containsKey("SLICEFLOW_LOAD_QUEUE_URL");
+        String url = env.getOrDefault("SLICEFLOW_WAREHOUSE_URL", "");
+        if (LakeUrl.isLake(url)) {
+            lakeHandler(variant, url, () -> new ReconcilerHandler(Settings.from(env)).close());
+            return;
+        }
+        if (!env.containsKey("SLICEFLOW_WAREHOUSE_SECRET_ARN")) {
+            new ReconcilerHandler(Settings.from(env)).close();
+            assertThat(attempts).as("network attempts while constructing the reconciler (%s)", variant).isEmpty();
+            return;
+        }
+        assertThatThrownBy(() -> new ReconcilerHandler(Settings.from(env)).close())
+                .as("without network, reading the secret fails (%s)", variant)
+                .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        assertThat(hosts()).as("hosts the reconciler called while constructing (%s)", variant)
+                .containsOnly("secretsmanager." + REGION + ".amazonaws.com");
     }
 
     private List<String> hosts() {

@@ -47,7 +47,7 @@ class ScheduledStackTest {
 
     @Test
     void rule_whenScheduled_runsOnTheScheduleWithTheSpecKeyAndTheScheduledTime() throws Exception {
-        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        Map<String, Map<String, Object>> rules = planners(template.findResources("AWS::Events::Rule"));
         assertThat(rules).hasSize(1);
         Map<String, Object> rule = properties(rules.values().iterator().next());
         assertThat(rule).containsEntry("ScheduleExpression", "cron(0 2 * * ? *)")
@@ -68,7 +68,7 @@ class ScheduledStackTest {
 
     @Test
     void permission_whenScheduled_letsOnlyThisRuleInvokeThePlanner() {
-        Map<String, Map<String, Object>> permissions = template.findResources("AWS::Lambda::Permission");
+        Map<String, Map<String, Object>> permissions = planners(template.findResources("AWS::Lambda::Permission"));
         assertThat(permissions).hasSize(1);
         Map<String, Object> permission = properties(permissions.values().iterator().next());
         assertThat(permission).containsEntry("Action", "lambda:InvokeFunction")
@@ -100,7 +100,7 @@ class ScheduledStackTest {
     @Test
     void planner_whenInvokedAsynchronously_isRetriedTwiceByLambda() {
         // Safe: a retry carries the same scheduledTime, so it plans the same sync id.
-        Map<String, Map<String, Object>> configs = template.findResources("AWS::Lambda::EventInvokeConfig");
+        Map<String, Map<String, Object>> configs = planners(template.findResources("AWS::Lambda::EventInvokeConfig"));
         assertThat(configs).hasSize(1);
         Map<String, Object> config = properties(configs.values().iterator().next());
         assertThat(config).containsEntry("MaximumRetryAttempts", 2).containsEntry("Qualifier", "$LATEST");
@@ -170,9 +170,9 @@ class ScheduledStackTest {
 
     @Test
     void alarms_whenScheduledWithoutTopic_watchPlannerErrorsAndFailedInvocations() {
-        // the default stack's 12; the planner's errors, throttles, near timeout, failures, schedule DLQ, failed
+        // the default stack's 15; the planner's errors, throttles, near timeout, failures, schedule DLQ, failed
         // invocations
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 18);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 21);
         String topicId = Templates.logicalId(template, "AWS::SNS::Topic", "AlarmTopic");
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmName", "sliceflow-planner-errors",
@@ -264,5 +264,16 @@ class ScheduledStackTest {
         List<Object> parts = list(list(map(resource).get("Fn::Join")).get(1));
         assertThat(target(parts.get(0))).startsWith("Staging");
         return (String) parts.get(1);
+    }
+
+    /** The planner's resources of a type (the reconciler has a rule, a permission and an invoke config too). */
+    private static Map<String, Map<String, Object>> planners(Map<String, Map<String, Object>> resources) {
+        Map<String, Map<String, Object>> planners = new java.util.LinkedHashMap<>();
+        resources.forEach((id, resource) -> {
+            if (id.startsWith("Planner")) {
+                planners.put(id, resource);
+            }
+        });
+        return planners;
     }
 }

@@ -81,6 +81,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-functions", description = "Serve S3 and SQS only; poll no queue.")
     boolean noFunctions;
 
+    @Option(names = "--reconcile-every", defaultValue = "30", paramLabel = "MINUTES",
+            description = "Run the reconciler this often (as the stack's schedule does), besides at start-up and on "
+                    + "`sliceflow reconcile`; 0: never (default: ${DEFAULT-VALUE}).")
+    long reconcileEvery;
+
     @Spec
     CommandSpec spec;
 
@@ -105,7 +110,20 @@ final class ServeCommand implements Callable<Integer> {
         }, "sliceflow-shutdown"));
 
         List<String> functions = new ArrayList<>();
+        Optional<QueueRef> reconcileQueue = Optional.empty();
         if (!noFunctions) {
+            // before the pollers: manifests whose load events were lost when serve last stopped get them again
+            try {
+                dev.sliceflow.loader.Reconciler.Report lost = LocalReconciler.atStartUp(runtime.settings());
+                if (lost.resent() > 0) {
+                    out.printf("reconciled: %d committed manifests were never loaded (their load events were lost"
+                            + " when serve stopped): sent again%n", lost.resent());
+                }
+            } catch (RuntimeException e) {
+                // serve still starts: the scheduled run and `sliceflow reconcile` try again
+                out.println("cannot reconcile at start-up (committed manifests whose load events were lost stay"
+                        + " unloaded until the next reconcile): " + e.getMessage());
+            }
             for (Functions.Spec function : Functions.STACK) {
                 QueueRef queue = function.queue().apply(runtime.queues());
                 EventSourceMapping mapping = mapping(function);
@@ -118,8 +136,25 @@ final class ServeCommand implements Callable<Integer> {
                         + ", concurrency " + mapping.maxConcurrency() + ", timeout " + mapping.timeout().toSeconds()
                         + " s)");
             }
+            reconcileQueue = Optional.of(LocalReconciler.attach(runtime, queuePrefix));
+            functions.add("reconciler <- " + reconcileQueue.get().name() + " (at start-up, "
+                    + (reconcileEvery > 0 ? "every " + reconcileEvery + " min, " : "") + "and `sliceflow reconcile`)");
+            if (reconcileEvery > 0) {
+                String url = reconcileQueue.get().url();
+                java.util.concurrent.ScheduledExecutorService schedule = java.util.concurrent.Executors
+                        .newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                                .name("sliceflow-reconcile-schedule").unstarted(r));
+                schedule.scheduleAtFixedRate(() -> {
+                    try {
+                        LocalReconciler.requestScheduled(runtime.sqs(), url);
+                    } catch (RuntimeException e) {
+                        // stopping, most likely: the next start reconciles anyway
+                    }
+                }, reconcileEvery, reconcileEvery, java.util.concurrent.TimeUnit.MINUTES);
+            }
         }
         Map<String, String> exports = exports(runtime);
+        reconcileQueue.ifPresent(queue -> exports.put(LocalReconciler.QUEUE_VARIABLE, queue.url()));
         Files.writeString(envFile, exportLines(exports));
 
         out.printf("sliceflow local stack up in %.1f s, data in %s%n", runtime.startup().toMillis() / 1000.0, dataDir);

@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 /**
  * The {@code sliceflow} command: the pipeline on one machine. {@code serve} runs the local stack; {@code enqueue}
  * starts a sync from a spec; {@code status} follows it; {@code invoke} runs one handler on an event file;
- * {@code query} runs SQL against the warehouse; {@code reset-slice} forgets what a slice last loaded.
+ * {@code query} runs SQL against the warehouse; {@code reset-slice} forgets what a slice last loaded;
+ * {@code reconcile} sends the load events of committed manifests never loaded again.
  */
 @Command(name = "sliceflow", mixinStandardHelpOptions = true, versionProvider = SliceflowCli.Version.class,
         description = "Run the sliceflow pipeline locally: embedded S3 and SQS, the same handlers as in Lambda.",
         subcommands = {DemoCommand.class, ServeCommand.class, EnqueueCommand.class, StatusCommand.class,
-                InvokeCommand.class, QueryCommand.class, ResetSliceCommand.class, CommandLine.HelpCommand.class})
+                InvokeCommand.class, QueryCommand.class, ResetSliceCommand.class, ReconcileCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SliceflowCli {
 
     public static void main(String[] args) {

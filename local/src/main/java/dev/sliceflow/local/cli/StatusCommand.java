@@ -3,7 +3,11 @@ package dev.sliceflow.local.cli;
 import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.staging.ObjectLayout;
+import dev.sliceflow.destination.LoadError;
 import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.loader.Reconciler;
+import dev.sliceflow.runtime.CompositionRoot;
+import java.time.Clock;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import java.io.PrintWriter;
@@ -26,9 +30,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show syncs as the warehouse sees them (_sliceflow_sync_status): slices expected and loaded, "
                 + "tables failed, rows, when, and whether complete. For one sync, also what only S3 and SQS know: "
-                + "slices committed (manifests written) and the dead-letter queues' depth.",
+                + "slices committed (manifests written) and the dead-letter queues' depth. Then loads that keep "
+                + "failing (their last error), and manifests committed but not loaded beyond the reconciler's grace "
+                + "period (when the bucket is reachable).",
                 "DuckDB allows one process at a time: stop `sliceflow serve` first, or use PostgreSQL."})
 final class StatusCommand implements Callable<Integer> {
+    /** Failing loads shown at most. */
+    private static final int FAILING_SHOWN = 10;
+
     @Mixin
     DataDirOption dir;
 
@@ -50,8 +59,22 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         Settings settings = warehouse.settings(dir.dir(), java.util.Collections.singletonMap("SLICEFLOW_BUCKET", bucket));
         List<SyncStatus> rows;
+        List<LoadError> failing;
+        Optional<Reconciler.Report> waiting = Optional.empty();
+        String waitingUnknown = null;
         try (Warehouse opened = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
             rows = opened.syncStatus(Optional.ofNullable(syncId));
+            failing = opened.failingLoads(syncId == null ? FAILING_SHOWN : 1000).stream()
+                    .filter(e -> syncId == null || e.manifestKey().startsWith(
+                            ObjectLayout.MANIFESTS_PREFIX + "sync_id=" + syncId + "/"))
+                    .limit(FAILING_SHOWN).toList();
+            if (!"-".equals(settings.bucket())) {
+                try {
+                    waiting = Optional.of(CompositionRoot.reconciler(settings, opened, Clock.systemUTC()).find());
+                } catch (RuntimeException e) {
+                    waitingUnknown = e.getMessage();
+                }
+            }
         }
         if (rows.isEmpty()) {
             out.println(syncId == null ? "no sync has loaded yet" : "sync " + syncId + " has not loaded anything yet");
@@ -65,10 +88,42 @@ final class StatusCommand implements Callable<Integer> {
                         s.lastLoadedAt() == null ? "-" : s.lastLoadedAt().toString(), s.complete() ? "yes" : "no");
             }
         }
+        printFailing(out, failing);
+        if (waitingUnknown != null) {
+            out.println("manifests waiting for a load: unknown (" + waitingUnknown + ")");
+        }
+        waiting.ifPresent(report -> printWaiting(out, report, settings.reconcileGrace()));
         if (syncId != null && !"-".equals(settings.bucket())) {
             remote(out, settings);
         }
         return 0;
+    }
+
+    /** Transient load failures not resolved since: what explains a load message that reaches the DLQ by redrive. */
+    private static void printFailing(PrintWriter out, List<LoadError> failing) {
+        if (failing.isEmpty()) {
+            return;
+        }
+        out.println("loads failing (retried until they load, or SQS moves them to the load DLQ), last error first:");
+        for (LoadError e : failing) {
+            out.printf("  %s: %d attempts since %s, last %s: %s%n", e.manifestKey(), e.attempts(),
+                    e.firstFailedAt(), e.lastFailedAt(), e.error());
+        }
+    }
+
+    /** Committed manifests the warehouse never settled, beyond the grace period: lost load events. */
+    private void printWaiting(PrintWriter out, Reconciler.Report report, java.time.Duration grace) {
+        List<Reconciler.Waiting> shown = report.waiting().stream()
+                .filter(w -> syncId == null || w.syncId().equals(syncId)).toList();
+        if (shown.isEmpty()) {
+            out.printf("manifests waiting more than %d min for a load: none%n", grace.toMinutes());
+            return;
+        }
+        out.printf("manifests waiting more than %d min for a load (their load events may be lost: `sliceflow"
+                + " reconcile` sends them again):%n", grace.toMinutes());
+        for (Reconciler.Waiting w : shown) {
+            out.printf("  sync %s: %d, first %s%n", w.syncId(), w.count(), String.join(", ", w.firstKeys()));
+        }
     }
 
     /** What only S3 and SQS know; skipped, saying why, when they cannot be reached. */
