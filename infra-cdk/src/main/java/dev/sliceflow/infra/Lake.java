@@ -112,6 +112,11 @@ public final class Lake extends Construct {
      */
     public void grantRead(Role role) {
         bucket.grantRead(role, StagingBucket.LAKE_PREFIX + "*");
+        for (String action : List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")) {
+            NagFindings.acknowledge(role, NagFindings.wildcardAction(action),
+                    action + " is one of CDK's grantRead action groups, granted on the lake/ prefix (and the bucket"
+                            + " for listing) only: the reconciler reads the lake's bookkeeping tables.");
+        }
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(GLUE_READ_ACTIONS)
                 .resources(List.of(glueArn("catalog", null), glueArn("database", database),

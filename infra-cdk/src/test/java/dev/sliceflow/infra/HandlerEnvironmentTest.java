@@ -142,7 +142,7 @@ class HandlerEnvironmentTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
     void loader_whenGivenItsTemplateEnvironment_initialisesWithoutNetworkOrReadsOnlyItsSecret(
-            String variant, Map<String, Object> context) {
+            String variant, Map<String, Object> context) throws Exception {
         Map<String, String> env = environmentOf(context, Loader.HANDLER);
         String url = env.getOrDefault("SLICEFLOW_WAREHOUSE_URL", "");
         if (LakeUrl.isLake(url)) {
@@ -174,8 +174,12 @@ class HandlerEnvironmentTest {
                 .containsEntry("warehouse", "s3://" + env.get("SLICEFLOW_BUCKET") + "/lake/");
     }
 
+    interface Construction {
+        void run() throws Exception;
+    }
+
     /** A handler on the lake is built through the WarehouseProvider ServiceLoader, as in Lambda: Glue and S3 only. */
-    private void lakeHandler(String variant, String url, Runnable construct) {
+    private void lakeHandler(String variant, String url, Construction construct) throws Exception {
         boolean provided = java.util.ServiceLoader.load(WarehouseProvider.class).stream()
                 .anyMatch(provider -> provider.get().accepts(url));
         assertThat(provided).as("a WarehouseProvider (the lake module's) accepts %s (%s)", url, variant).isTrue();

@@ -74,7 +74,8 @@ class LakeStackTest {
     @Test
     void loaderGluePolicy_whenTheLake_coversOnlyTheLakeDatabaseAndItsTables() {
         List<Map<String, Object>> glue = allowStatements(template).stream()
-                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("glue:"))).toList();
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("glue:")))
+                .filter(s -> !s.get("_policy").toString().startsWith("ReconcileRole")).toList();
         assertThat(glue).hasSize(1);
         Map<String, Object> statement = glue.get(0);
         assertThat(statement.get("_policy").toString()).startsWith("LoadLoaderRole");
@@ -88,9 +89,26 @@ class LakeStackTest {
 
     @Test
     void otherRoles_whenTheLake_haveNoLakeAccess() {
-        assertThat(allowStatements(template)).filteredOn(s -> !s.get("_policy").toString().startsWith("LoadLoaderRole"))
+        assertThat(allowStatements(template)).filteredOn(s -> !s.get("_policy").toString().startsWith("LoadLoaderRole")
+                        && !s.get("_policy").toString().startsWith("ReconcileRole"))
                 .noneMatch(s -> actions(s).stream().anyMatch(a -> a.startsWith("glue:")))
                 .noneMatch(s -> list(s.get("Resource")).toString().contains("/lake/"));
+    }
+
+    @Test
+    void reconciler_whenTheLake_runsTheLakeJarAndOnlyReadsTheLake() {
+        Map<String, Object> reconciler = function(template, "sliceflow-reconciler");
+        assertThat(map(reconciler.get("Code")).get("S3Key"))
+                .isEqualTo(map(function(template, "sliceflow-loader").get("Code")).get("S3Key"));
+        assertThat(map(map(reconciler.get("Environment")).get("Variables")).get("SLICEFLOW_WAREHOUSE_URL").toString())
+                .contains("iceberg:glue?warehouse=s3://", "/lake/&namespace=sliceflow");
+        List<Map<String, Object>> ours = allowStatements(template).stream()
+                .filter(s -> s.get("_policy").toString().startsWith("ReconcileRole")).toList();
+        assertThat(ours).flatExtracting(Templates::actions).filteredOn(a -> a.startsWith("glue:"))
+                .containsOnly("glue:GetDatabase", "glue:GetTable", "glue:GetTables");
+        assertThat(ours).flatExtracting(Templates::actions).noneMatch(a -> a.startsWith("s3:Put")
+                || a.startsWith("s3:Delete") || a.startsWith("s3:Abort") || a.equals("glue:CreateTable")
+                || a.equals("glue:UpdateTable"));
     }
 
     @Test
