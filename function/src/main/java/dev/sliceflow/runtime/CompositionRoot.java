@@ -3,6 +3,7 @@ package dev.sliceflow.runtime;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.loader.LoadDeadLetters;
 import dev.sliceflow.loader.ManifestLoader;
+import dev.sliceflow.loader.MaxReceives;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.Warehouses;
 import java.util.function.Supplier;
@@ -147,10 +148,11 @@ public final class CompositionRoot {
         Warehouse warehouse = Warehouses.open(
                 Warehouses.config(settings, secrets),
                 () -> Warehouses.config(settings, secrets));
+        SqsClient sqs = clients.sqs();
         LoadDeadLetters deadLetters = settings.loadDlqUrl()
-                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
+                .map(url -> LoadDeadLetters.sqs(sqs, url))
                 .orElseGet(LoadDeadLetters::logOnly);
         return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
-                settings.deleteRemovedSlices());
+                settings.deleteRemovedSlices(), MaxReceives.sqs(sqs));
     }
 }

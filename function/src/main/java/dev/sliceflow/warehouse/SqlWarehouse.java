@@ -10,6 +10,7 @@ import static dev.sliceflow.warehouse.Sql.timestamp;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.destination.Bookkeeping;
 import dev.sliceflow.destination.ForwardingBookkeeping;
+import dev.sliceflow.destination.LoadDeadline;
 import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.ManifestFailure;
@@ -110,6 +111,12 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
 
     @Override
     public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts) {
+        return load(batch, parts, LoadDeadline.none());
+    }
+
+    /** Past {@code deadline} nothing starts or commits: the transaction running then rolls back (a retry). */
+    @Override
+    public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts, LoadDeadline deadline) {
         Map<Integer, ManifestOutcome> outcomes = new TreeMap<>();
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -121,7 +128,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                         new InvalidInputException("manifest " + batch.get(i).key() + ": " + e.getMessage(), e)));
             }
         }
-        loadOrIsolate(batch, candidates, parts, outcomes);
+        loadOrIsolate(batch, candidates, deadline.guard(parts), deadline, outcomes);
         List<ManifestOutcome> ordered = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ordered.add(outcomes.get(i));
@@ -130,14 +137,14 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     }
 
     private void loadOrIsolate(List<StagedManifest> batch, List<Integer> indices, PartOpener parts,
-                               Map<Integer, ManifestOutcome> outcomes) {
+                               LoadDeadline deadline, Map<Integer, ManifestOutcome> outcomes) {
         if (indices.isEmpty()) {
             return;
         }
         String what = indices.size() == 1 ? "cannot load manifest " + batch.get(indices.get(0)).key()
                 : "cannot load a batch of " + indices.size() + " manifests";
         try {
-            Map<Integer, LoadResult> results = session.inTransaction(what,
+            Map<Integer, LoadResult> results = session.inTransaction(what, deadline,
                     c -> loadInTransaction(c, batch, indices, parts));
             results.forEach((i, result) -> outcomes.put(i, new ManifestOutcome.Loaded(batch.get(i).key(), result)));
         } catch (ManifestFailure failure) {
@@ -153,7 +160,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             }
             LOG.warn("manifest {} fails alone: {}", failure.manifestKey(), failure.getMessage());
             blamed.forEach(i -> outcomes.put(i, outcome(batch.get(i).key(), failure.failure())));
-            loadOrIsolate(batch, rest, parts, outcomes);
+            loadOrIsolate(batch, rest, parts, deadline, outcomes);
         } catch (InvalidInputException e) {
             if (indices.size() == 1) {
                 outcomes.put(indices.get(0), new ManifestOutcome.Rejected(batch.get(indices.get(0)).key(), e));
@@ -162,8 +169,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             // the engine refused something without saying whose: find it by halves
             LOG.warn("a batch of {} manifests failed permanently ({}): bisecting", indices.size(), e.getMessage());
             int half = indices.size() / 2;
-            loadOrIsolate(batch, new ArrayList<>(indices.subList(0, half)), parts, outcomes);
-            loadOrIsolate(batch, new ArrayList<>(indices.subList(half, indices.size())), parts, outcomes);
+            loadOrIsolate(batch, new ArrayList<>(indices.subList(0, half)), parts, deadline, outcomes);
+            loadOrIsolate(batch, new ArrayList<>(indices.subList(half, indices.size())), parts, deadline, outcomes);
         } catch (TransientLoadException e) {
             indices.forEach(i -> outcomes.put(i, new ManifestOutcome.Retry(batch.get(i).key(), e)));
         }

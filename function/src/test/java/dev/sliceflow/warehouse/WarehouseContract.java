@@ -4,6 +4,8 @@ import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.destination.LedgerEntry;
 import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.LoadDeadline;
+import dev.sliceflow.destination.LoadTimeoutException;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.LoadResult;
@@ -456,6 +458,96 @@ public abstract class WarehouseContract {
         assertThat(retry.skipped()).isFalse();
         assertThat(ids("items")).containsExactly(10L, 11L, 12L, 13L);
         assertThat(count("zz_other")).isEqualTo(3);
+    }
+
+    // ------------------------------------------------------------------ the loader's deadline
+
+    @Test
+    void load_whenTheDeadlinePassesWhileAPartStreams_commitsNothingAndLoadsOnceWhenRetriedInTime() throws Exception {
+        Fixture a = ManifestFixtures.manifest("sync-1", T1).account("100000000001").table(ITEMS, items(1, 2), 1).build();
+        Fixture b = ManifestFixtures.manifest("sync-1", T1).account("100000000002").table(ITEMS, items(3, 4), 1).build();
+        Map<String, byte[]> parts = new HashMap<>(a.parts());
+        parts.putAll(b.parts());
+        // S3 slow to answer: every part takes 400 ms to arrive, the deadline is 300 ms away
+        PartOpener slow = part -> new SlowInputStream(parts.get(part.key()), 400);
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(a), staged(b)), slow,
+                LoadDeadline.in(java.time.Duration.ofMillis(300)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class)
+                        .hasMessageContaining("deadline")));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(warehouse.ledger("sync-1")).isEmpty();
+
+        List<ManifestOutcome> retried = warehouse.load(List.of(staged(a), staged(b)),
+                part -> new ByteArrayInputStream(parts.get(part.key())),
+                LoadDeadline.in(java.time.Duration.ofSeconds(60)));
+
+        assertThat(retried).allSatisfy(o -> assertThat(o).isInstanceOf(ManifestOutcome.Loaded.class));
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(loadBatch(List.of(a, b))).allSatisfy(o -> assertThat(((ManifestOutcome.Loaded) o).result()
+                .skipped()).isTrue());
+        assertThat(count("items")).isEqualTo(4);
+    }
+
+    @Test
+    void load_whenTheDeadlinePassesAfterTheLastPart_rollsBackRightBeforeCommit() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+        Fixture f = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(10, 11, 12)).build();
+        // every byte arrives in time; only closing the last part's stream outlasts the deadline
+        PartOpener lateClose = part -> new ByteArrayInputStream(f.parts().get(part.key())) {
+            @Override
+            public void close() {
+                sleepQuietly(500);
+            }
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), lateClose,
+                LoadDeadline.in(java.time.Duration.ofMillis(250)));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class).hasMessageContaining("before COMMIT"));
+        assertThat(ids("items")).as("the replace was rolled back").containsExactly(1L, 2L);
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+
+        load(f);
+
+        assertThat(ids("items")).containsExactly(10L, 11L, 12L);
+    }
+
+    /** Bytes that arrive only after {@code delayMillis}: a slow S3. */
+    protected static final class SlowInputStream extends FilterInputStream {
+        private final long delayMillis;
+        private boolean waited;
+
+        public SlowInputStream(byte[] bytes, long delayMillis) {
+            super(new ByteArrayInputStream(bytes));
+            this.delayMillis = delayMillis;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (!waited) {
+                waited = true;
+                sleepQuietly(delayMillis);
+            }
+            return super.read(b, off, len);
+        }
+    }
+
+    protected static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------ write modes, staleness, failed tables
