@@ -204,8 +204,10 @@ public final class ManifestLoader implements AutoCloseable {
             pending.sort(java.util.Comparator.comparingLong(f -> LoadRate.weight(f.staged().manifest())));
             Map<Fetched, Integer> batchOrder = new java.util.IdentityHashMap<>();
             fetched.forEach(f -> batchOrder.put(f, batchOrder.size()));
+            boolean first = true;
             while (!pending.isEmpty()) {
-                List<Fetched> sub = nextSubBatch(pending, budget, retry);
+                List<Fetched> sub = nextSubBatch(pending, budget, first, retry);
+                first = false;
                 if (sub.isEmpty()) {
                     break;
                 }
@@ -279,10 +281,12 @@ public final class ManifestLoader implements AutoCloseable {
     /**
      * Takes the next sub-batch from {@code pending} (sorted, smallest first): what {@link LoadRate#budget} allows for
      * the time left, at least one manifest. When the time left cannot cover even the next manifest at the measured
-     * rate, every pending manifest is returned for retry (on its last receive it is tried all the same, so that it
-     * either loads or is rejected with the reason), and the result is empty.
+     * rate, every pending manifest is returned for retry, and the result is empty. The first sub-batch of an
+     * invocation is always tried (a later invocation would have no more time), and so is a manifest on its last
+     * receive: either it loads, or it is rejected with the reason.
      */
-    private List<Fetched> nextSubBatch(List<Fetched> pending, Budget budget, Map<String, String> retry) {
+    private List<Fetched> nextSubBatch(List<Fetched> pending, Budget budget, boolean first,
+                                       Map<String, String> retry) {
         long remaining = budget.deadline().remainingNanos();
         List<Fetched> sub = new ArrayList<>();
         if (budget.deadline().passed()) {
@@ -304,7 +308,8 @@ public final class ManifestLoader implements AutoCloseable {
             if (!sub.isEmpty() && weight + w > allowed) {
                 break;
             }
-            if (budget.deadline().bounded() && !fits(w, remaining) && !lastReceive(f.message())) {
+            if (budget.deadline().bounded() && !(first && sub.isEmpty()) && !fits(w, remaining)
+                    && !lastReceive(f.message())) {
                 break;
             }
             sub.add(f);
