@@ -473,8 +473,23 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         return merged;
     }
 
+    /** {@code e} with its message naming the table, its SQLSTATE (what the dialect classifies by) kept. */
+    private static SQLException inTable(String table, SQLException e) {
+        SQLException named = new SQLException("table " + table + ": " + e.getMessage(), e.getSQLState(),
+                e.getErrorCode(), e);
+        return named;
+    }
+
     /** Creates the table, or adds the batch's new columns ({@code existing}: its columns as read before). */
     private void evolve(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
+        try {
+            createOrExtend(c, schema, existing);
+        } catch (SQLException e) {
+            throw inTable(schema.name(), e);
+        }
+    }
+
+    private void createOrExtend(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
         String table = schema.name();
         if (!existing.isEmpty() && schema.columns().stream().allMatch(col -> existing.containsKey(col.name()))) {
             return;
@@ -598,7 +613,13 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             d.table.parts().forEach(part -> staged.add(new StagedPart(d.staged.key(), d.manifest(), part)));
             expected += d.table.rows();
         }
-        long inserted = dialect.bulkLoad(c, schema, staged, parts);
+        long inserted;
+        try {
+            inserted = dialect.bulkLoad(c, schema, staged, parts);
+        } catch (SQLException e) {
+            // the engine rarely says which table (PostgreSQL's "COPY items, line 3" is on a line the reason drops)
+            throw inTable(schema.name(), e);
+        }
         if (inserted != expected) {
             throw new InvalidInputException("table " + schema.name() + ": " + inserted + " rows inserted, the "
                     + "manifests list " + expected);

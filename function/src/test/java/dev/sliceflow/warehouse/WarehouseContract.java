@@ -460,6 +460,154 @@ public abstract class WarehouseContract {
         assertThat(count("zz_other")).isEqualTo(3);
     }
 
+    // ------------------------------------------------------------------ failures by cause: permanent or transient
+
+    /** The most columns a table of this engine may have, when a manifest can exceed it (PostgreSQL: 1,600). */
+    protected java.util.OptionalInt maxColumns() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * Cuts the loader off from the database while it is in a COPY (PostgreSQL: terminates its backend from another
+     * connection); false when the engine has no connection to lose (DuckDB runs in the loader's process).
+     */
+    protected boolean loseTheLoadersConnectionWhileItCopies() throws SQLException {
+        return false;
+    }
+
+    @Test
+    void failure_whenAValueIsOneTheColumnRefuses_rejectsTheManifestNamingTheTable() throws Exception {
+        byte[] bad = ManifestFixtures.csv(new TableSchema("items", List.of(Column.of("id", ColumnType.STRING),
+                Column.of("name", ColumnType.STRING)), List.of()), List.of(row("1", "x"), row("not-a-number", "y")),
+                Compression.GZIP);
+        Fixture f = rawPart(ITEMS, bad, 2);
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table items"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+    }
+
+    @Test
+    void failure_whenARecordHasAnExtraField_rejectsTheManifestNamingTheTable() throws Exception {
+        // the header names the manifest's columns, a record holds one field more
+        byte[] bad = ("\"id\",\"name\"\n\"1\",\"one\"\n\"2\",\"two\",\"extra\"\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Fixture f = rawPart(ITEMS, bad, 2, Compression.NONE);
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table items"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+    }
+
+    @Test
+    void failure_whenATableHasMoreColumnsThanTheEngineAllows_rejectsTheManifestNamingTheTable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(maxColumns().isPresent(), "no column limit a manifest reaches");
+        List<Column> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i <= maxColumns().getAsInt(); i++) {
+            columns.add(Column.of(String.format("c%04d", i), ColumnType.LONG));
+            values.add((long) i);
+        }
+        TableSchema wide = new TableSchema("too_wide", columns, List.of());
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(wide, List.of(values)).build();
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table too_wide")
+                        .contains(Integer.toString(maxColumns().getAsInt())));
+        assertThat(tableExists("too_wide")).isFalse();
+    }
+
+    @Test
+    void failure_whenAPartsBytesAreMissingFromS3_retriesTheManifestNamingThePart() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 2).build();
+        String gone = f.manifest().tables().get(0).parts().get(1).key();
+        // what S3Client.getObject throws for a key that is not there
+        PartOpener s3 = part -> {
+            if (part.key().equals(gone)) {
+                throw software.amazon.awssdk.services.s3.model.NoSuchKeyException.builder()
+                        .message("The specified key does not exist. (Service: S3, Status Code: 404)").build();
+            }
+            return f.opener().open(part);
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), s3);
+
+        assertThat(outcomes.get(0)).as("transient").isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error().getMessage()).contains(gone));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(loadBatch(List.of(f)).get(0)).as("loads once its part is there")
+                .isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void failure_whenTheConnectionIsLostMidLoad_retriesAndTheRetryLoadsOnce() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS,
+                java.util.stream.LongStream.range(0, 20_000).mapToObj(i -> row(i, "row " + i)).toList(), 5_000)
+                .build();
+        String held = f.manifest().tables().get(0).parts().get(2).key();
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PartOpener slow = part -> {
+            java.io.InputStream in = f.opener().open(part);
+            return !part.key().equals(held) ? in : new FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    copying.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                    return super.read(b, off, len);
+                }
+            };
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<ManifestOutcome>> loading = pool.submit(() -> warehouse.load(List.of(staged(f)), slow));
+            assertThat(copying.await(60, TimeUnit.SECONDS)).isTrue();
+            boolean lost;
+            try {
+                lost = loseTheLoadersConnectionWhileItCopies();
+            } finally {
+                release.countDown();
+            }
+            List<ManifestOutcome> outcomes = loading.get(60, TimeUnit.SECONDS);
+            org.junit.jupiter.api.Assumptions.assumeTrue(lost, "the engine has no connection to lose");
+
+            assertThat(outcomes.get(0)).as("transient").isInstanceOf(ManifestOutcome.Retry.class);
+            assertThat(tableExists("items")).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(loadBatch(List.of(f)).get(0)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(loadBatch(List.of(f)).get(0)).isInstanceOfSatisfying(ManifestOutcome.Loaded.class,
+                l -> assertThat(l.result().skipped()).isTrue());
+        assertThat(count("items")).isEqualTo(20_000);
+    }
+
+    /** A manifest of one part of {@code table} holding {@code bytes} (gzip) listed as {@code rows} rows. */
+    protected static Fixture rawPart(TableSchema table, byte[] bytes, long rows) {
+        return rawPart(table, bytes, rows, Compression.GZIP);
+    }
+
+    protected static Fixture rawPart(TableSchema table, byte[] bytes, long rows, Compression compression) {
+        String key = dev.sliceflow.staging.ObjectLayout.partKey(table.name(), LocalDate.of(2026, 1, 1), "sync-1",
+                ManifestFixtures.ACCOUNT, ManifestFixtures.REGION, "a1", 0, compression);
+        return ManifestFixtures.manifest("sync-1", T1).compression(compression).rawTable(ManifestTable.ok(table,
+                List.of(new ManifestPart(key, rows, bytes.length, ManifestFixtures.sha256(bytes)))),
+                Map.of(key, bytes)).build();
+    }
+
     // ------------------------------------------------------------------ the loader's deadline
 
     @Test
