@@ -647,12 +647,13 @@ public abstract class WarehouseContract {
         PartOpener lateClose = part -> new ByteArrayInputStream(f.parts().get(part.key())) {
             @Override
             public void close() {
-                sleepQuietly(500);
+                sleepQuietly(2_500);
             }
         };
 
+        // time enough to claim, lock and read every byte, not to close the stream
         List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), lateClose,
-                LoadDeadline.in(java.time.Duration.ofMillis(250)));
+                LoadDeadline.in(java.time.Duration.ofMillis(1_500)));
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
                 r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class).hasMessageContaining("before COMMIT"));
