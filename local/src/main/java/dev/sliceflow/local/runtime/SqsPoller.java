@@ -108,9 +108,9 @@ public final class SqsPoller implements AutoCloseable {
             poller.handlers.add(handler);
             AtomicReference<Thread> invocation = new AtomicReference<>();
             poller.invocationThreads.add(invocation);
-            String environment = mapping.functionName() + "-" + i;
-            Thread thread = Thread.ofPlatform().name(environment + "-poll")
-                    .unstarted(() -> poller.run(environment, handler, invocation));
+            Environment environment = new Environment(mapping.functionName() + "-" + i, handler, invocation);
+            Thread thread = Thread.ofPlatform().name(environment.name() + "-poll")
+                    .unstarted(() -> poller.run(environment));
             poller.threads.add(thread);
         }
         poller.threads.forEach(Thread::start);
@@ -146,11 +146,10 @@ public final class SqsPoller implements AutoCloseable {
                         long inFlight) {
     }
 
-    private void run(String environment, RequestHandler<SQSEvent, SQSBatchResponse> handler,
-                     AtomicReference<Thread> invocation) {
+    private void run(Environment environment) {
         while (state.get() == State.RUNNING) {
             try {
-                pollOnce(new Environment(environment, handler, invocation));
+                pollOnce(environment);
             } catch (RuntimeException e) {
                 if (state.get() != State.RUNNING) {
                     break;
