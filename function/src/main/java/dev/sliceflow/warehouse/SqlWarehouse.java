@@ -145,7 +145,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                 : "cannot load a batch of " + indices.size() + " manifests";
         try {
             Map<Integer, LoadResult> results = session.inTransaction(what, deadline,
-                    c -> loadInTransaction(c, batch, indices, parts));
+                    c -> loadInTransaction(c, batch, indices, parts, deadline));
             results.forEach((i, result) -> outcomes.put(i, new ManifestOutcome.Loaded(batch.get(i).key(), result)));
         } catch (ManifestFailure failure) {
             List<Integer> blamed = new ArrayList<>();
@@ -234,7 +234,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     }
 
     private Map<Integer, LoadResult> loadInTransaction(Connection c, List<StagedManifest> batch, List<Integer> indices,
-                                                       PartOpener parts) throws Exception {
+                                                       PartOpener parts, LoadDeadline deadline) throws Exception {
         Map<Integer, LoadResult> results = new HashMap<>();
         List<Integer> claimed = claim(c, batch, indices);
         for (int i : indices) {
@@ -261,7 +261,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             groups.forEach(g -> g.forEach(d -> readOrder.addAll(d.table.parts())));
         }
         try (PartPrefetch prefetch = new PartPrefetch(readOrder, parts, prefetchPool, PREFETCH_PARTS,
-                PREFETCH_BYTES, PREFETCH_MAX_PART).start()) {
+                PREFETCH_BYTES, PREFETCH_MAX_PART, deadline).start()) {
             for (Map.Entry<String, List<List<Decision>>> table : loads.entrySet()) {
                 deleteReplaced(c, table.getKey(), tablesToLoad.get(table.getKey()));
                 for (List<Decision> group : table.getValue()) {

@@ -640,10 +640,10 @@ public abstract class WarehouseContract {
     }
 
     @Test
-    void load_whenTheDeadlinePassesAfterTheLastPart_rollsBackRightBeforeCommit() throws Exception {
+    void load_whenTheDeadlinePassesBeforeTheLastPartIsDone_rollsBackTheReplace() throws Exception {
         load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
         Fixture f = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(10, 11, 12)).build();
-        // every byte arrives in time; only closing the last part's stream outlasts the deadline
+        // every byte arrives in time; only closing the part's stream outlasts the deadline
         PartOpener lateClose = part -> new ByteArrayInputStream(f.parts().get(part.key())) {
             @Override
             public void close() {
@@ -651,18 +651,44 @@ public abstract class WarehouseContract {
             }
         };
 
-        // time enough to claim, lock and read every byte, not to close the stream
         List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), lateClose,
                 LoadDeadline.in(java.time.Duration.ofMillis(1_500)));
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
-                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class).hasMessageContaining("before COMMIT"));
+                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class).hasMessageContaining("deadline"));
         assertThat(ids("items")).as("the replace was rolled back").containsExactly(1L, 2L);
         assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
 
         load(f);
 
         assertThat(ids("items")).containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void load_whenAPartNeverArrives_givesUpAtTheDeadlineNotWhenThePartDoes() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+        CountDownLatch arrives = new CountDownLatch(1);
+        // a GET that hangs (S3 stalled, a dead connection before its socket timeout)
+        PartOpener stalled = part -> {
+            try {
+                arrives.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return f.opener().open(part);
+        };
+        long start = System.nanoTime();
+        try {
+            List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), stalled,
+                    LoadDeadline.in(java.time.Duration.ofMillis(500)));
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                    r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class));
+        } finally {
+            arrives.countDown();
+        }
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
     }
 
     /** Bytes that arrive only after {@code delayMillis}: a slow S3. */
