@@ -158,6 +158,7 @@ public final class ManifestLoader implements AutoCloseable {
         long rows = 0;
         long stale = 0;
         List<Future<Fetched>> fetches = new ArrayList<>();
+        List<Message> fetchedFor = new ArrayList<>();
         for (Message message : messages) {
             List<S3Notifications.ObjectCreated> records;
             try {
@@ -171,12 +172,16 @@ public final class ManifestLoader implements AutoCloseable {
             }
             for (S3Notifications.ObjectCreated record : records) {
                 fetches.add(fetchPool.submit(() -> fetch(message, record.bucket(), record.key())));
+                fetchedFor.add(message);
             }
         }
         List<Fetched> fetched = new ArrayList<>();
-        for (Future<Fetched> future : fetches) {
+        for (int n = 0; n < fetches.size(); n++) {
+            Future<Fetched> future = fetches.get(n);
             try {
-                Fetched f = future.get();
+                Fetched f = budget.deadline().bounded()
+                        ? future.get(budget.deadline().remainingNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                        : future.get();
                 if (f != null) {
                     fetched.add(f);
                 }
@@ -188,6 +193,11 @@ public final class ManifestLoader implements AutoCloseable {
                 } else {
                     messages.forEach(m -> retry.put(m.id(), reason));
                 }
+            } catch (java.util.concurrent.TimeoutException e) {
+                future.cancel(true);
+                String reason = "a manifest of this message could not be fetched before the loader's deadline";
+                LOG.warn("message {} will be retried: {}", fetchedFor.get(n).id(), reason);
+                retry.put(fetchedFor.get(n).id(), reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 messages.forEach(m -> retry.put(m.id(), "interrupted"));

@@ -158,6 +158,49 @@ class LoaderTimeoutTest {
     }
 
     @Test
+    void handle_whenTheManifestsGetHangs_answersBeforeTheTimeoutWithTheMessageForRetry() throws Exception {
+        Fixture f = items("100000000001", 1, 1);
+        f.upload(s3, BUCKET);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        S3Client stalled = S3Client.builder().endpointOverride(LocalS3.get().endpoint()).forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(LocalS3.ACCESS_KEY,
+                                LocalS3.SECRET_KEY)))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(
+                                    software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                                if (context.request() instanceof software.amazon.awssdk.services.s3.model
+                                        .GetObjectRequest get && get.key().startsWith("manifests/")) {
+                                    try {
+                                        answer.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                            }
+                        })).build();
+        try (stalled) {
+            LoaderHandler handler = new LoaderHandler(new ManifestLoader(stalled, BUCKET, real,
+                    (body, reason) -> deadLetters.add(reason), false, MaxReceives.unknown()));
+            long start = System.nanoTime();
+
+            SQSBatchResponse response = handler.handleRequest(event(record("m", f.key(), 1)), new TestContext(2_000));
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("answered within the 2 s")
+                    .isLessThan(java.time.Duration.ofMillis(2_000));
+            assertThat(failed(response)).containsExactly("m");
+        } finally {
+            answer.countDown();
+        }
+        assertThat(real.isLoaded(f.key(), f.sha256())).isFalse();
+    }
+
+    @Test
     void maxReceives_readsTheQueuesRedrivePolicy() {
         LocalSqs sqs = LocalSqs.get();
         String dlq = sqs.newQueue("timeouts-dlq");

@@ -54,6 +54,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 class LoaderTimeoutTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(1);
+    /** How long a part GET takes while S3 is slow: longer than any timeout here. */
+    private static final long SLOW_GET_MILLIS = 8_000;
     private static final TableSchema ITEMS = new TableSchema("items",
             List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
 
@@ -72,7 +74,7 @@ class LoaderTimeoutTest {
                         Optional.empty()));
                 return new TimedLoader(new ManifestLoader(slow, runtime.bucket(), warehouse,
                         LoadDeadLetters.sqs(runtime.sqs(), runtime.queues().loadDlq().url()), false,
-                        MaxReceives.sqs(runtime.sqs())), slowS3);
+                        MaxReceives.sqs(runtime.sqs())), slowS3, true);
             });
             await(() -> poller.stats().invocations() >= 1 && poller.stats().inFlight() == 0, "the s3:TestEvent");
             long before = poller.stats().failedRecords();
@@ -95,15 +97,58 @@ class LoaderTimeoutTest {
         }
     }
 
-    /** LoaderHandler's loop (its constructor taking a ManifestLoader is package-private), S3 fast after a retry. */
-    private record TimedLoader(ManifestLoader loader, AtomicBoolean slowS3)
+    @Test
+    void aLoadThatNeverFitsTheTimeout_isRejectedOnItsLastReceiveWithTheReasonOnTheDlqMessage() throws Exception {
+        Duration timeout = Duration.ofSeconds(5);
+        Path dir = TestDirs.create("loader-timeout-reject");
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir))
+                .withVisibilityTimeouts(Duration.ofSeconds(4), timeout.plus(WINDOW)).withMaxReceiveCount(2))) {
+            String warehouseUrl = runtime.environment().get("SLICEFLOW_WAREHOUSE_URL");
+            EventSourceMapping mapping = LocalRuntime.LOADER.withTimeout(timeout).withBatching(10, WINDOW)
+                    .withShutdownGrace(Duration.ofSeconds(5));
+            AtomicBoolean alwaysSlow = new AtomicBoolean(true);
+            runtime.attach(runtime.queues().load(), mapping, settings -> new TimedLoader(new ManifestLoader(
+                    slowS3Client(runtime, alwaysSlow), runtime.bucket(), Warehouses.open(new WarehouseConfig(
+                    warehouseUrl, Optional.empty(), Optional.empty())),
+                    LoadDeadLetters.sqs(runtime.sqs(), runtime.queues().loadDlq().url()), false,
+                    MaxReceives.sqs(runtime.sqs())), alwaysSlow, false));
+            Fixture f = ManifestFixtures.manifest("sync-1", Instant.parse("2026-01-01T00:00:00Z"))
+                    .table(ITEMS, LongStream.rangeClosed(1, 4).mapToObj(i -> row(i, "item " + i)).toList(), 2)
+                    .build();
+            f.upload(runtime.s3(), runtime.bucket());
+
+            List<software.amazon.awssdk.services.sqs.model.Message> dead = new ArrayList<>();
+            await(() -> {
+                dead.addAll(runtime.sqs().receiveMessage(b -> b.queueUrl(runtime.queues().loadDlq().url())
+                        .messageAttributeNames("All").waitTimeSeconds(1)).messages());
+                return !dead.isEmpty();
+            }, "the manifest in the load DLQ");
+
+            assertThat(dead).singleElement().satisfies(m -> {
+                assertThat(m.body()).contains("ObjectCreated");
+                assertThat(m.messageAttributes().get("sliceflow-error").stringValue())
+                        .contains("manifest " + f.key() + " (2 parts, ")
+                        .contains("did not load within the loader's timeout of 5 s")
+                        .contains("receive 2 of 2");
+            });
+            assertThat(count(warehouseUrl, "SELECT count(*) FROM _sliceflow_rejects WHERE manifest_key = '"
+                    + f.key() + "' AND reason LIKE '%timeout of 5 s%'")).isEqualTo(1);
+            assertThat(count(warehouseUrl, "SELECT count(*) FROM _sliceflow_manifests")).isZero();
+        }
+    }
+
+    /**
+     * LoaderHandler's loop (its constructor taking a ManifestLoader is package-private); S3 fast again from the second
+     * receive on when {@code fastOnRetry}.
+     */
+    private record TimedLoader(ManifestLoader loader, AtomicBoolean slowS3, boolean fastOnRetry)
             implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
         @Override
         public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
             List<ManifestLoader.Message> messages = new ArrayList<>();
             for (SQSEvent.SQSMessage m : event.getRecords()) {
                 int receives = Integer.parseInt(m.getAttributes().get("ApproximateReceiveCount"));
-                if (receives > 1) {
+                if (receives > 1 && fastOnRetry) {
                     slowS3.set(false);
                 }
                 messages.add(new ManifestLoader.Message(m.getMessageId(), m.getBody(), receives,
@@ -120,14 +165,14 @@ class LoaderTimeoutTest {
         }
     }
 
-    /** The runtime's S3, each part GET taking 5 s (longer than the timeout) while {@code slow} is set. */
+    /** The runtime's S3, each part GET taking {@value #SLOW_GET_MILLIS} ms while {@code slow} is set. */
     private static S3Client slowS3Client(LocalRuntime runtime, AtomicBoolean slow) {
         ExecutionInterceptor delay = new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(BeforeTransmission context, ExecutionAttributes attributes) {
                 if (slow.get() && context.request() instanceof GetObjectRequest get && get.key().startsWith("data/")) {
                     try {
-                        Thread.sleep(5_000);
+                        Thread.sleep(SLOW_GET_MILLIS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
