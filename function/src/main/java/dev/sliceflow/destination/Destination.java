@@ -20,6 +20,15 @@ public interface Destination extends AutoCloseable {
      */
     List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts);
 
+    /**
+     * {@link #load(List, PartOpener)}, committing nothing after {@code deadline}: a load still running then is rolled
+     * back and its manifests' outcome is a retry with a {@link LoadTimeoutException}. The default ignores the deadline
+     * (a destination that cannot stop a commit in time).
+     */
+    default List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts, LoadDeadline deadline) {
+        return load(batch, parts);
+    }
+
     @Override
     void close();
 }

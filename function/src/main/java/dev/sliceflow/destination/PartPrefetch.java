@@ -25,12 +25,20 @@ public final class PartPrefetch implements PartOpener, AutoCloseable {
     private final int maxAhead;
     private final long maxBytesAhead;
     private final long maxPartBytes;
+    private final LoadDeadline deadline;
     private final Map<String, Integer> index = new HashMap<>();
     private final List<CompletableFuture<byte[]>> fetches;
     private int started;
 
     public PartPrefetch(List<ManifestPart> order, PartOpener opener, Executor executor, int maxAhead,
                         long maxBytesAhead, long maxPartBytes) {
+        this(order, opener, executor, maxAhead, maxBytesAhead, maxPartBytes, LoadDeadline.none());
+    }
+
+    /** @param deadline the reader waits for a fetch until then at most (an IOException after it) */
+    public PartPrefetch(List<ManifestPart> order, PartOpener opener, Executor executor, int maxAhead,
+                        long maxBytesAhead, long maxPartBytes, LoadDeadline deadline) {
+        this.deadline = deadline;
         this.order = List.copyOf(order);
         this.opener = opener;
         this.executor = executor;
@@ -66,7 +74,11 @@ public final class PartPrefetch implements PartOpener, AutoCloseable {
             return opener.open(part);
         }
         try {
-            return new ByteArrayInputStream(fetch.get());
+            return new ByteArrayInputStream(deadline.bounded()
+                    ? fetch.get(deadline.remainingNanos(), java.util.concurrent.TimeUnit.NANOSECONDS) : fetch.get());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the loader's deadline passed while fetching part " + part.key(),
+                    new LoadTimeoutException("the loader's deadline passed"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching part " + part.key(), e);

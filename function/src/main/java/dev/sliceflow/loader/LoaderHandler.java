@@ -51,12 +51,14 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
         List<ManifestLoader.Message> messages = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            messages.add(new ManifestLoader.Message(message.getMessageId(), message.getBody()));
+            messages.add(new ManifestLoader.Message(message.getMessageId(), message.getBody(),
+                    receiveCount(message), message.getEventSourceArn()));
         }
         Map<String, String> retry;
         long started = System.nanoTime();
         try {
-            ManifestLoader.BatchOutcome outcome = loader.handleBatch(messages);
+            ManifestLoader.BatchOutcome outcome = loader.handleBatch(messages,
+                    context == null ? null : java.time.Duration.ofMillis(context.getRemainingTimeInMillis()));
             retry = outcome.retry();
             metrics.loaded(context == null ? null : context.getFunctionName(), outcome.loaded(), outcome.rows(),
                     java.time.Duration.ofNanos(System.nanoTime() - started), outcome.rejected(), outcome.stale());
@@ -73,6 +75,15 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
             failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build());
         });
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** Lambda never calls this (the container is frozen, then dropped); local mode does, so DuckDB checkpoints. */

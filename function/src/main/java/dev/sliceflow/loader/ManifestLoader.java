@@ -5,6 +5,8 @@ import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
 import dev.sliceflow.staging.ObjectLayout;
+import dev.sliceflow.destination.LoadDeadline;
+import dev.sliceflow.destination.LoadTimeoutException;
 import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.destination.ManifestOutcome;
 import dev.sliceflow.destination.StagedManifest;
@@ -55,6 +57,9 @@ public final class ManifestLoader implements AutoCloseable {
     private final LoadDeadLetters deadLetters;
 
     private final boolean deleteRemovedSlices;
+    private final MaxReceives maxReceives;
+    /** How fast this container loads: sizes sub-batches to an invocation's time left. */
+    private final LoadRate rate = new LoadRate();
     private final java.time.Clock clock = java.time.Clock.systemUTC();
     /** Rejections so far (a batch's count is the difference; concurrent batches use their own loader). */
     private final java.util.concurrent.atomic.AtomicLong rejections = new java.util.concurrent.atomic.AtomicLong();
@@ -72,15 +77,30 @@ public final class ManifestLoader implements AutoCloseable {
     /** @param deleteRemovedSlices after a load completes a replace sync, delete the slices it no longer covers */
     public ManifestLoader(S3Client s3, String bucket, Warehouse warehouse, LoadDeadLetters deadLetters,
                           boolean deleteRemovedSlices) {
+        this(s3, bucket, warehouse, deadLetters, deleteRemovedSlices, MaxReceives.unknown());
+    }
+
+    /** @param maxReceives the load queue's maxReceiveCount: a load that keeps timing out is rejected at its last */
+    public ManifestLoader(S3Client s3, String bucket, Warehouse warehouse, LoadDeadLetters deadLetters,
+                          boolean deleteRemovedSlices, MaxReceives maxReceives) {
         this.s3 = s3;
         this.bucket = bucket;
         this.warehouse = warehouse;
         this.deadLetters = deadLetters;
         this.deleteRemovedSlices = deleteRemovedSlices;
+        this.maxReceives = maxReceives;
     }
 
-    /** One SQS message of a batch. */
-    public record Message(String id, String body) {
+    /**
+     * One SQS message of a batch.
+     *
+     * @param receiveCount   its ApproximateReceiveCount (1 on the first receive)
+     * @param eventSourceArn the queue it came from (for its maxReceiveCount), or null
+     */
+    public record Message(String id, String body, int receiveCount, String eventSourceArn) {
+        public Message(String id, String body) {
+            this(id, body, 1, null);
+        }
     }
 
     /**
@@ -119,12 +139,26 @@ public final class ManifestLoader implements AutoCloseable {
      * @return what the batch did, and the ids of the messages to retry (what of them is not loaded is not committed)
      */
     public BatchOutcome handleBatch(List<Message> messages) {
+        return handleBatch(messages, null);
+    }
+
+    /**
+     * {@link #handleBatch(List)} within an invocation's time: the manifests load in sub-batches, smallest first, each
+     * sized to what the time left covers at the rate this container measured; nothing commits after the deadline (the
+     * time left less a margin); what the time left cannot cover is returned for retry, and a manifest that still
+     * cannot load within the timeout on its last receive is rejected with that reason.
+     *
+     * @param timeLeft the invocation's time left (Lambda's Context.getRemainingTimeInMillis()); null: no limit
+     */
+    public BatchOutcome handleBatch(List<Message> messages, java.time.Duration timeLeft) {
+        Budget budget = Budget.of(timeLeft);
         Map<String, String> retry = new LinkedHashMap<>();
         long rejectedBefore = rejections.get();
         long loadedManifests = 0;
         long rows = 0;
         long stale = 0;
         List<Future<Fetched>> fetches = new ArrayList<>();
+        List<Message> fetchedFor = new ArrayList<>();
         for (Message message : messages) {
             List<S3Notifications.ObjectCreated> records;
             try {
@@ -138,12 +172,16 @@ public final class ManifestLoader implements AutoCloseable {
             }
             for (S3Notifications.ObjectCreated record : records) {
                 fetches.add(fetchPool.submit(() -> fetch(message, record.bucket(), record.key())));
+                fetchedFor.add(message);
             }
         }
         List<Fetched> fetched = new ArrayList<>();
-        for (Future<Fetched> future : fetches) {
+        for (int n = 0; n < fetches.size(); n++) {
+            Future<Fetched> future = fetches.get(n);
             try {
-                Fetched f = future.get();
+                Fetched f = budget.deadline().bounded()
+                        ? future.get(budget.deadline().remainingNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                        : future.get();
                 if (f != null) {
                     fetched.add(f);
                 }
@@ -155,6 +193,11 @@ public final class ManifestLoader implements AutoCloseable {
                 } else {
                     messages.forEach(m -> retry.put(m.id(), reason));
                 }
+            } catch (java.util.concurrent.TimeoutException e) {
+                future.cancel(true);
+                String reason = "a manifest of this message could not be fetched before the loader's deadline";
+                LOG.warn("message {} will be retried: {}", fetchedFor.get(n).id(), reason);
+                retry.put(fetchedFor.get(n).id(), reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 messages.forEach(m -> retry.put(m.id(), "interrupted"));
@@ -166,38 +209,186 @@ public final class ManifestLoader implements AutoCloseable {
             Set<String> syncs = new LinkedHashSet<>();
             fetched.forEach(f -> syncs.add(f.staged().manifest().syncId()));
             syncs.forEach(this::recordPlanOnce);
-            List<ManifestOutcome> outcomes = warehouse.load(fetched.stream().map(Fetched::staged).toList(),
-                    part -> s3.getObject(b -> b.bucket(bucket).key(part.key())));
             List<dev.sliceflow.destination.FailedLoad> failedLoads = new ArrayList<>();
-            for (int i = 0; i < outcomes.size(); i++) {
-                Fetched f = fetched.get(i);
-                Manifest manifest = f.staged().manifest();
-                switch (outcomes.get(i)) {
-                    case ManifestOutcome.Loaded loaded -> {
-                        if (!loaded.result().skipped()) {
-                            loadedManifests++;
-                            rows += loaded.result().rowsLoaded();
-                            stale += loaded.result().tables().stream()
-                                    .anyMatch(t -> t.status() == dev.sliceflow.destination.LoadStatus.STALE) ? 1 : 0;
-                            LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables",
-                                    f.key(), manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(),
-                                    loaded.result().rowsLoaded(), loaded.result().tables().size());
+            List<Fetched> pending = new ArrayList<>(fetched);
+            // smallest first: a manifest too big for the time left never keeps the small ones from loading
+            pending.sort(java.util.Comparator.comparingLong(f -> LoadRate.weight(f.staged().manifest())));
+            Map<Fetched, Integer> batchOrder = new java.util.IdentityHashMap<>();
+            fetched.forEach(f -> batchOrder.put(f, batchOrder.size()));
+            boolean first = true;
+            while (!pending.isEmpty()) {
+                List<Fetched> sub = nextSubBatch(pending, budget, first, retry);
+                first = false;
+                if (sub.isEmpty()) {
+                    break;
+                }
+                // within a sub-batch, the batch's order (of two manifests of one sync, the later one's rows win)
+                sub.sort(java.util.Comparator.comparing(batchOrder::get));
+                long weight = sub.stream().mapToLong(f -> LoadRate.weight(f.staged().manifest())).sum();
+                long started = System.nanoTime();
+                List<ManifestOutcome> outcomes = warehouse.load(sub.stream().map(Fetched::staged).toList(),
+                        part -> s3.getObject(b -> b.bucket(bucket).key(part.key())), budget.deadline());
+                long elapsed = System.nanoTime() - started;
+                long loadedWeight = 0;
+                boolean timedOut = false;
+                for (int i = 0; i < outcomes.size(); i++) {
+                    Fetched f = sub.get(i);
+                    Manifest manifest = f.staged().manifest();
+                    switch (outcomes.get(i)) {
+                        case ManifestOutcome.Loaded loaded -> {
+                            if (!loaded.result().skipped()) {
+                                loadedWeight += LoadRate.weight(manifest);
+                                loadedManifests++;
+                                rows += loaded.result().rowsLoaded();
+                                stale += loaded.result().tables().stream()
+                                        .anyMatch(t -> t.status() == dev.sliceflow.destination.LoadStatus.STALE) ? 1 : 0;
+                                LOG.info("loaded manifest {}: sync {} account {} region {} seq {}: {} rows in {} tables",
+                                        f.key(), manifest.syncId(), manifest.account(), manifest.region(), manifest.seq(),
+                                        loaded.result().rowsLoaded(), loaded.result().tables().size());
+                            }
+                        }
+                        case ManifestOutcome.Rejected rejected -> reject(f.message().body(), f.key(), f.staged().sha256(),
+                                rejected.error().getMessage());
+                        case ManifestOutcome.Retry r when r.error() instanceof LoadTimeoutException -> {
+                            timedOut = true;
+                            timedOut(f, sub.size(), budget, retry);
+                            failedLoads.add(new dev.sliceflow.destination.FailedLoad(f.key(), f.staged().sha256(),
+                                    r.error().getMessage()));
+                        }
+                        case ManifestOutcome.Retry r -> {
+                            LOG.warn("manifest {} will be retried: {}", f.key(), r.error().getMessage());
+                            retry.put(f.message().id(), r.error().getMessage());
+                            failedLoads.add(new dev.sliceflow.destination.FailedLoad(f.key(), f.staged().sha256(),
+                                    r.error().getMessage()));
                         }
                     }
-                    case ManifestOutcome.Rejected rejected -> reject(f.message().body(), f.key(), f.staged().sha256(),
-                            rejected.error().getMessage());
-                    case ManifestOutcome.Retry r -> {
-                        LOG.warn("manifest {} will be retried: {}", f.key(), r.error().getMessage());
-                        retry.put(f.message().id(), r.error().getMessage());
-                        failedLoads.add(new dev.sliceflow.destination.FailedLoad(f.key(), f.staged().sha256(),
-                                r.error().getMessage()));
-                    }
+                }
+                if (timedOut) {
+                    rate.timedOut(weight, elapsed);
+                } else {
+                    rate.measured(loadedWeight, elapsed);
                 }
             }
             recordLoadErrors(failedLoads);
             syncs.forEach(this::deleteRemovedSlices);
         }
         return new BatchOutcome(retry, loadedManifests, rows, rejections.get() - rejectedBefore, stale);
+    }
+
+    /** An invocation's time: its deadline (the time left less a margin) and the time it had at its start. */
+    private record Budget(LoadDeadline deadline, java.time.Duration timeout) {
+        /** The margin: time to roll back and report before Lambda ends the invocation. */
+        private static final java.time.Duration MAX_MARGIN = java.time.Duration.ofSeconds(10);
+
+        static Budget of(java.time.Duration timeLeft) {
+            if (timeLeft == null) {
+                return new Budget(LoadDeadline.none(), null);
+            }
+            java.time.Duration tenth = timeLeft.dividedBy(10);
+            java.time.Duration margin = tenth.compareTo(MAX_MARGIN) < 0 ? tenth : MAX_MARGIN;
+            return new Budget(LoadDeadline.in(timeLeft.minus(margin)), timeLeft);
+        }
+
+        String seconds() {
+            return Long.toString((timeout.toMillis() + 500) / 1000);
+        }
+    }
+
+    /**
+     * Takes the next sub-batch from {@code pending} (sorted, smallest first): what {@link LoadRate#budget} allows for
+     * the time left, at least one manifest. When the time left cannot cover even the next manifest at the measured
+     * rate, every pending manifest is returned for retry, and the result is empty. The first sub-batch of an
+     * invocation is always tried (a later invocation would have no more time), and so is a manifest on its last
+     * receive: either it loads, or it is rejected with the reason.
+     */
+    private List<Fetched> nextSubBatch(List<Fetched> pending, Budget budget, boolean first,
+                                       Map<String, String> retry) {
+        long remaining = budget.deadline().remainingNanos();
+        List<Fetched> sub = new ArrayList<>();
+        if (budget.deadline().passed()) {
+            for (Fetched f : pending) {
+                String reason = describe(f) + " was not started: this invocation's time ran out; it loads in a later"
+                        + " invocation";
+                LOG.warn("manifest {} will be retried: {}", f.key(), reason);
+                retry.put(f.message().id(), reason);
+            }
+            pending.clear();
+            return sub;
+        }
+        long allowed = rate.budget(remaining);
+        long weight = 0;
+        java.util.Iterator<Fetched> it = pending.iterator();
+        while (it.hasNext()) {
+            Fetched f = it.next();
+            long w = LoadRate.weight(f.staged().manifest());
+            if (!sub.isEmpty() && weight + w > allowed) {
+                break;
+            }
+            if (budget.deadline().bounded() && !(first && sub.isEmpty()) && !fits(w, remaining)
+                    && !lastReceive(f.message())) {
+                break;
+            }
+            sub.add(f);
+            weight += w;
+            it.remove();
+        }
+        if (sub.isEmpty()) {
+            for (Fetched f : pending) {
+                String reason = describe(f) + " was not started: the " + seconds(remaining) + " s left in this"
+                        + " invocation cannot cover it (" + estimate(f) + "); it loads in a later invocation";
+                LOG.warn("manifest {} will be retried: {}", f.key(), reason);
+                retry.put(f.message().id(), reason);
+            }
+            pending.clear();
+        }
+        return sub;
+    }
+
+    private boolean fits(long weight, long remainingNanos) {
+        java.util.OptionalLong estimate = rate.estimateNanos(weight);
+        return estimate.isEmpty() || estimate.getAsLong() <= remainingNanos;
+    }
+
+    /** A manifest of a sub-batch that ran out of time: retried, or rejected with the reason on its last receive. */
+    private void timedOut(Fetched f, int subBatch, Budget budget, Map<String, String> retry) {
+        String reason = describe(f) + " did not load within the loader's timeout of " + budget.seconds() + " s"
+                + (subBatch > 1 ? " (with " + (subBatch - 1) + " other manifest(s) in one transaction)" : "")
+                + "; nothing of it was committed";
+        if (subBatch == 1 && lastReceive(f.message())) {
+            reject(f.message().body(), f.key(), f.staged().sha256(), reason + ", on its receive "
+                    + f.message().receiveCount() + " of " + maxReceives.of(f.message().eventSourceArn()).getAsInt()
+                    + ". Raise the loader's timeout (at most 900 s) or its memory, or sync the slice in smaller"
+                    + " manifests (fewer tables or rows per slice), then redrive it");
+            return;
+        }
+        LOG.warn("manifest {} will be retried: {}", f.key(), reason);
+        retry.put(f.message().id(), reason + "; retried");
+    }
+
+    private boolean lastReceive(Message message) {
+        java.util.OptionalInt max = maxReceives.of(message.eventSourceArn());
+        return max.isPresent() && message.receiveCount() >= max.getAsInt();
+    }
+
+    private static String describe(Fetched f) {
+        long parts = 0;
+        long bytes = 0;
+        for (dev.sliceflow.manifest.ManifestTable table : f.staged().manifest().tables()) {
+            parts += table.parts().size();
+            bytes += table.parts().stream().mapToLong(p -> p.bytes()).sum();
+        }
+        return "manifest " + f.key() + " (" + parts + " parts, " + bytes + " bytes)";
+    }
+
+    private String estimate(Fetched f) {
+        java.util.OptionalLong nanos = rate.estimateNanos(LoadRate.weight(f.staged().manifest()));
+        return nanos.isEmpty() ? "nothing measured yet" : "estimated " + seconds(nanos.getAsLong()) + " s at the "
+                + String.format(java.util.Locale.ROOT, "%.1f", rate.perSecond() / (1 << 20))
+                + " MiB/s this loader measured";
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     /** A failure to fetch a manifest of one message: that message is retried. */

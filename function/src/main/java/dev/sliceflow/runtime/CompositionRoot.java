@@ -3,6 +3,7 @@ package dev.sliceflow.runtime;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.loader.LoadDeadLetters;
 import dev.sliceflow.loader.ManifestLoader;
+import dev.sliceflow.loader.MaxReceives;
 import dev.sliceflow.loader.Reconciler;
 import dev.sliceflow.destination.Bookkeeping;
 import dev.sliceflow.warehouse.Warehouse;
@@ -134,11 +135,12 @@ public final class CompositionRoot {
     public static ManifestLoader loader(Settings settings) {
         AwsClients clients = settings.clients();
         Warehouse warehouse = warehouse(settings, clients);
+        SqsClient sqs = clients.sqs();
         LoadDeadLetters deadLetters = settings.loadDlqUrl()
-                .map(url -> LoadDeadLetters.sqs(clients.sqs(), url))
+                .map(url -> LoadDeadLetters.sqs(sqs, url))
                 .orElseGet(LoadDeadLetters::logOnly);
         return new ManifestLoader(clients.s3(), settings.bucket(), warehouse, deadLetters,
-                settings.deleteRemovedSlices());
+                settings.deleteRemovedSlices(), MaxReceives.sqs(sqs));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.sliceflow.warehouse;
 
 import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.destination.LoadDeadline;
+import dev.sliceflow.destination.LoadTimeoutException;
 import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.TransientLoadException;
 import java.sql.Connection;
@@ -39,16 +41,41 @@ final class SqlSession implements AutoCloseable {
      * {@link ManifestFailure} is rethrown as it is, for the caller to blame its manifest.
      */
     <T> T inTransaction(String what, Work<T> work) throws ManifestFailure {
+        return inTransaction(what, LoadDeadline.none(), work);
+    }
+
+    /**
+     * {@link #inTransaction(String, Work)} that never commits after {@code deadline}: past it, the work is not started,
+     * or is rolled back right before COMMIT, with a {@link LoadTimeoutException}.
+     */
+    <T> T inTransaction(String what, LoadDeadline deadline, Work<T> work) throws ManifestFailure {
         lock.lock();
         try {
+            if (deadline.passed()) {
+                throw new LoadTimeoutException(what + ": not started: the loader's deadline has passed");
+            }
             Connection c = connection();
             try {
                 T result = work.run(c);
+                if (deadline.passed()) {
+                    throw new LoadTimeoutException(what + ": not committed: the loader's deadline passed before"
+                            + " COMMIT; rolled back");
+                }
                 c.commit();
                 return result;
             } catch (Exception | Error e) {
                 rollbackQuietly(c);
                 dropIfBroken();
+                if (e instanceof LoadTimeoutException timeout) {
+                    throw timeout;
+                }
+                if (deadline.passed()) {
+                    // most likely the streams giving up at the deadline, whatever the driver made of that
+                    LoadTimeoutException timeout = new LoadTimeoutException(what + ": not committed: the loader's"
+                            + " deadline passed while it ran; rolled back");
+                    timeout.addSuppressed(e);
+                    throw timeout;
+                }
                 ManifestFailure part = ManifestFailure.in(e);
                 if (part != null) {
                     throw part;

@@ -10,6 +10,7 @@ import static dev.sliceflow.warehouse.Sql.timestamp;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.destination.Bookkeeping;
 import dev.sliceflow.destination.ForwardingBookkeeping;
+import dev.sliceflow.destination.LoadDeadline;
 import dev.sliceflow.destination.LoadResult;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.ManifestFailure;
@@ -110,6 +111,12 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
 
     @Override
     public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts) {
+        return load(batch, parts, LoadDeadline.none());
+    }
+
+    /** Past {@code deadline} nothing starts or commits: the transaction running then rolls back (a retry). */
+    @Override
+    public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts, LoadDeadline deadline) {
         Map<Integer, ManifestOutcome> outcomes = new TreeMap<>();
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -121,7 +128,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                         new InvalidInputException("manifest " + batch.get(i).key() + ": " + e.getMessage(), e)));
             }
         }
-        loadOrIsolate(batch, candidates, parts, outcomes);
+        loadOrIsolate(batch, candidates, deadline.guard(parts), deadline, outcomes);
         List<ManifestOutcome> ordered = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ordered.add(outcomes.get(i));
@@ -130,15 +137,15 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     }
 
     private void loadOrIsolate(List<StagedManifest> batch, List<Integer> indices, PartOpener parts,
-                               Map<Integer, ManifestOutcome> outcomes) {
+                               LoadDeadline deadline, Map<Integer, ManifestOutcome> outcomes) {
         if (indices.isEmpty()) {
             return;
         }
         String what = indices.size() == 1 ? "cannot load manifest " + batch.get(indices.get(0)).key()
                 : "cannot load a batch of " + indices.size() + " manifests";
         try {
-            Map<Integer, LoadResult> results = session.inTransaction(what,
-                    c -> loadInTransaction(c, batch, indices, parts));
+            Map<Integer, LoadResult> results = session.inTransaction(what, deadline,
+                    c -> loadInTransaction(c, batch, indices, parts, deadline));
             results.forEach((i, result) -> outcomes.put(i, new ManifestOutcome.Loaded(batch.get(i).key(), result)));
         } catch (ManifestFailure failure) {
             List<Integer> blamed = new ArrayList<>();
@@ -153,7 +160,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             }
             LOG.warn("manifest {} fails alone: {}", failure.manifestKey(), failure.getMessage());
             blamed.forEach(i -> outcomes.put(i, outcome(batch.get(i).key(), failure.failure())));
-            loadOrIsolate(batch, rest, parts, outcomes);
+            loadOrIsolate(batch, rest, parts, deadline, outcomes);
         } catch (InvalidInputException e) {
             if (indices.size() == 1) {
                 outcomes.put(indices.get(0), new ManifestOutcome.Rejected(batch.get(indices.get(0)).key(), e));
@@ -162,8 +169,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             // the engine refused something without saying whose: find it by halves
             LOG.warn("a batch of {} manifests failed permanently ({}): bisecting", indices.size(), e.getMessage());
             int half = indices.size() / 2;
-            loadOrIsolate(batch, new ArrayList<>(indices.subList(0, half)), parts, outcomes);
-            loadOrIsolate(batch, new ArrayList<>(indices.subList(half, indices.size())), parts, outcomes);
+            loadOrIsolate(batch, new ArrayList<>(indices.subList(0, half)), parts, deadline, outcomes);
+            loadOrIsolate(batch, new ArrayList<>(indices.subList(half, indices.size())), parts, deadline, outcomes);
         } catch (TransientLoadException e) {
             indices.forEach(i -> outcomes.put(i, new ManifestOutcome.Retry(batch.get(i).key(), e)));
         }
@@ -227,7 +234,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     }
 
     private Map<Integer, LoadResult> loadInTransaction(Connection c, List<StagedManifest> batch, List<Integer> indices,
-                                                       PartOpener parts) throws Exception {
+                                                       PartOpener parts, LoadDeadline deadline) throws Exception {
         Map<Integer, LoadResult> results = new HashMap<>();
         List<Integer> claimed = claim(c, batch, indices);
         for (int i : indices) {
@@ -254,7 +261,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             groups.forEach(g -> g.forEach(d -> readOrder.addAll(d.table.parts())));
         }
         try (PartPrefetch prefetch = new PartPrefetch(readOrder, parts, prefetchPool, PREFETCH_PARTS,
-                PREFETCH_BYTES, PREFETCH_MAX_PART).start()) {
+                PREFETCH_BYTES, PREFETCH_MAX_PART, deadline).start()) {
             for (Map.Entry<String, List<List<Decision>>> table : loads.entrySet()) {
                 deleteReplaced(c, table.getKey(), tablesToLoad.get(table.getKey()));
                 for (List<Decision> group : table.getValue()) {
@@ -466,8 +473,23 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         return merged;
     }
 
+    /** {@code e} with its message naming the table, its SQLSTATE (what the dialect classifies by) kept. */
+    private static SQLException inTable(String table, SQLException e) {
+        SQLException named = new SQLException("table " + table + ": " + e.getMessage(), e.getSQLState(),
+                e.getErrorCode(), e);
+        return named;
+    }
+
     /** Creates the table, or adds the batch's new columns ({@code existing}: its columns as read before). */
     private void evolve(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
+        try {
+            createOrExtend(c, schema, existing);
+        } catch (SQLException e) {
+            throw inTable(schema.name(), e);
+        }
+    }
+
+    private void createOrExtend(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
         String table = schema.name();
         if (!existing.isEmpty() && schema.columns().stream().allMatch(col -> existing.containsKey(col.name()))) {
             return;
@@ -591,7 +613,13 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             d.table.parts().forEach(part -> staged.add(new StagedPart(d.staged.key(), d.manifest(), part)));
             expected += d.table.rows();
         }
-        long inserted = dialect.bulkLoad(c, schema, staged, parts);
+        long inserted;
+        try {
+            inserted = dialect.bulkLoad(c, schema, staged, parts);
+        } catch (SQLException e) {
+            // the engine rarely says which table (PostgreSQL's "COPY items, line 3" is on a line the reason drops)
+            throw inTable(schema.name(), e);
+        }
         if (inserted != expected) {
             throw new InvalidInputException("table " + schema.name() + ": " + inserted + " rows inserted, the "
                     + "manifests list " + expected);

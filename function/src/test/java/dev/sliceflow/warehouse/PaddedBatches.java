@@ -38,6 +38,12 @@ public final class PaddedBatches implements Warehouse, ForwardingBookkeeping {
 
     @Override
     public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts) {
+        return load(batch, parts, dev.sliceflow.destination.LoadDeadline.none());
+    }
+
+    @Override
+    public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts,
+                                      dev.sliceflow.destination.LoadDeadline deadline) {
         Fixture before = neighbour();
         Fixture after = neighbour();
         List<StagedManifest> padded = new ArrayList<>();
@@ -49,7 +55,7 @@ public final class PaddedBatches implements Warehouse, ForwardingBookkeeping {
                     : after.parts().get(part.key());
             return bytes != null ? new ByteArrayInputStream(bytes) : parts.open(part);
         };
-        List<ManifestOutcome> outcomes = real.load(padded, opener);
+        List<ManifestOutcome> outcomes = real.load(padded, opener, deadline);
         assertThat(outcomes).hasSize(padded.size());
         boolean allRetried = outcomes.subList(1, outcomes.size() - 1).stream()
                 .allMatch(o -> o instanceof ManifestOutcome.Retry);

@@ -25,4 +25,14 @@ class PostgresBatchedWarehouseTest extends WarehouseContract {
     protected Connection connect() throws SQLException {
         return DriverManager.getConnection(url, LocalPostgres.USER, "");
     }
+
+    @Override
+    protected java.util.OptionalInt maxColumns() {
+        return java.util.OptionalInt.of(1600);
+    }
+
+    @Override
+    protected boolean loseTheLoadersConnectionWhileItCopies() throws SQLException {
+        return PostgresWarehouseTest.terminateCopyingLoader(this::connect);
+    }
 }

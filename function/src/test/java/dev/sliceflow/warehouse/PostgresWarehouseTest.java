@@ -46,6 +46,45 @@ class PostgresWarehouseTest extends WarehouseContract {
         return DriverManager.getConnection(url, LocalPostgres.USER, "");
     }
 
+    @Override
+    protected java.util.OptionalInt maxColumns() {
+        return java.util.OptionalInt.of(1600);
+    }
+
+    @Override
+    protected boolean loseTheLoadersConnectionWhileItCopies() throws SQLException {
+        return PostgresWarehouseTest.terminateCopyingLoader(this::connect);
+    }
+
+    /** pg_terminate_backend on the loader's session in a COPY: what a failover or a network cut does to it. */
+    static boolean terminateCopyingLoader(Connector admin) throws SQLException {
+        // parts are fetched ahead: the COPY may start a moment after the held part was first read
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        try (Connection c = admin.connect(); Statement st = c.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE application_name = 'sliceflow-loader' AND datname = current_database()"
+                        + " AND query LIKE 'COPY%'")) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
+
     @Test
     void provider_whenUrlIsPostgres_opensPostgresWarehouse() {
         assertThat(((SqlWarehouse) warehouse).dialect()).isInstanceOf(PostgresDialect.class);

@@ -4,6 +4,8 @@ import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.destination.LedgerEntry;
 import dev.sliceflow.destination.TransientLoadException;
+import dev.sliceflow.destination.LoadDeadline;
+import dev.sliceflow.destination.LoadTimeoutException;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.LoadResult;
@@ -456,6 +458,271 @@ public abstract class WarehouseContract {
         assertThat(retry.skipped()).isFalse();
         assertThat(ids("items")).containsExactly(10L, 11L, 12L, 13L);
         assertThat(count("zz_other")).isEqualTo(3);
+    }
+
+    // ------------------------------------------------------------------ failures by cause: permanent or transient
+
+    /** The most columns a table of this engine may have, when a manifest can exceed it (PostgreSQL: 1,600). */
+    protected java.util.OptionalInt maxColumns() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * Cuts the loader off from the database while it is in a COPY (PostgreSQL: terminates its backend from another
+     * connection); false when the engine has no connection to lose (DuckDB runs in the loader's process).
+     */
+    protected boolean loseTheLoadersConnectionWhileItCopies() throws SQLException {
+        return false;
+    }
+
+    @Test
+    void failure_whenAValueIsOneTheColumnRefuses_rejectsTheManifestNamingTheTable() throws Exception {
+        byte[] bad = ManifestFixtures.csv(new TableSchema("items", List.of(Column.of("id", ColumnType.STRING),
+                Column.of("name", ColumnType.STRING)), List.of()), List.of(row("1", "x"), row("not-a-number", "y")),
+                Compression.GZIP);
+        Fixture f = rawPart(ITEMS, bad, 2);
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table items"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+    }
+
+    @Test
+    void failure_whenARecordHasAnExtraField_rejectsTheManifestNamingTheTable() throws Exception {
+        // the header names the manifest's columns, a record holds one field more
+        byte[] bad = ("\"id\",\"name\"\n\"1\",\"one\"\n\"2\",\"two\",\"extra\"\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Fixture f = rawPart(ITEMS, bad, 2, Compression.NONE);
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table items"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+    }
+
+    @Test
+    void failure_whenATableHasMoreColumnsThanTheEngineAllows_rejectsTheManifestNamingTheTable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(maxColumns().isPresent(), "no column limit a manifest reaches");
+        List<Column> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i <= maxColumns().getAsInt(); i++) {
+            columns.add(Column.of(String.format("c%04d", i), ColumnType.LONG));
+            values.add((long) i);
+        }
+        TableSchema wide = new TableSchema("too_wide", columns, List.of());
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(wide, List.of(values)).build();
+
+        List<ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).as("permanent").isInstanceOfSatisfying(ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(f.key()).contains("table too_wide")
+                        .contains(Integer.toString(maxColumns().getAsInt())));
+        assertThat(tableExists("too_wide")).isFalse();
+    }
+
+    @Test
+    void failure_whenAPartsBytesAreMissingFromS3_retriesTheManifestNamingThePart() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 2).build();
+        String gone = f.manifest().tables().get(0).parts().get(1).key();
+        // what S3Client.getObject throws for a key that is not there
+        PartOpener s3 = part -> {
+            if (part.key().equals(gone)) {
+                throw software.amazon.awssdk.services.s3.model.NoSuchKeyException.builder()
+                        .message("The specified key does not exist. (Service: S3, Status Code: 404)").build();
+            }
+            return f.opener().open(part);
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), s3);
+
+        assertThat(outcomes.get(0)).as("transient").isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error().getMessage()).contains(gone));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(loadBatch(List.of(f)).get(0)).as("loads once its part is there")
+                .isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void failure_whenTheConnectionIsLostMidLoad_retriesAndTheRetryLoadsOnce() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS,
+                java.util.stream.LongStream.range(0, 20_000).mapToObj(i -> row(i, "row " + i)).toList(), 5_000)
+                .build();
+        String held = f.manifest().tables().get(0).parts().get(2).key();
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PartOpener slow = part -> {
+            java.io.InputStream in = f.opener().open(part);
+            return !part.key().equals(held) ? in : new FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    copying.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                    return super.read(b, off, len);
+                }
+            };
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<ManifestOutcome>> loading = pool.submit(() -> warehouse.load(List.of(staged(f)), slow));
+            assertThat(copying.await(60, TimeUnit.SECONDS)).isTrue();
+            boolean lost;
+            try {
+                lost = loseTheLoadersConnectionWhileItCopies();
+            } finally {
+                release.countDown();
+            }
+            List<ManifestOutcome> outcomes = loading.get(60, TimeUnit.SECONDS);
+            org.junit.jupiter.api.Assumptions.assumeTrue(lost, "the engine has no connection to lose");
+
+            assertThat(outcomes.get(0)).as("transient").isInstanceOf(ManifestOutcome.Retry.class);
+            assertThat(tableExists("items")).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(loadBatch(List.of(f)).get(0)).isInstanceOf(ManifestOutcome.Loaded.class);
+        assertThat(loadBatch(List.of(f)).get(0)).isInstanceOfSatisfying(ManifestOutcome.Loaded.class,
+                l -> assertThat(l.result().skipped()).isTrue());
+        assertThat(count("items")).isEqualTo(20_000);
+    }
+
+    /** A manifest of one part of {@code table} holding {@code bytes} (gzip) listed as {@code rows} rows. */
+    protected static Fixture rawPart(TableSchema table, byte[] bytes, long rows) {
+        return rawPart(table, bytes, rows, Compression.GZIP);
+    }
+
+    protected static Fixture rawPart(TableSchema table, byte[] bytes, long rows, Compression compression) {
+        String key = dev.sliceflow.staging.ObjectLayout.partKey(table.name(), LocalDate.of(2026, 1, 1), "sync-1",
+                ManifestFixtures.ACCOUNT, ManifestFixtures.REGION, "a1", 0, compression);
+        return ManifestFixtures.manifest("sync-1", T1).compression(compression).rawTable(ManifestTable.ok(table,
+                List.of(new ManifestPart(key, rows, bytes.length, ManifestFixtures.sha256(bytes)))),
+                Map.of(key, bytes)).build();
+    }
+
+    // ------------------------------------------------------------------ the loader's deadline
+
+    @Test
+    void load_whenTheDeadlinePassesWhileAPartStreams_commitsNothingAndLoadsOnceWhenRetriedInTime() throws Exception {
+        Fixture a = ManifestFixtures.manifest("sync-1", T1).account("100000000001").table(ITEMS, items(1, 2), 1).build();
+        Fixture b = ManifestFixtures.manifest("sync-1", T1).account("100000000002").table(ITEMS, items(3, 4), 1).build();
+        Map<String, byte[]> parts = new HashMap<>(a.parts());
+        parts.putAll(b.parts());
+        // S3 slow to answer: every part takes 400 ms to arrive, the deadline is 300 ms away
+        PartOpener slow = part -> new SlowInputStream(parts.get(part.key()), 400);
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(a), staged(b)), slow,
+                LoadDeadline.in(java.time.Duration.ofMillis(300)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class)
+                        .hasMessageContaining("deadline")));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+        assertThat(warehouse.ledger("sync-1")).isEmpty();
+
+        List<ManifestOutcome> retried = warehouse.load(List.of(staged(a), staged(b)),
+                part -> new ByteArrayInputStream(parts.get(part.key())),
+                LoadDeadline.in(java.time.Duration.ofSeconds(60)));
+
+        assertThat(retried).allSatisfy(o -> assertThat(o).isInstanceOf(ManifestOutcome.Loaded.class));
+        assertThat(ids("items")).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(loadBatch(List.of(a, b))).allSatisfy(o -> assertThat(((ManifestOutcome.Loaded) o).result()
+                .skipped()).isTrue());
+        assertThat(count("items")).isEqualTo(4);
+    }
+
+    @Test
+    void load_whenTheDeadlinePassesBeforeTheLastPartIsDone_rollsBackTheReplace() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build());
+        Fixture f = ManifestFixtures.manifest("sync-2", T2).table(ITEMS, items(10, 11, 12)).build();
+        // every byte arrives in time; only closing the part's stream outlasts the deadline
+        PartOpener lateClose = part -> new ByteArrayInputStream(f.parts().get(part.key())) {
+            @Override
+            public void close() {
+                sleepQuietly(2_500);
+            }
+        };
+
+        List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), lateClose,
+                LoadDeadline.in(java.time.Duration.ofMillis(1_500)));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class).hasMessageContaining("deadline"));
+        assertThat(ids("items")).as("the replace was rolled back").containsExactly(1L, 2L);
+        assertThat(warehouse.isLoaded(f.key(), f.sha256())).isFalse();
+
+        load(f);
+
+        assertThat(ids("items")).containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void load_whenAPartNeverArrives_givesUpAtTheDeadlineNotWhenThePartDoes() throws Exception {
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2)).build();
+        CountDownLatch arrives = new CountDownLatch(1);
+        // a GET that hangs (S3 stalled, a dead connection before its socket timeout)
+        PartOpener stalled = part -> {
+            try {
+                arrives.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return f.opener().open(part);
+        };
+        long start = System.nanoTime();
+        try {
+            List<ManifestOutcome> outcomes = warehouse.load(List.of(staged(f)), stalled,
+                    LoadDeadline.in(java.time.Duration.ofMillis(500)));
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(ManifestOutcome.Retry.class,
+                    r -> assertThat(r.error()).isInstanceOf(LoadTimeoutException.class));
+        } finally {
+            arrives.countDown();
+        }
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+    }
+
+    /** Bytes that arrive only after {@code delayMillis}: a slow S3. */
+    protected static final class SlowInputStream extends FilterInputStream {
+        private final long delayMillis;
+        private boolean waited;
+
+        public SlowInputStream(byte[] bytes, long delayMillis) {
+            super(new ByteArrayInputStream(bytes));
+            this.delayMillis = delayMillis;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (!waited) {
+                waited = true;
+                sleepQuietly(delayMillis);
+            }
+            return super.read(b, off, len);
+        }
+    }
+
+    protected static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------ write modes, staleness, failed tables

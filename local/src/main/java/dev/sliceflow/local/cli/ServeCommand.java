@@ -97,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
         LocalRuntimeConfig config = LocalRuntimeConfig.defaults(Optional.of(dataDir))
                 .withPorts(s3Port, sqsPort)
                 .withNames(bucket, queuePrefix)
-                .withVisibilityTimeouts(Duration.ofSeconds(syncVisibility), Duration.ofSeconds(loadVisibility));
+                .withVisibilityTimeouts(Duration.ofSeconds(syncVisibility), Duration.ofSeconds(loadVisibility))
+                .withPersistentQueues(true);
         LocalRuntime runtime = LocalRuntime.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Path envFile = dataDir.resolve("env.sh");

@@ -13,7 +13,8 @@ import java.time.Duration;
  *                       returned
  * @param maxConcurrency concurrent invocations at most (Lambda's ScalingConfig MaximumConcurrency)
  * @param timeout        the function timeout: Context.getRemainingTimeInMillis() counts down from it, and an
- *                       invocation that returns later counts as timed out (its whole batch fails)
+ *                       invocation still running then is abandoned and interrupted, as Lambda kills it (its whole
+ *                       batch fails, nothing of it is deleted)
  * @param memoryMb       what Context.getMemoryLimitInMB() reports
  * @param pollWait       the long-poll wait of each ReceiveMessage (1..20 s); also bounds how long stop takes
  * @param shutdownGrace  how long stop waits for in-flight invocations before abandoning them (their messages

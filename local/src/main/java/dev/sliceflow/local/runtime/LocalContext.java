@@ -44,6 +44,11 @@ public final class LocalContext implements Context {
         return System.nanoTime() > deadlineNanos;
     }
 
+    /** Until the function timeout (negative once past it). */
+    long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
     @Override
     public String getAwsRequestId() {
         return requestId;

@@ -45,8 +45,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * }
  * }</pre>
  *
- * Starting again on the same directory finds the bucket and its objects again; queues start empty. One runtime at a
- * time may use a directory.
+ * Starting again on the same directory finds the bucket and its objects again; queues start empty, unless they are
+ * kept ({@link LocalRuntimeConfig#withPersistentQueues}: what was queued or in flight is delivered after a restart).
+ * One runtime at a time may use a directory.
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -110,7 +111,7 @@ public final class LocalRuntime implements AutoCloseable {
         long sqsUp;
         long queuesUp;
         try {
-            sqsServer = EmbeddedSqs.start(config.sqsPort(), config.region());
+            sqsServer = EmbeddedSqs.start(config.sqsPort(), config.region(), config.queueStorage());
             resources.add(sqsServer);
             sqsUp = System.nanoTime();
             sqs = new AwsClients(Region.of(config.region()), config.credentials().provider(), Optional.empty(),

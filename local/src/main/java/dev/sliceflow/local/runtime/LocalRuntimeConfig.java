@@ -22,11 +22,13 @@ import java.util.Optional;
  * @param manifestPrefix         the notification's key prefix filter
  * @param manifestSuffix         the notification's key suffix filter
  * @param credentials            the fixed local keys
+ * @param persistentQueues       keep the queues and their messages in {@code <dir>/sqs}, so that what was queued or
+ *                               in flight when the runtime stopped is delivered after a restart (needs a dir)
  */
 public record LocalRuntimeConfig(Optional<Path> dir, int s3Port, int sqsPort, String region, String bucket,
                                  String queuePrefix, Duration syncVisibilityTimeout, Duration loadVisibilityTimeout,
                                  int maxReceiveCount, String manifestPrefix, String manifestSuffix,
-                                 LocalCredentials credentials) {
+                                 LocalCredentials credentials, boolean persistentQueues) {
 
     public static final String DEFAULT_BUCKET = "sliceflow-staging";
     public static final String DEFAULT_QUEUE_PREFIX = "sliceflow";
@@ -40,26 +42,40 @@ public record LocalRuntimeConfig(Optional<Path> dir, int s3Port, int sqsPort, St
     public static LocalRuntimeConfig defaults(Optional<Path> dir) {
         return new LocalRuntimeConfig(dir, 0, 0, "us-east-1", DEFAULT_BUCKET, DEFAULT_QUEUE_PREFIX,
                 Duration.ofMinutes(15), Duration.ofMinutes(6), 5, ObjectLayout.MANIFESTS_PREFIX,
-                ObjectLayout.MANIFEST_SUFFIX, LocalCredentials.DEFAULT);
+                ObjectLayout.MANIFEST_SUFFIX, LocalCredentials.DEFAULT, false);
     }
 
     public LocalRuntimeConfig withPorts(int s3, int sqs) {
         return new LocalRuntimeConfig(dir, s3, sqs, region, bucket, queuePrefix, syncVisibilityTimeout,
-                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials, persistentQueues);
     }
 
     public LocalRuntimeConfig withVisibilityTimeouts(Duration sync, Duration load) {
         return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucket, queuePrefix, sync, load,
-                maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+                maxReceiveCount, manifestPrefix, manifestSuffix, credentials, persistentQueues);
     }
 
     public LocalRuntimeConfig withNames(String bucketName, String prefix) {
         return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucketName, prefix, syncVisibilityTimeout,
-                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials);
+                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials, persistentQueues);
     }
 
     public LocalRuntimeConfig withMaxReceiveCount(int count) {
         return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucket, queuePrefix, syncVisibilityTimeout,
-                loadVisibilityTimeout, count, manifestPrefix, manifestSuffix, credentials);
+                loadVisibilityTimeout, count, manifestPrefix, manifestSuffix, credentials, persistentQueues);
+    }
+
+    /** Queues and messages kept in {@code <dir>/sqs} across restarts (only with a dir). */
+    public LocalRuntimeConfig withPersistentQueues(boolean persistent) {
+        if (persistent && dir.isEmpty()) {
+            throw new IllegalArgumentException("persistent queues need a directory to keep them in");
+        }
+        return new LocalRuntimeConfig(dir, s3Port, sqsPort, region, bucket, queuePrefix, syncVisibilityTimeout,
+                loadVisibilityTimeout, maxReceiveCount, manifestPrefix, manifestSuffix, credentials, persistent);
+    }
+
+    /** Where the queues are kept, when they are. */
+    public Optional<Path> queueStorage() {
+        return persistentQueues ? dir.map(d -> d.resolve("sqs")) : Optional.empty();
     }
 }

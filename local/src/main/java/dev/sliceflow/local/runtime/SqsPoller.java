@@ -13,6 +13,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -36,6 +40,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *   <li>failures listed by messageId: every other record is deleted, the listed ones are left alone;</li>
  *   <li>a failure with a null, empty or unknown itemIdentifier, an exception, or a timeout: nothing is deleted.</li>
  * </ul>
+ * An invocation still running at its function timeout is abandoned as Lambda kills it: the poller stops waiting for
+ * it, logs {@code Task timed out after N seconds}, interrupts it and deletes none of its records; whatever it returns
+ * later is discarded. Its environment takes no new batch until the abandoned invocation has ended (Lambda would start
+ * a fresh environment instead), so a handler instance still never runs two invocations at once.
  * Records not deleted become visible again after the queue's visibility timeout, and SQS (ElasticMQ) moves them to
  * the dead-letter queue after maxReceiveCount receives. Nothing here changes a record's visibility, as Lambda does not.
  *
@@ -53,6 +61,8 @@ public final class SqsPoller implements AutoCloseable {
     private final EventSourceMapping mapping;
     private final List<Thread> threads = new ArrayList<>();
     private final List<RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new ArrayList<>();
+    /** Per environment, the thread running its current (or abandoned) invocation, if any. */
+    private final List<AtomicReference<Thread>> invocationThreads = new ArrayList<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedRecords = new AtomicLong();
@@ -96,8 +106,11 @@ public final class SqsPoller implements AutoCloseable {
         for (int i = 0; i < mapping.maxConcurrency(); i++) {
             RequestHandler<SQSEvent, SQSBatchResponse> handler = environments.get(i);
             poller.handlers.add(handler);
-            Thread thread = Thread.ofPlatform().name(mapping.functionName() + "-" + i)
-                    .unstarted(() -> poller.run(handler));
+            AtomicReference<Thread> invocation = new AtomicReference<>();
+            poller.invocationThreads.add(invocation);
+            Environment environment = new Environment(mapping.functionName() + "-" + i, handler, invocation);
+            Thread thread = Thread.ofPlatform().name(environment.name() + "-poll")
+                    .unstarted(() -> poller.run(environment));
             poller.threads.add(thread);
         }
         poller.threads.forEach(Thread::start);
@@ -133,10 +146,10 @@ public final class SqsPoller implements AutoCloseable {
                         long inFlight) {
     }
 
-    private void run(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+    private void run(Environment environment) {
         while (state.get() == State.RUNNING) {
             try {
-                pollOnce(handler);
+                pollOnce(environment);
             } catch (RuntimeException e) {
                 if (state.get() != State.RUNNING) {
                     break;
@@ -147,7 +160,12 @@ public final class SqsPoller implements AutoCloseable {
         }
     }
 
-    private void pollOnce(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+    /** One execution environment: its name (its invocations' thread name), its handler, its running invocation. */
+    private record Environment(String name, RequestHandler<SQSEvent, SQSBatchResponse> handler,
+                               AtomicReference<Thread> invocation) {
+    }
+
+    private void pollOnce(Environment environment) {
         List<Message> messages = new ArrayList<>(receive(Math.min(10, mapping.batchSize()),
                 (int) mapping.pollWait().toSeconds()));
         if (messages.isEmpty()) {
@@ -173,7 +191,7 @@ public final class SqsPoller implements AutoCloseable {
         }
         inFlight.incrementAndGet();
         try {
-            invoke(handler, messages);
+            invoke(environment, messages);
         } finally {
             inFlight.decrementAndGet();
         }
@@ -187,30 +205,71 @@ public final class SqsPoller implements AutoCloseable {
                 .messageAttributeNames("All")).messages();
     }
 
-    private void invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> messages) {
+    private void invoke(Environment environment, List<Message> messages) {
         invocations.incrementAndGet();
         SQSEvent event = toEvent(messages);
         LocalContext context = new LocalContext(mapping, region, System.nanoTime());
+        CompletableFuture<SQSBatchResponse> result = new CompletableFuture<>();
+        Thread invocation = Thread.ofPlatform().name(environment.name()).unstarted(() -> {
+            try {
+                result.complete(environment.handler().handleRequest(event, context));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        environment.invocation().set(invocation);
+        invocation.start();
         SQSBatchResponse response;
         try {
-            response = handler.handleRequest(event, context);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Exception | Error e) {
+            response = result.get(context.remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            timedOut(environment, invocation, context, messages.size());
+            return;
+        } catch (InterruptedException e) {
+            // stopping, past the shutdown grace: abandon the invocation as a dying container would
+            Thread.currentThread().interrupt();
+            invocation.interrupt();
+            failedInvocations.incrementAndGet();
+            failedRecords.addAndGet(messages.size());
+            return;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof VirtualMachineError error) {
+                throw error;
+            }
             failedInvocations.incrementAndGet();
             failedRecords.addAndGet(messages.size());
             LOG.error("{} {} failed; its batch of {} record(s) is retried after the visibility timeout",
-                    mapping.functionName(), context.getAwsRequestId(), messages.size(), e);
+                    mapping.functionName(), context.getAwsRequestId(), messages.size(), e.getCause());
             return;
         }
         if (context.timedOut()) {
-            failedInvocations.incrementAndGet();
-            failedRecords.addAndGet(messages.size());
-            LOG.error("{} {} timed out after {}; its batch of {} record(s) is retried after the visibility timeout",
-                    mapping.functionName(), context.getAwsRequestId(), mapping.timeout(), messages.size());
+            timedOut(environment, invocation, context, messages.size());
             return;
         }
         settle(messages, response, context.getAwsRequestId());
+    }
+
+    /**
+     * As Lambda at the function timeout: the invocation is abandoned (interrupted; nothing it returns counts), none of
+     * its records is deleted, and the environment waits for it to end before it takes another batch.
+     */
+    private void timedOut(Environment environment, Thread invocation, LocalContext context, int records) {
+        failedInvocations.incrementAndGet();
+        failedRecords.addAndGet(records);
+        invocation.interrupt();
+        LOG.error("{} {} Task timed out after {} seconds; its batch of {} record(s) is retried after the visibility"
+                        + " timeout", mapping.functionName(), context.getAwsRequestId(),
+                String.format(java.util.Locale.ROOT, "%.2f", mapping.timeout().toMillis() / 1000.0), records);
+        try {
+            invocation.join(Duration.ofSeconds(1));
+            while (invocation.isAlive() && state.get() == State.RUNNING) {
+                LOG.warn("{} still runs its timed-out invocation {} (interrupted); it takes no new batch until that"
+                        + " ends", environment.name(), context.getAwsRequestId());
+                invocation.join(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void settle(List<Message> messages, SQSBatchResponse response, String requestId) {
@@ -358,7 +417,9 @@ public final class SqsPoller implements AutoCloseable {
     private void closeHandlers() {
         Map<RequestHandler<SQSEvent, SQSBatchResponse>, Boolean> idle = new IdentityHashMap<>();
         for (int i = 0; i < threads.size(); i++) {
-            idle.merge(handlers.get(i), !threads.get(i).isAlive(), Boolean::logicalAnd);
+            Thread invocation = invocationThreads.get(i).get();
+            idle.merge(handlers.get(i), !threads.get(i).isAlive() && (invocation == null || !invocation.isAlive()),
+                    Boolean::logicalAnd);
         }
         idle.forEach((handler, stopped) -> {
             if (stopped && handler instanceof AutoCloseable closeable) {

@@ -146,6 +146,66 @@ class ServeCommandTest {
         assertThat(other.resolve("env.sh")).doesNotExist();
     }
 
+    @Test
+    void restart_deliversWhatWasQueuedWhenServeStopped() throws Exception {
+        Path kept = TestDirs.create("serve-restart");
+        Process first = startServe(kept);
+        Map<String, String> env = exportsOf(first);
+        try (software.amazon.awssdk.services.sqs.SqsClient sqs = sqsClient(env)) {
+            sqs.sendMessage(b -> b.queueUrl(env.get("SLICEFLOW_SYNC_QUEUE_URL")).messageBody("queued before stop"));
+        }
+        first.toHandle().destroy();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Process second = startServe(kept);
+        try {
+            Map<String, String> again = exportsOf(second);
+            try (software.amazon.awssdk.services.sqs.SqsClient sqs = sqsClient(again)) {
+                assertThat(sqs.receiveMessage(b -> b.queueUrl(again.get("SLICEFLOW_SYNC_QUEUE_URL"))
+                        .waitTimeSeconds(5)).messages()).extracting(m -> m.body())
+                        .containsExactly("queued before stop");
+            }
+        } finally {
+            second.toHandle().destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** serve --no-functions on {@code on}, free ports; its stdout up to "ready" is read by {@link #exportsOf}. */
+    private static Process startServe(Path on) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), SliceflowCli.class.getName(),
+                "serve", "--dir", on.toString(), "--s3-port", "0", "--sqs-port", "0", "--no-functions")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static Map<String, String> exportsOf(Process process) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        Map<String, String> found = new HashMap<>();
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = reader.readLine()) != null && !line.startsWith("ready")) {
+            lines.add(line);
+            if (line.startsWith("export ")) {
+                String[] kv = line.substring("export ".length()).split("=", 2);
+                found.put(kv[0], kv[1].replaceAll("^'|'$", ""));
+            }
+        }
+        assertThat(line).as("serve output: %s", lines).startsWith("ready");
+        Thread.ofPlatform().daemon().start(() -> reader.lines().forEach(l -> { }));
+        return found;
+    }
+
+    private static software.amazon.awssdk.services.sqs.SqsClient sqsClient(Map<String, String> env) {
+        return software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(java.net.URI.create(env.get("AWS_ENDPOINT_URL_SQS")))
+                .region(software.amazon.awssdk.regions.Region.of(env.get("AWS_REGION")))
+                .credentialsProvider(dev.sliceflow.local.runtime.LocalCredentials.DEFAULT.provider())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+
     private static String awsCli(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(aws.orElseThrow().toString());

@@ -58,6 +58,12 @@ final class Pipeline implements AutoCloseable {
                 .withVisibilityTimeouts(VISIBILITY, LOAD_VISIBILITY)), dir);
     }
 
+    /** The stack on {@code dir} keeping its queues there, as {@code serve} does: started again, it finds them. */
+    static Pipeline startKeepingQueues(Path dir) {
+        return new Pipeline(LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir))
+                .withVisibilityTimeouts(VISIBILITY, LOAD_VISIBILITY).withPersistentQueues(true)), dir);
+    }
+
     /** The settings of one execution environment, with the worker's deadline margin at 0. */
     Settings settings(Settings environment) {
         Map<String, String> overrides = new HashMap<>();

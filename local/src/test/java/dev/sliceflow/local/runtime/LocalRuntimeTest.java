@@ -43,6 +43,25 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void start_withKeptQueues_findsThemAgainWithTodaysVisibilityTimeouts() throws Exception {
+        Path dir = TestDirs.create("runtime-queues");
+        LocalRuntimeConfig kept = LocalRuntimeConfig.defaults(Optional.of(dir)).withPersistentQueues(true);
+        try (LocalRuntime first = LocalRuntime.start(kept)) {
+            first.sqs().sendMessage(b -> b.queueUrl(first.queues().sync().url()).messageBody("waiting"));
+        }
+
+        try (LocalRuntime second = LocalRuntime.start(kept.withVisibilityTimeouts(Duration.ofSeconds(120),
+                Duration.ofSeconds(60)))) {
+            assertThat(second.sqs().getQueueAttributes(b -> b.queueUrl(second.queues().sync().url())
+                    .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT))
+                    .attributesAsStrings()).containsEntry("VisibilityTimeout", "120");
+            assertThat(second.sqs().receiveMessage(b -> b.queueUrl(second.queues().sync().url()).waitTimeSeconds(1))
+                    .messages()).extracting(m -> m.body()).containsExactly("waiting");
+        }
+        assertThat(dir.resolve("sqs/elasticmq.mv.db")).exists();
+    }
+
+    @Test
     void start_whenDirectoryInUse_failsNamingTheDirectory() throws Exception {
         Path dir = TestDirs.create("runtime-lock");
         try (LocalRuntime ignored = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)))) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -211,6 +212,41 @@ class SqsPollerTest {
         await(() -> poller.stats().deletedRecords() == 1);
 
         assertThat(invocations.get()).isEqualTo(2);
+    }
+
+    @Test
+    void poll_whenHandlerOutlivesTimeout_itIsInterruptedAtTheTimeoutAndItsRecordsComeBack() {
+        send("slow");
+        AtomicInteger invocations = new AtomicInteger();
+        AtomicLong interruptedAfterMillis = new AtomicLong(-1);
+        AtomicBoolean secondStartedWhileFirstRan = new AtomicBoolean();
+        AtomicBoolean firstRunning = new AtomicBoolean();
+        EventSourceMapping mapping = new EventSourceMapping("abandoned", 1, Duration.ZERO, 1, Duration.ofMillis(500),
+                128, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        poller = start(mapping, event -> {
+            if (invocations.incrementAndGet() == 1) {
+                firstRunning.set(true);
+                long start = System.nanoTime();
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    interruptedAfterMillis.set((System.nanoTime() - start) / 1_000_000);
+                }
+                // a handler that goes on after the interrupt: its answer (delete everything) must not count
+                sleep(300);
+                firstRunning.set(false);
+                return new SQSBatchResponse(List.of());
+            }
+            secondStartedWhileFirstRan.compareAndSet(false, firstRunning.get());
+            return new SQSBatchResponse(List.of());
+        });
+
+        await(() -> poller.stats().deletedRecords() == 1);
+
+        assertThat(interruptedAfterMillis.get()).as("interrupted at the 500 ms timeout").isBetween(400L, 3_000L);
+        assertThat(invocations.get()).as("redelivered after the visibility timeout").isEqualTo(2);
+        assertThat(secondStartedWhileFirstRan).as("one invocation per environment at a time").isFalse();
+        assertThat(poller.stats().failedInvocations()).isEqualTo(1);
     }
 
     @Test
