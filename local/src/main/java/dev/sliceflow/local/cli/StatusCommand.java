@@ -50,7 +50,10 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         Settings settings = warehouse.settings(dir.dir(), java.util.Collections.singletonMap("SLICEFLOW_BUCKET", bucket));
         List<SyncStatus> rows;
-        try (Warehouse opened = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
+        dev.sliceflow.warehouse.WarehouseConfig config = Warehouses.config(settings,
+                () -> settings.clients().secretsManager());
+        try (Warehouse opened = dev.sliceflow.local.lake.LocalLake.isLake(config.url())
+                ? dev.sliceflow.local.lake.LocalLake.open(config.url(), dir.dir()) : Warehouses.open(config)) {
             rows = opened.syncStatus(Optional.ofNullable(syncId));
         }
         if (rows.isEmpty()) {
