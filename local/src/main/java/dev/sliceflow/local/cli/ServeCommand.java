@@ -81,6 +81,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-functions", description = "Serve S3 and SQS only; poll no queue.")
     boolean noFunctions;
 
+    @Option(names = "--warehouse", paramLabel = "iceberg", description = "Load into the lake in DIR (iceberg: an Iceberg "
+            + "catalog in DIR/lake-catalog.db, table data in the bucket under lake/) instead of DIR/warehouse.duckdb.")
+    String warehouse;
+
     @Spec
     CommandSpec spec;
 
@@ -104,12 +108,20 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sliceflow-shutdown"));
 
+        if (warehouse != null && !warehouse.equals(dev.sliceflow.local.lake.LocalLake.NAME)) {
+            runtime.close();
+            throw new IllegalStateException("serve --warehouse takes iceberg (the lake in DIR), not "
+                    + dev.sliceflow.core.Identifiers.printable(warehouse));
+        }
+        String lakeUrl = warehouse == null ? null : dev.sliceflow.local.lake.LocalLake.url(dataDir, runtime);
         List<String> functions = new ArrayList<>();
         if (!noFunctions) {
             for (Functions.Spec function : Functions.STACK) {
                 QueueRef queue = function.queue().apply(runtime.queues());
                 EventSourceMapping mapping = mapping(function);
-                HandlerFactory handlers = function.handler();
+                HandlerFactory own = function.handler();
+                HandlerFactory handlers = lakeUrl == null ? own : settings -> own.create(runtime.settings(Map.of(
+                        "SLICEFLOW_WAREHOUSE_URL", lakeUrl, "SLICEFLOW_WORK_DIR", settings.workDir().toString())));
                 runtime.attach(queue, mapping, awsSourceCredentials
                         ? settings -> handlers.create(settings.withSourceCredentials(
                                 software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
@@ -120,6 +132,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         Map<String, String> exports = exports(runtime);
+        if (lakeUrl != null) {
+            // so that query and status in another shell read the lake
+            exports.put("SLICEFLOW_WAREHOUSE_URL", lakeUrl);
+        }
         Files.writeString(envFile, exportLines(exports));
 
         out.printf("sliceflow local stack up in %.1f s, data in %s%n", runtime.startup().toMillis() / 1000.0, dataDir);
