@@ -311,13 +311,29 @@ public final class IcebergWarehouse implements Warehouse {
                 gate.run(current::commit);
                 return current;
             } catch (RuntimeException conflict) {
+                boolean unknown = conflict instanceof org.apache.iceberg.exceptions.CommitStateUnknownException;
                 if (attempt == COMMIT_ATTEMPTS) {
+                    if (!unknown) {
+                        current.abort();
+                    }
                     throw new TransientLoadException("cannot commit lake table " + table.name() + " after "
                             + attempt + " attempts: " + conflict.getMessage(), conflict);
                 }
+                sleep(attempt);
+                Prepared rebased = unknown ? null : table.rebase(current);
+                if (rebased != null) {
+                    LOG.info("lake table {}: commit {} conflicted ({}): the same files on the new snapshot",
+                            table.name(), attempt, conflict.toString());
+                    current.dropState();
+                    current = rebased;
+                    continue;
+                }
                 LOG.info("lake table {}: commit {} conflicted ({}{}): planning again", table.name(), attempt,
                         conflict, conflict.getCause() == null ? "" : ", caused by " + conflict.getCause());
-                sleep(attempt);
+                if (!unknown) {
+                    // it may have committed when the outcome is unknown: then its files are live
+                    current.abort();
+                }
                 try {
                     current = table.prepare(parts);
                 } catch (ManifestFailure failure) {

@@ -144,7 +144,8 @@ final class LakeTable {
         SliceState state = plan.state();
         List<Decision> decisions = plan.decisions();
         if (decisions.stream().noneMatch(Decision::changesTable)) {
-            return new Prepared(decisions, null, null, List.of(), null, null, base);
+            return new Prepared(this, new Staged(decisions, List.of(), null, List.of(), state, state, false, -1), null,
+                    null, List.of(), null, base);
         }
         Map<String, Column> columns = checkSchema(table, decisions);
         Transaction txn = table == null
@@ -196,19 +197,41 @@ final class LakeTable {
         List<Range> deletes = new ArrayList<>();
         SliceState next = apply(state, decisions, written, deletes);
         List<String> created = new ArrayList<>(files.stream().map(f -> f.location()).toList());
-        DeleteFile deleteFile = null;
-        String statePath;
         try {
+            DeleteFile deleteFile = null;
             if (!deletes.isEmpty()) {
                 deleteFile = ParquetBatchWriter.positionDeletes(writing, deletes);
                 created.add(deleteFile.location());
             }
-            statePath = StateStore.write(writing, next);
+            Staged staged = new Staged(decisions, files, deleteFile, deletes, state, next,
+                    table != null && writing.schema().schemaId() == table.schema().schemaId(),
+                    writing.schema().schemaId());
+            String statePath = stage(txn, writing, base, staged);
             created.add(statePath);
+            return new Prepared(this, staged, txn, writing, created, statePath, base);
+        } catch (RuntimeException e) {
+            ParquetBatchWriter.deleteQuietly(writing, created);
+            throw e;
+        }
+    }
+
+    /** What a table's commit publishes, kept so that it can be published again on a newer snapshot. */
+    record Staged(List<Decision> decisions, List<DataFile> files, DeleteFile deleteFile, List<Range> deletes,
+                  SliceState baseState, SliceState state, boolean rebaseable, int schemaId) {
+        /** The slices this commit changes. */
+        List<SliceKey> touched() {
+            return decisions.stream().filter(Decision::changesTable).map(d -> d.entry.slice()).distinct().toList();
+        }
+    }
+
+    /** Writes the state file and stages the RowDelta in {@code txn}, validated from {@code base}; returns the state's path. */
+    private static String stage(Transaction txn, Table writing, Snapshot base, Staged staged) {
+        String statePath = StateStore.write(writing, staged.state());
+        try {
             RowDelta delta = txn.newRowDelta();
-            files.forEach(delta::addRows);
-            if (deleteFile != null) {
-                delta.addDeletes(deleteFile);
+            staged.files().forEach(delta::addRows);
+            if (staged.deleteFile() != null) {
+                delta.addDeletes(staged.deleteFile());
             }
             if (base != null) {
                 delta.validateFromSnapshot(base.snapshotId());
@@ -216,18 +239,57 @@ final class LakeTable {
             delta.conflictDetectionFilter(Expressions.alwaysTrue())
                     .validateNoConflictingDataFiles()
                     .validateNoConflictingDeleteFiles();
-            List<String> referenced = deletes.stream().map(Range::file).distinct().toList();
+            List<String> referenced = staged.deletes().stream().map(Range::file).distinct().toList();
             if (!referenced.isEmpty()) {
                 delta.validateDataFilesExist(referenced).validateDeletedFiles();
             }
             delta.set(StateStore.SUMMARY_KEY, statePath);
-            delta.set("sliceflow.manifests", String.valueOf(decisions.stream().filter(Decision::changesTable).count()));
+            delta.set("sliceflow.manifests", String.valueOf(staged.decisions().stream()
+                    .filter(Decision::changesTable).count()));
             delta.commit();
+            return statePath;
         } catch (RuntimeException e) {
-            ParquetBatchWriter.deleteQuietly(writing, created);
+            ParquetBatchWriter.deleteQuietly(writing, List.of(statePath));
             throw e;
         }
-        return new Prepared(decisions, txn, writing, created, next, deleteFile, base);
+    }
+
+    /**
+     * After a conflict: the same data and delete files on the table as it is now, with a new state, when that is
+     * still right: the table existed and kept its schema, its current snapshot is sliceflow's, and none of the slices
+     * this commit changes has changed since it was planned (a concurrent loader committed other slices). Then the
+     * decisions stand, the rows deleted are still where they were, and only the state is written again. Null when
+     * the table must be planned and written again.
+     */
+    Prepared rebase(Prepared failed) {
+        Staged staged = failed.staged;
+        if (!staged.rebaseable()) {
+            return null;
+        }
+        Table table = load();
+        if (table == null || table.schema().schemaId() != staged.schemaId()) {
+            return null;
+        }
+        Snapshot now = table.currentSnapshot();
+        if (now == null || now.summary().get(StateStore.SUMMARY_KEY) == null) {
+            return null;
+        }
+        SliceState current = StateStore.read(table, now);
+        SliceState next = current;
+        for (SliceKey key : staged.touched()) {
+            if (!java.util.Objects.equals(current.get(key), staged.baseState().get(key))) {
+                return null;
+            }
+            next = next.with(key, staged.state().get(key));
+        }
+        Staged again = new Staged(staged.decisions(), staged.files(), staged.deleteFile(), staged.deletes(), current,
+                next, true, staged.schemaId());
+        Transaction txn = table.newTransaction();
+        String statePath = stage(txn, table, now, again);
+        List<String> created = new ArrayList<>(failed.created);
+        created.remove(failed.statePath);
+        created.add(statePath);
+        return new Prepared(this, again, txn, table, created, statePath, now);
     }
 
     private Table load() {
@@ -351,22 +413,24 @@ final class LakeTable {
 
     /** A table's batch, written and staged in its transaction; {@link #commit()} makes it visible. */
     static final class Prepared {
+        private final LakeTable table;
+        final Staged staged;
         final List<Decision> decisions;
         private final Transaction txn;
         private final Table writing;
         private final List<String> created;
-        final SliceState state;
-        final DeleteFile deletes;
+        private final String statePath;
         final Snapshot base;
 
-        Prepared(List<Decision> decisions, Transaction txn, Table writing, List<String> created, SliceState state,
-                 DeleteFile deletes, Snapshot base) {
-            this.decisions = decisions;
+        Prepared(LakeTable table, Staged staged, Transaction txn, Table writing, List<String> created,
+                 String statePath, Snapshot base) {
+            this.table = table;
+            this.staged = staged;
+            this.decisions = staged.decisions();
             this.txn = txn;
             this.writing = writing;
             this.created = created;
-            this.state = state;
-            this.deletes = deletes;
+            this.statePath = statePath;
             this.base = base;
         }
 
@@ -377,25 +441,25 @@ final class LakeTable {
 
         /**
          * Commits the table's transaction. A conflict (a concurrent loader committed since the state was read, the
-         * table was created meanwhile) throws, and the files of this attempt are deleted unless the outcome is unknown.
+         * table was created meanwhile) throws; the files stay, for {@link LakeTable#rebase} or {@link #abort()}.
          */
         void commit() {
-            if (txn == null) {
-                return;
-            }
-            try {
+            if (txn != null) {
                 txn.commitTransaction();
-            } catch (org.apache.iceberg.exceptions.CommitStateUnknownException unknown) {
-                throw unknown; // it may have committed: keep the files; the next attempt reads the state to know
-            } catch (RuntimeException e) {
-                abort();
-                throw e;
             }
         }
 
+        /** Deletes this attempt's files: it will not be committed. */
         void abort() {
             if (txn != null) {
                 ParquetBatchWriter.deleteQuietly(writing, created);
+            }
+        }
+
+        /** Deletes the state file of this attempt only: a rebase publishes its data files with another state. */
+        void dropState() {
+            if (statePath != null) {
+                ParquetBatchWriter.deleteQuietly(writing, List.of(statePath));
             }
         }
     }
