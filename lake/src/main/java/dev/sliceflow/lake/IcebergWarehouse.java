@@ -283,7 +283,7 @@ public final class IcebergWarehouse implements Warehouse {
                 Manifest m = d.entry.manifest();
                 rows.add(new LakeLedger.Row(new LedgerEntry(batch.get(i).key(), batch.get(i).sha256(), m.syncId(),
                         m.syncTime(), m.source(), m.account(), m.region(), m.seq(), d.entry.table().name(), count,
-                        d.status, error, loadedAt), m.last(), m.writeMode().name().toLowerCase(java.util.Locale.ROOT)));
+                        d.status, error, loadedAt), m.last(), writeMode(m.writeMode())));
             }
             boolean changed = ordered.stream().anyMatch(Decision::changesTable);
             boolean already = ordered.stream().anyMatch(d -> d.already);
