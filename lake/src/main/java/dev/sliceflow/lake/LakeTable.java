@@ -172,22 +172,22 @@ final class LakeTable {
         List<DataFile> files;
         try (ParquetBatchWriter writer = new ParquetBatchWriter(writing, targetFileBytes)) {
             try {
-                for (Decision d : decisions) {
-                    if (!d.writesRows()) {
-                        continue;
+                RowPipeline.run(name(), decisions, parts, schema, new RowPipeline.Sink() {
+                    @Override
+                    public void begin(Decision d) {
+                        writer.beginSegment(d.entry.manifest().syncId());
                     }
-                    writer.beginSegment(d.entry.manifest().syncId());
-                    long rows = 0;
-                    for (ManifestPart part : d.entry.table().parts()) {
-                        rows += PartRecords.read(new StagedPart(d.entry.staged().key(), d.entry.manifest(), part),
-                                d.entry.table().schema().columns(), parts, schema, writer::write);
+
+                    @Override
+                    public void write(org.apache.iceberg.data.Record row) {
+                        writer.write(row);
                     }
-                    if (rows != d.entry.table().rows()) {
-                        throw new ManifestFailure(d.entry.staged().key(), new InvalidInputException("table "
-                                + name() + ": " + rows + " rows read, the manifest lists " + d.entry.table().rows()));
+
+                    @Override
+                    public void end(Decision d) {
+                        written.put(d, writer.endSegment());
                     }
-                    written.put(d, writer.endSegment());
-                }
+                });
                 files = writer.finish();
             } catch (ManifestFailure | RuntimeException e) {
                 writer.abort();
