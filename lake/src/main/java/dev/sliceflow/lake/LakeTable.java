@@ -5,7 +5,6 @@ import dev.sliceflow.destination.LoadStatus;
 import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.StagedManifest;
-import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.lake.SliceState.ManifestRef;
 import dev.sliceflow.lake.SliceState.Range;
 import dev.sliceflow.lake.SliceState.Slice;

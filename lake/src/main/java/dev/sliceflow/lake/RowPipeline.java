@@ -7,7 +7,6 @@ import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.lake.LakeTable.Decision;
 import dev.sliceflow.manifest.ManifestPart;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

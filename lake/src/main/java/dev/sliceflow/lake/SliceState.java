@@ -76,11 +76,6 @@ public record SliceState(Map<SliceKey, Slice> slices) {
         return new SliceState(copy);
     }
 
-    /** Every data file the state points into: what a commit based on it validates still exists. */
-    public List<String> files() {
-        return slices.values().stream().flatMap(s -> s.ranges().stream()).map(Range::file).distinct().toList();
-    }
-
     public long rows() {
         return slices.values().stream().mapToLong(Slice::rows).sum();
     }
