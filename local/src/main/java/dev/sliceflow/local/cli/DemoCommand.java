@@ -16,7 +16,6 @@ import dev.sliceflow.worker.WorkerHandler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -140,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
                 Optional.ofNullable(warehouseSettings.get("SLICEFLOW_WAREHOUSE_PASSWORD")));
         out.printf("sliceflow demo: local stack up in %.1f s (S3 %s, SQS %s), data in %s%n",
                 runtime.startup().toMillis() / 1000.0, runtime.s3Endpoint(), runtime.sqsEndpoint(), dir.dir());
-        out.printf("  warehouse %s%n", warehouseConfig.url());
+        out.printf("  warehouse %s%n", dev.sliceflow.lake.catalog.LakeUrl.redacted(warehouseConfig.url()));
 
         runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                 (HandlerFactory) WorkerHandler::new);
@@ -177,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
             DemoSync.Committed committed = new DemoSync.CommittedProbe(runtime, id).read();
             summary(out, runtime, id, launch, done, committed, wall);
             if (done.isPresent() && done.get().complete()) {
-                sample(out, warehouseConfig, id, launch.plan().tables());
+                sample(out, warehouseConfig, dir.dir(), id, launch.plan().tables());
                 out.flush();
                 return 0;
             }
@@ -193,9 +191,13 @@ final class DemoCommand implements Callable<Integer> {
             settings.put("SLICEFLOW_WAREHOUSE_URL", runtime.environment().get("SLICEFLOW_WAREHOUSE_URL"));
             return settings;
         }
+        if (warehouse.equals(dev.sliceflow.local.lake.LocalLake.NAME)) {
+            settings.put("SLICEFLOW_WAREHOUSE_URL", dev.sliceflow.local.lake.LocalLake.url(dir.dir(), runtime));
+            return settings;
+        }
         if (!warehouse.startsWith("jdbc:")) {
             throw new IllegalStateException("--warehouse must be a JDBC URL such as jdbc:postgresql://host:5432/db, "
-                    + "not " + Identifiers.printable(warehouse));
+                    + "or iceberg (a lake in DIR), not " + Identifiers.printable(warehouse));
         }
         settings.put("SLICEFLOW_WAREHOUSE_URL", warehouse);
         if (warehouseUser != null) {
@@ -314,12 +316,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** A sample of what the warehouse holds: rows and slices per table, and a few rows of synthetic_types. */
-    private static void sample(PrintWriter out, WarehouseConfig config, String syncId, List<String> tables)
-            throws SQLException {
-        Properties properties = new Properties();
-        config.user().ifPresent(user -> properties.setProperty("user", user));
-        config.password().ifPresent(password -> properties.setProperty("password", password));
-        try (Connection c = DriverManager.getConnection(config.url(), properties)) {
+    private static void sample(PrintWriter out, WarehouseConfig config, Path dataDir, String syncId,
+                               List<String> tables) throws SQLException {
+        try (Connection c = QueryCommand.connect(config, dataDir)) {
             StringBuilder sql = new StringBuilder();
             for (String table : tables) {
                 if (!sql.isEmpty()) {

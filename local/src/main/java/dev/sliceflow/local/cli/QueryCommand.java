@@ -57,8 +57,7 @@ final class QueryCommand implements Callable<Integer> {
                 java.nio.file.Path.of(config.url().substring("jdbc:duckdb:".length())))) {
             throw new IllegalStateException("no warehouse at " + config.url() + ": run `sliceflow demo` or `serve` first");
         }
-        try (Connection c = DriverManager.getConnection(config.url(), config.user().orElse(null),
-                config.password().orElse(null));
+        try (Connection c = connect(config, dir.dir());
              Statement st = c.createStatement()) {
             if (!st.execute(sql)) {
                 out.println("OK, " + st.getUpdateCount() + " rows changed");
@@ -69,6 +68,17 @@ final class QueryCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A connection to the warehouse; for a lake (iceberg:...), DuckDB with a view per lake table read from the local
+     * blob store (docs/lake.md), so the same SQL runs against either.
+     */
+    static Connection connect(WarehouseConfig config, java.nio.file.Path dataDir) throws SQLException {
+        if (dev.sliceflow.local.lake.LocalLake.isLake(config.url())) {
+            return dev.sliceflow.local.lake.LocalLake.connect(config.url(), dataDir);
+        }
+        return DriverManager.getConnection(config.url(), config.user().orElse(null), config.password().orElse(null));
     }
 
     private void print(PrintWriter out, ResultSet rs) throws SQLException {

@@ -85,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Run the reconciler this often (as the stack's schedule does), besides at start-up and on "
                     + "`sliceflow reconcile`; 0: never (default: ${DEFAULT-VALUE}).")
     long reconcileEvery;
+    @Option(names = "--warehouse", paramLabel = "iceberg", description = "Load into the lake in DIR (iceberg: an Iceberg "
+            + "catalog in DIR/lake-catalog.db, table data in the bucket under lake/) instead of DIR/warehouse.duckdb.")
+    String warehouse;
 
     @Spec
     CommandSpec spec;
@@ -110,6 +113,12 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sliceflow-shutdown"));
 
+        if (warehouse != null && !warehouse.equals(dev.sliceflow.local.lake.LocalLake.NAME)) {
+            runtime.close();
+            throw new IllegalStateException("serve --warehouse takes iceberg (the lake in DIR), not "
+                    + dev.sliceflow.core.Identifiers.printable(warehouse));
+        }
+        String lakeUrl = warehouse == null ? null : dev.sliceflow.local.lake.LocalLake.url(dataDir, runtime);
         List<String> functions = new ArrayList<>();
         Optional<QueueRef> reconcileQueue = Optional.empty();
         if (!noFunctions) {
@@ -128,7 +137,9 @@ final class ServeCommand implements Callable<Integer> {
             for (Functions.Spec function : Functions.STACK) {
                 QueueRef queue = function.queue().apply(runtime.queues());
                 EventSourceMapping mapping = mapping(function);
-                HandlerFactory handlers = function.handler();
+                HandlerFactory own = function.handler();
+                HandlerFactory handlers = lakeUrl == null ? own : settings -> own.create(runtime.settings(Map.of(
+                        "SLICEFLOW_WAREHOUSE_URL", lakeUrl, "SLICEFLOW_WORK_DIR", settings.workDir().toString())));
                 runtime.attach(queue, mapping, awsSourceCredentials
                         ? settings -> handlers.create(settings.withSourceCredentials(
                                 software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()))
@@ -156,6 +167,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         Map<String, String> exports = exports(runtime);
         reconcileQueue.ifPresent(queue -> exports.put(LocalReconciler.QUEUE_VARIABLE, queue.url()));
+        if (lakeUrl != null) {
+            // so that query and status in another shell read the lake
+            exports.put("SLICEFLOW_WAREHOUSE_URL", lakeUrl);
+        }
         Files.writeString(envFile, exportLines(exports));
 
         out.printf("sliceflow local stack up in %.1f s, data in %s%n", runtime.startup().toMillis() / 1000.0, dataDir);

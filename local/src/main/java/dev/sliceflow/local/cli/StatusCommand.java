@@ -62,7 +62,10 @@ final class StatusCommand implements Callable<Integer> {
         List<LoadError> failing;
         Optional<Reconciler.Report> waiting = Optional.empty();
         String waitingUnknown = null;
-        try (Warehouse opened = Warehouses.open(Warehouses.config(settings, () -> settings.clients().secretsManager()))) {
+        dev.sliceflow.warehouse.WarehouseConfig config = Warehouses.config(settings,
+                () -> settings.clients().secretsManager());
+        try (Warehouse opened = dev.sliceflow.local.lake.LocalLake.isLake(config.url())
+                ? dev.sliceflow.local.lake.LocalLake.open(config.url(), dir.dir()) : Warehouses.open(config)) {
             rows = opened.syncStatus(Optional.ofNullable(syncId));
             failing = opened.failingLoads(syncId == null ? FAILING_SHOWN : 1000).stream()
                     .filter(e -> syncId == null || e.manifestKey().startsWith(

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The option of the commands that read the warehouse, and the settings they read it with. */
 final class WarehouseOption {
-    @Option(names = "--warehouse", description = "JDBC URL (default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
+    @Option(names = "--warehouse", description = "JDBC URL, a lake URL (iceberg:...), or iceberg for the lake in --dir "
+            + "(default: SLICEFLOW_WAREHOUSE_URL, or DuckDB in --dir).")
     String url;
 
     @Option(names = "--warehouse-user", description = "Its user (default: SLICEFLOW_WAREHOUSE_USER); the password "
@@ -17,7 +18,10 @@ final class WarehouseOption {
 
     /** Settings for reading: no bucket or region is needed to open a warehouse, so neither is required. */
     Settings settings(Path dir, Map<String, String> more) {
-        Map<String, String> env = CliEnvironment.settings(dir, Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", url));
+        String resolved = dev.sliceflow.local.lake.LocalLake.NAME.equals(url)
+                ? dev.sliceflow.local.lake.LocalLake.url(dir,
+                dev.sliceflow.local.runtime.LocalRuntimeConfig.DEFAULT_BUCKET) : url;
+        Map<String, String> env = CliEnvironment.settings(dir, Collections.singletonMap("SLICEFLOW_WAREHOUSE_URL", resolved));
         if (user != null) {
             env.put("SLICEFLOW_WAREHOUSE_USER", user);
         }
