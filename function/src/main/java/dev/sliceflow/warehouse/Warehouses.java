@@ -26,11 +26,12 @@ public final class Warehouses {
         if (settings.warehouseSecretArn().isPresent()) {
             String arn = settings.warehouseSecretArn().get();
             String json = secrets.get().getSecretValue(b -> b.secretId(arn)).secretString();
-            return fromSecret(arn, json, settings.warehouseUrl());
+            return fromSecret(arn, json, settings.warehouseUrl()).withRegion(settings.region().id());
         }
         String url = settings.warehouseUrl().orElseThrow(() -> new InvalidInputException(
                 "SLICEFLOW_WAREHOUSE_URL is not set (nor SLICEFLOW_WAREHOUSE_SECRET_ARN)"));
-        return new WarehouseConfig(url, settings.warehouseUser(), settings.warehousePassword());
+        return new WarehouseConfig(url, settings.warehouseUser(), settings.warehousePassword())
+                .withRegion(settings.region().id());
     }
 
     /** Reads an RDS-shaped secret: {"host", "port", "username", "password", "dbname"}. */

@@ -143,7 +143,8 @@ public final class Lake extends Construct {
 
     /** The example Athena query the stack outputs. */
     public String exampleQuery() {
-        return "SELECT * FROM \"" + database + "\".\"_sliceflow_sync_status\" LIMIT 10";
+        // the ledger, an Iceberg table (the sync status is a view: docs/lake.md has the query to create it)
+        return "SELECT * FROM \"" + database + "\".\"_sliceflow_loads\" LIMIT 10";
     }
 
     public String database() {

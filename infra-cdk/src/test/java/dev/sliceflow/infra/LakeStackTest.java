@@ -118,9 +118,9 @@ class LakeStackTest {
         assertThat(outputs.get("AthenaWorkGroupName").get("Value"))
                 .isEqualTo(Map.of("Ref", Templates.logicalId(template, "AWS::Athena::WorkGroup", "Lake")));
         assertThat(outputs.get("AthenaExampleQuery"))
-                .containsEntry("Value", "SELECT * FROM \"sliceflow\".\"_sliceflow_sync_status\" LIMIT 10");
+                .containsEntry("Value", "SELECT * FROM \"sliceflow\".\"_sliceflow_loads\" LIMIT 10");
         assertThat(named.findOutputs("*").get("AthenaExampleQuery").get("Value").toString())
-                .contains("\"acme_inventory\".\"_sliceflow_sync_status\"");
+                .contains("\"acme_inventory\".\"_sliceflow_loads\"");
     }
 
     @Test

@@ -104,10 +104,15 @@ public final class IcebergWarehouse implements Warehouse {
         }
     }
 
-    /** The lake a URL names (see {@link LakeUrl}). */
+    /** The lake a URL names (see {@link LakeUrl}), its AWS clients in Lambda's region. */
     public static IcebergWarehouse open(String url) {
+        return open(url, Optional.empty());
+    }
+
+    /** The lake a URL names, its AWS clients in {@code region} (the handler's settings) when given. */
+    public static IcebergWarehouse open(String url, Optional<String> region) {
         LakeUrl lake = LakeUrl.parse(url);
-        return new IcebergWarehouse(openCatalog(lake), lake.namespace(), ParquetBatchWriter.TARGET_FILE_BYTES,
+        return new IcebergWarehouse(openCatalog(lake, region), lake.namespace(), ParquetBatchWriter.TARGET_FILE_BYTES,
                 DEFAULT_POOL, CommitGate.of(lake));
     }
 
@@ -119,10 +124,17 @@ public final class IcebergWarehouse implements Warehouse {
      * the check ({@code jdbc.init-catalog-tables=false}).
      */
     public static Catalog openCatalog(LakeUrl lake) {
+        return openCatalog(lake, Optional.empty());
+    }
+
+    /** {@link #openCatalog(LakeUrl)} in {@code region} when given, else in Lambda's region. */
+    public static Catalog openCatalog(LakeUrl lake, Optional<String> region) {
+        java.util.function.Function<LakeUrl, Catalog> opener = l -> region.map(r -> LakeCatalogs.open(l, r))
+                .orElseGet(() -> LakeCatalogs.open(l));
         if (lake.uri().isEmpty() || !lake.uri().get().startsWith("jdbc:sqlite:")) {
-            return LakeCatalogs.open(lake);
+            return opener.apply(lake);
         }
-        Catalog init = LakeCatalogs.open(lake);
+        Catalog init = opener.apply(lake);
         if (init instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -132,7 +144,7 @@ public final class IcebergWarehouse implements Warehouse {
         }
         Map<String, String> properties = new LinkedHashMap<>(lake.properties());
         properties.put("jdbc.init-catalog-tables", "false");
-        return LakeCatalogs.open(new LakeUrl(lake.catalog(), lake.uri(), lake.namespace(), properties));
+        return opener.apply(new LakeUrl(lake.catalog(), lake.uri(), lake.namespace(), properties));
     }
 
     public Catalog catalog() {

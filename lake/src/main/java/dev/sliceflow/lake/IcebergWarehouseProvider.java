@@ -14,6 +14,6 @@ public final class IcebergWarehouseProvider implements WarehouseProvider {
 
     @Override
     public Warehouse open(WarehouseConfig config) {
-        return IcebergWarehouse.open(config.url());
+        return IcebergWarehouse.open(config.url(), config.region());
     }
 }
