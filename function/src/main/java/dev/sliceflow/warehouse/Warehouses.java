@@ -79,6 +79,7 @@ public final class Warehouses {
             }
         }
         throw new InvalidInputException("no warehouse for " + config.url()
-                + ": jdbc:postgresql: is built in; jdbc:duckdb: needs the local module on the classpath");
+                + ": jdbc:postgresql: is built in; jdbc:duckdb: needs the local module on the classpath; iceberg: (a"
+                + " lake) needs the lake loader's jar, lake/target/sliceflow-lake-loader.jar");
     }
 }

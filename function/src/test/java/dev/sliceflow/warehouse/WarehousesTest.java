@@ -11,6 +11,25 @@ class WarehousesTest {
     private static final String ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:sliceflow-db-AbCdEf";
 
     @Test
+    void config_fromSettings_carriesTheSettingsRegionNotTheProcesses() {
+        dev.sliceflow.runtime.Settings settings = dev.sliceflow.runtime.Settings.from(java.util.Map.of(
+                "AWS_REGION", "ap-southeast-2", "SLICEFLOW_BUCKET", "b",
+                "SLICEFLOW_WAREHOUSE_URL", "iceberg:glue?warehouse=s3://b/lake/"));
+        WarehouseConfig config = Warehouses.config(settings, () -> {
+            throw new AssertionError("no secret is configured");
+        });
+        assertThat(config.region()).contains("ap-southeast-2");
+    }
+
+    @Test
+    void open_whenNoProviderTakesTheUrl_saysWhichJarDoes() {
+        // the function jar has no lake: the message must send the user to the lake loader's jar
+        assertThatThrownBy(() -> Warehouses.open(new WarehouseConfig("iceberg:glue?warehouse=s3://b/lake/",
+                Optional.empty(), Optional.empty())))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("sliceflow-lake-loader.jar");
+    }
+
+    @Test
     void fromSecret_rdsShape_buildsThePostgresUrlAndCredentials() {
         WarehouseConfig config = Warehouses.fromSecret(ARN, """
                 {"engine":"postgres","host":"db.cluster-x.us-east-1.rds.amazonaws.com","port":5432,
