@@ -1,5 +1,6 @@
 package dev.sliceflow.source.aws;
 
+import dev.sliceflow.testing.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,6 @@
 package dev.sliceflow.lake.catalog;
 
+import dev.sliceflow.testing.MotoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

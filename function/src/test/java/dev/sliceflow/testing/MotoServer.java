@@ -1,4 +1,4 @@
-package dev.sliceflow.lake.catalog;
+package dev.sliceflow.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,9 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * moto's server mode (a Python implementation of the AWS APIs written by others) on loopback, started by the test
- * that needs it: {@code python3.11 -m moto.server -H 127.0.0.1 -p <free port>}. It serves Glue and S3 on one port
- * (S3 path-style). (The function module's tests have the same class for the aws source; test classes do not cross
- * modules here.)
+ * that needs it: {@code python3.11 -m moto.server -H 127.0.0.1 -p <free port>}. It serves every API on one port (S3
+ * path-style): the aws source's tests and the lake's Glue catalog tests (through the function test-jar) share it.
  */
 public final class MotoServer implements AutoCloseable {
     static final String PYTHON = "python3.11";
@@ -70,10 +69,19 @@ public final class MotoServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /** Runs a Python script file with the server's endpoint as its argument; returns its standard output. */
+    public String run(Path script) throws Exception {
+        return python(new java.util.ArrayList<>(List.of(PYTHON, script.toString(), endpoint().toString())));
+    }
+
     /** Runs a Python script (boto3) with the server's endpoint, then {@code args}, as its arguments; returns its output. */
     public String run(String script, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "-c", script, endpoint().toString()));
         command.addAll(List.of(args));
+        return python(command);
+    }
+
+    private static String python(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
