@@ -117,23 +117,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     /** Past {@code deadline} nothing starts or commits: the transaction running then rolls back (a retry). */
     @Override
     public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts, LoadDeadline deadline) {
-        Map<Integer, ManifestOutcome> outcomes = new TreeMap<>();
-        List<Integer> candidates = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                checkIdentifiers(batch.get(i).manifest());
-                candidates.add(i);
-            } catch (InvalidInputException e) {
-                outcomes.put(i, new ManifestOutcome.Rejected(batch.get(i).key(),
-                        new InvalidInputException("manifest " + batch.get(i).key() + ": " + e.getMessage(), e)));
-            }
-        }
-        loadOrIsolate(batch, candidates, deadline.guard(parts), deadline, outcomes);
-        List<ManifestOutcome> ordered = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            ordered.add(outcomes.get(i));
-        }
-        return ordered;
+        return dev.sliceflow.destination.BatchOutcomes.of(batch, SqlWarehouse::checkIdentifiers, (candidates, outcomes) ->
+                loadOrIsolate(batch, candidates, deadline.guard(parts), deadline, outcomes));
     }
 
     private void loadOrIsolate(List<StagedManifest> batch, List<Integer> indices, PartOpener parts,
