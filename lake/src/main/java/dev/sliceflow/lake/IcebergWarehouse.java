@@ -78,22 +78,22 @@ public final class IcebergWarehouse implements Warehouse {
     private final Catalog catalog;
     private final Namespace namespace;
     private final LakeLedger ledger;
-    private final long targetFileBytes;
+    private final FileSizing sizing;
     private final java.util.concurrent.Executor prefetchPool;
     private final CommitGate gate;
 
-    public IcebergWarehouse(Catalog catalog, String namespace, long targetFileBytes,
+    public IcebergWarehouse(Catalog catalog, String namespace, FileSizing sizing,
                             java.util.concurrent.Executor prefetchPool) {
-        this(catalog, namespace, targetFileBytes, prefetchPool, CommitGate.NONE);
+        this(catalog, namespace, sizing, prefetchPool, CommitGate.NONE);
     }
 
-    IcebergWarehouse(Catalog catalog, String namespace, long targetFileBytes, java.util.concurrent.Executor prefetchPool,
+    IcebergWarehouse(Catalog catalog, String namespace, FileSizing sizing, java.util.concurrent.Executor prefetchPool,
                      CommitGate gate) {
         this.catalog = catalog;
         this.gate = gate;
         this.namespace = Namespace.of(namespace);
         this.ledger = new LakeLedger(catalog, this.namespace, gate);
-        this.targetFileBytes = targetFileBytes;
+        this.sizing = sizing;
         this.prefetchPool = prefetchPool;
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(this.namespace)) {
             try {
@@ -112,7 +112,7 @@ public final class IcebergWarehouse implements Warehouse {
     /** The lake a URL names, its AWS clients in {@code region} (the handler's settings) when given. */
     public static IcebergWarehouse open(String url, Optional<String> region) {
         LakeUrl lake = LakeUrl.parse(url);
-        return new IcebergWarehouse(openCatalog(lake, region), lake.namespace(), ParquetBatchWriter.TARGET_FILE_BYTES,
+        return new IcebergWarehouse(openCatalog(lake, region), lake.namespace(), FileSizing.DEFAULT,
                 DEFAULT_POOL, CommitGate.of(lake));
     }
 
@@ -267,7 +267,7 @@ public final class IcebergWarehouse implements Warehouse {
         }
         List<LakeTable> tables = new ArrayList<>();
         byTable.forEach((name, entries) -> tables.add(new LakeTable(catalog, TableIdentifier.of(namespace, name),
-                entries, targetFileBytes)));
+                entries, sizing)));
 
         // plan every table, then write every table (parts fetched ahead across tables), then commit
         List<Plan> plans = new ArrayList<>();

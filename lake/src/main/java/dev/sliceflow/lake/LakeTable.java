@@ -97,13 +97,13 @@ final class LakeTable {
     private final Catalog catalog;
     private final TableIdentifier id;
     private final List<Entry> entries;
-    private final long targetFileBytes;
+    private final FileSizing sizing;
 
-    LakeTable(Catalog catalog, TableIdentifier id, List<Entry> entries, long targetFileBytes) {
+    LakeTable(Catalog catalog, TableIdentifier id, List<Entry> entries, FileSizing sizing) {
         this.catalog = catalog;
         this.id = id;
         this.entries = List.copyOf(entries);
-        this.targetFileBytes = targetFileBytes;
+        this.sizing = sizing;
     }
 
     String name() {
@@ -168,31 +168,7 @@ final class LakeTable {
         Table writing = txn.table();
         Schema schema = writing.schema();
         Map<Decision, List<Range>> written = new HashMap<>();
-        List<DataFile> files;
-        try (ParquetBatchWriter writer = new ParquetBatchWriter(writing, targetFileBytes)) {
-            try {
-                RowPipeline.run(name(), decisions, parts, schema, new RowPipeline.Sink() {
-                    @Override
-                    public void begin(Decision d) {
-                        writer.beginSegment(d.entry.manifest().syncId());
-                    }
-
-                    @Override
-                    public void write(org.apache.iceberg.data.Record row) {
-                        writer.write(row);
-                    }
-
-                    @Override
-                    public void end(Decision d) {
-                        written.put(d, writer.endSegment());
-                    }
-                });
-                files = writer.finish();
-            } catch (ManifestFailure | RuntimeException e) {
-                writer.abort();
-                throw e;
-            }
-        }
+        List<DataFile> files = TableFiles.write(name(), writing, decisions, parts, sizing, written);
         List<Range> deletes = new ArrayList<>();
         SliceState next = apply(state, decisions, written, deletes);
         List<String> created = new ArrayList<>(files.stream().map(f -> f.location()).toList());

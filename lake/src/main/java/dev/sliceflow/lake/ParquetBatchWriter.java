@@ -5,18 +5,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 
 /**
  * The data files of one table in one batch: every row of every loaded manifest, in batch and manifest order, into
@@ -25,15 +30,14 @@ import org.apache.iceberg.parquet.Parquet;
  * Files not committed are deleted by {@link #abort()}.
  */
 final class ParquetBatchWriter implements AutoCloseable {
-    /** What readers are happiest with (S3 Tables' managed compaction aims at >= 64 MB too). */
-    static final long TARGET_FILE_BYTES = 128L << 20;
     private static final int CHECK_SIZE_EVERY = 1000;
 
     private final Table table;
     private final long targetBytes;
     private final List<DataFile> written = new ArrayList<>();
     private final List<String> locations = new ArrayList<>();
-    private DataWriter<Record> current;
+    private final ChunkValueWriter.Cursor cursor = new ChunkValueWriter.Cursor();
+    private DataWriter<ChunkValueWriter.Cursor> current;
     private String currentLocation;
     private long position;
     private List<Range> segment;
@@ -57,21 +61,34 @@ final class ParquetBatchWriter implements AutoCloseable {
         return done;
     }
 
-    void write(Record row) {
-        if (current == null) {
-            open();
+    /** Writes every row of {@code chunk}, rolling to a new file at the target size. */
+    void write(RowChunk chunk) {
+        cursor.chunk = chunk;
+        int row = 0;
+        while (row < chunk.rows) {
+            if (current == null) {
+                open();
+            }
+            // up to the next size check, then one range for all of them
+            int n = (int) Math.min(chunk.rows - row, CHECK_SIZE_EVERY - position % CHECK_SIZE_EVERY);
+            for (int i = 0; i < n; i++) {
+                cursor.row = row + i;
+                current.write(cursor);
+            }
+            Range last = segment.isEmpty() ? null : segment.get(segment.size() - 1);
+            if (last != null && last.file().equals(currentLocation) && last.position() + last.count() == position) {
+                segment.set(segment.size() - 1, new Range(currentLocation, last.position(), last.count() + n,
+                        segmentSyncId));
+            } else {
+                segment.add(new Range(currentLocation, position, n, segmentSyncId));
+            }
+            position += n;
+            row += n;
+            if (position % CHECK_SIZE_EVERY == 0 && current.length() >= targetBytes) {
+                closeCurrent();
+            }
         }
-        current.write(row);
-        Range last = segment.isEmpty() ? null : segment.get(segment.size() - 1);
-        if (last != null && last.file().equals(currentLocation) && last.position() + last.count() == position) {
-            segment.set(segment.size() - 1, new Range(currentLocation, last.position(), last.count() + 1, segmentSyncId));
-        } else {
-            segment.add(new Range(currentLocation, position, 1, segmentSyncId));
-        }
-        position++;
-        if (position % CHECK_SIZE_EVERY == 0 && current.length() >= targetBytes) {
-            closeCurrent();
-        }
+        cursor.chunk = null;
     }
 
     private void open() {
@@ -81,14 +98,31 @@ final class ParquetBatchWriter implements AutoCloseable {
         try {
             current = Parquet.writeData(table.io().newOutputFile(currentLocation))
                     .schema(table.schema())
-                    .createWriterFunc(GenericParquetWriter::create)
+                    .createWriterFunc(ChunkValueWriter::new)
                     .withSpec(PartitionSpec.unpartitioned())
                     .setAll(table.properties())
+                    .setAll(statisticsOff(table.schema()))
                     .overwrite()
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a data file of table " + table.name(), e);
         }
+    }
+
+    /**
+     * No min/max statistics for the source's own string and JSON columns: their values are in no order within a file
+     * (ARNs, names, documents), so bounds rule out nothing, and comparing every value with both was a fifth of the
+     * writer's time. The metadata columns (constant per manifest, so their bounds do prune) and every non-string
+     * column keep theirs.
+     */
+    static Map<String, String> statisticsOff(Schema schema) {
+        Map<String, String> off = new HashMap<>();
+        for (Types.NestedField field : schema.columns()) {
+            if (field.type().typeId() == Type.TypeID.STRING && !LakeSchema.METADATA_COLUMNS.contains(field.name())) {
+                off.put(TableProperties.PARQUET_COLUMN_STATS_ENABLED_PREFIX + field.name(), "false");
+            }
+        }
+        return off;
     }
 
     private void closeCurrent() {

@@ -1,89 +1,139 @@
 package dev.sliceflow.lake;
 
 import dev.sliceflow.core.InvalidInputException;
-import dev.sliceflow.csv.CsvDialect;
 import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.PartStream;
 import dev.sliceflow.destination.StagedPart;
+import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Iterator;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.Record;
+import org.apache.parquet.io.api.Binary;
 
 /**
- * One part's rows as Iceberg records: the part streams through {@link PartStream} (size, SHA-256, gunzip, header,
- * row count checked as it streams, no metadata suffix), is parsed with sliceflow's one CSV dialect (an unquoted empty
- * field is NULL, {@code ""} the empty string), and each field is converted to its column's Iceberg value. A value the
- * column type refuses fails the part's manifest alone ({@link ManifestFailure}), naming the part, row and column.
+ * One part's rows into {@link RowChunk}s: the part streams through {@link PartStream} (size, SHA-256, gunzip, header,
+ * row count checked as it streams, no metadata suffix), is split into fields on bytes by {@link CsvFields} (sliceflow's
+ * one CSV dialect: an unquoted empty field is NULL, {@code ""} the empty string), and each field is converted to its
+ * column's Parquet primitive ({@link LakeValues}). A value the column type refuses, a string that is not UTF-8 or a
+ * record of the wrong width fails the part's manifest alone ({@link ManifestFailure}), naming the part, row and column.
  */
 final class PartRecords {
+    /** Where converted rows go: the chunk being filled, and a fresh one (same layout) when it is full. */
+    interface Chunks {
+        RowChunk current();
+
+        /** Hands the full current chunk on; returns the next one to fill. */
+        RowChunk next() throws ManifestFailure;
+    }
+
     private PartRecords() {
     }
 
     /**
-     * Streams every row of {@code part} into {@code sink}, as records of {@code schema} (the table's current schema:
-     * columns the manifest does not have stay NULL) with the manifest's metadata values.
+     * The layout of a manifest's rows in chunks of a table with {@code schema} (the table's current schema): its
+     * columns as VALUES, the metadata columns as CONSTANT with the manifest's values, every other column ABSENT.
      */
-    static long read(StagedPart part, List<Column> columns, PartOpener opener, Schema schema, Consumer<Record> sink)
+    static Layout layout(Manifest m, List<Column> columns, Schema schema) {
+        int width = schema.columns().size();
+        RowChunk.Fill[] fill = new RowChunk.Fill[width];
+        Arrays.fill(fill, RowChunk.Fill.ABSENT);
+        Object[] constants = new Object[width];
+        int[] positions = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            positions[i] = index(schema, columns.get(i).name());
+            fill[positions[i]] = RowChunk.Fill.VALUES;
+        }
+        constant(schema, fill, constants, "_sync_id", m.syncId());
+        int time = index(schema, "_sync_time");
+        fill[time] = RowChunk.Fill.CONSTANT;
+        constants[time] = ChronoUnit.MICROS.between(Instant.EPOCH, m.syncTime());
+        constant(schema, fill, constants, "_source", m.source());
+        constant(schema, fill, constants, "_account", m.account());
+        constant(schema, fill, constants, "_region", m.region());
+        ColumnType[] types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
+        return new Layout(fill, constants, positions, types);
+    }
+
+    /** How a manifest's CSV fields land in a chunk: {@code positions[field]} is the schema column of each field. */
+    record Layout(RowChunk.Fill[] fill, Object[] constants, int[] positions, ColumnType[] types) {
+    }
+
+    private static void constant(Schema schema, RowChunk.Fill[] fill, Object[] constants, String column, String value) {
+        int at = index(schema, column);
+        fill[at] = RowChunk.Fill.CONSTANT;
+        constants[at] = value == null ? null : Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int index(Schema schema, String column) {
+        return schema.columns().indexOf(schema.findField(column));
+    }
+
+    /** Appends every row of {@code part} to {@code chunks}; returns how many rows it had. */
+    static long read(StagedPart part, List<Column> columns, PartOpener opener, Layout layout, Chunks chunks)
             throws ManifestFailure {
         int width = columns.size();
-        int[] positions = new int[width];
-        for (int i = 0; i < width; i++) {
-            positions[i] = schema.columns().indexOf(schema.findField(columns.get(i).name()));
-        }
-        // one record for the whole part: the writer copies each value out as it writes the row, so only the
-        // manifest's columns change from row to row (the table's other columns stay NULL, the metadata constant)
-        GenericRecord row = GenericRecord.create(schema);
-        var m = part.manifest();
-        row.setField("_sync_id", m.syncId());
-        row.setField("_sync_time", m.syncTime().atOffset(ZoneOffset.UTC));
-        row.setField("_source", m.source());
-        row.setField("_account", m.account());
-        row.setField("_region", m.region());
+        int[] positions = layout.positions();
+        ColumnType[] types = layout.types();
         PartStream stream = new PartStream(part, opener, columns.stream().map(Column::name).toList(), "");
         long rows = 0;
-        try (Reader reader = new InputStreamReader(stream, CsvDialect.CHARSET);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(CsvDialect.FORMAT).get()) {
-            Iterator<CSVRecord> records = parser.iterator();
-            while (hasNext(records)) {
-                CSVRecord record = records.next();
+        try (stream) {
+            CsvFields fields = new CsvFields(stream);
+            RowChunk chunk = chunks.current();
+            while (fields.next()) {
                 rows++;
-                if (record.size() != width) {
+                if (fields.count() != width) {
                     throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row " + rows
-                            + " has " + record.size() + " fields, the manifest lists " + width + " columns"));
+                            + " has " + fields.count() + " fields, the manifest lists " + width + " columns"));
                 }
-                for (int i = 0; i < width; i++) {
-                    String text = record.get(i);
-                    if (text == null) {
-                        row.set(positions[i], null);
-                    } else {
-                        Column column = columns.get(i);
-                        try {
-                            row.set(positions[i], value(column.type(), text));
-                        } catch (RuntimeException refused) {
-                            throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row "
-                                    + rows + " column " + column.name() + ": " + printable(text) + " is not a "
-                                    + column.type() + " (" + refused.getMessage() + ")", refused));
+                if (chunk.full()) {
+                    chunk = chunks.next();
+                }
+                int row = chunk.rows;
+                byte[] b = fields.bytes();
+                for (int f = 0; f < width; f++) {
+                    int c = positions[f];
+                    boolean[] nulls = chunk.nulls(c);
+                    if (fields.isNull(f)) {
+                        nulls[row] = true;
+                        continue;
+                    }
+                    nulls[row] = false;
+                    int start = fields.start(f);
+                    int length = fields.length(f);
+                    // the arena grows on reserve: take the array after it
+                    int at = switch (types[f]) {
+                        case STRING, JSON -> chunk.reserve(c, length);
+                        case DECIMAL -> chunk.reserve(c, 16);
+                        default -> -1;
+                    };
+                    try {
+                        switch (types[f]) {
+                            case STRING, JSON -> {
+                                LakeValues.checkUtf8(b, start, length);
+                                System.arraycopy(b, start, chunk.arena, at, length);
+                            }
+                            case LONG -> chunk.longs(c)[row] = LakeValues.parseLong(b, start, length);
+                            case DOUBLE -> chunk.doubles(c)[row] = LakeValues.parseDouble(b, start, length);
+                            case BOOLEAN -> chunk.longs(c)[row] = LakeValues.parseBoolean(b, start, length) ? 1 : 0;
+                            case TIMESTAMP -> chunk.longs(c)[row] = LakeValues.timestampMicros(b, start, length);
+                            case DATE -> chunk.longs(c)[row] = LakeValues.dateDays(b, start, length);
+                            case DECIMAL -> LakeValues.decimal16(b, start, length, chunk.arena, at);
                         }
+                    } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException refused) {
+                        throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row "
+                                + rows + " column " + columns.get(f).name() + ": " + printable(fields.text(f))
+                                + " is not a " + types[f] + " (" + refused.getMessage() + ")", refused));
                     }
                 }
-                sink.accept(row);
+                chunk.rows++;
             }
         } catch (ManifestFailure failure) {
             throw failure;
@@ -100,92 +150,6 @@ final class PartRecords {
                     + e.getMessage(), e));
         }
         return rows;
-    }
-
-    /** The iterator's next step; a failure of the stream under the parser surfaces as an unchecked IOException. */
-    private static boolean hasNext(Iterator<CSVRecord> records) throws ManifestFailure {
-        try {
-            return records.hasNext();
-        } catch (UncheckedIOException e) {
-            ManifestFailure failure = ManifestFailure.in(e);
-            if (failure != null) {
-                throw failure;
-            }
-            throw e;
-        } catch (IllegalStateException e) {
-            // commons-csv reports a malformed record (an unclosed quote) this way
-            ManifestFailure failure = ManifestFailure.in(e);
-            if (failure != null) {
-                throw failure;
-            }
-            throw new UncheckedIOException(new IOException(e.getMessage(), e));
-        }
-    }
-
-    /** A field's Iceberg value: the same texts CsvDialect writes, refused strictly when they are anything else. */
-    static Object value(ColumnType type, String text) {
-        return switch (type) {
-            case STRING, JSON -> text;
-            case LONG -> Long.parseLong(text);
-            case DOUBLE -> Double.parseDouble(text);
-            case DECIMAL -> {
-                BigDecimal decimal = new BigDecimal(text).setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
-                if (decimal.precision() > Column.DECIMAL_PRECISION) {
-                    throw new IllegalArgumentException("more than " + Column.DECIMAL_PRECISION + " digits");
-                }
-                yield decimal;
-            }
-            case BOOLEAN -> switch (text) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                default -> throw new IllegalArgumentException("not true or false");
-            };
-            case TIMESTAMP -> {
-                Instant instant = timestamp(text);
-                if (instant.getNano() % 1000 != 0) {
-                    throw new IllegalArgumentException("finer than microseconds");
-                }
-                yield instant.atOffset(ZoneOffset.UTC);
-            }
-            case DATE -> LocalDate.parse(text);
-        };
-    }
-
-    /**
-     * The worker's form, {@code 2024-01-02T03:04:05.123456Z}, parsed by hand (Instant.parse's formatter was a large
-     * share of a load's time); anything else through Instant.parse, which also refuses what is not a timestamp.
-     */
-    static Instant timestamp(String text) {
-        if (text.length() == 27 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
-                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == '.' && text.charAt(26) == 'Z') {
-            int year = digits(text, 0, 4);
-            int month = digits(text, 5, 7);
-            int day = digits(text, 8, 10);
-            int hour = digits(text, 11, 13);
-            int minute = digits(text, 14, 16);
-            int second = digits(text, 17, 19);
-            int micros = digits(text, 20, 26);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0
-                    && minute <= 59 && second >= 0 && second <= 59 && micros >= 0
-                    && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
-                long days = LocalDate.of(year, month, day).toEpochDay();
-                return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second, micros * 1_000L);
-            }
-        }
-        return Instant.parse(text);
-    }
-
-    /** The decimal digits text[from, to) as a number, or -1 when one is not a digit. */
-    private static int digits(String text, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     /**

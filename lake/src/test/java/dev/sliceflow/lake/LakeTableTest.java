@@ -102,7 +102,7 @@ class LakeTableTest {
         }
         Collections.reverse(rows);
         RewriteFiles rewrite = items.newRewrite();
-        try (CloseableIterable<FileScanTask> tasks = items.newScan().planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks = items.newScan().includeColumnStats().planFiles()) {
             for (FileScanTask task : tasks) {
                 rewrite.deleteFile(task.file());
             }
@@ -164,6 +164,58 @@ class LakeTableTest {
             small.close();
         }
         assertThat(query("SELECT id, _sync_id FROM items")).containsExactly(List.of(7L, "sync-2"));
+    }
+
+    @Test
+    void load_ofALargeBatch_writesItsRunsAsFilesAtOnce_andAReplaceStillFindsEveryRow() throws Exception {
+        // 3,600 rows at 1,000 rows per writer: three writers, cut at part boundaries after ~1,200 rows
+        IcebergWarehouse parallel = lake.open(new FileSizing(128L << 20, 1_000, 3));
+        try {
+            List<List<Object>> big = new ArrayList<>();
+            for (long i = 0; i < 3_000; i++) {
+                big.add(row(i, "big " + i));
+            }
+            List<List<Object>> small = new ArrayList<>();
+            for (long i = 0; i < 600; i++) {
+                small.add(row(10_000 + i, "small " + i));
+            }
+            Fixture a = ManifestFixtures.manifest("sync-1", T1).account(account(1)).table(ITEMS, big, 1_000).build();
+            Fixture b = ManifestFixtures.manifest("sync-1", T1).account(account(2)).table(ITEMS, small).build();
+            Map<String, byte[]> parts = new HashMap<>(a.parts());
+            parts.putAll(b.parts());
+            parallel.load(List.of(new StagedManifest(a.key(), a.sha256(), a.manifest()),
+                    new StagedManifest(b.key(), b.sha256(), b.manifest())),
+                    part -> new ByteArrayInputStream(parts.get(part.key())));
+
+            assertThat(files(table("items"), false)).as("the big manifest's parts split between two files").hasSize(2);
+            assertThat(query("SELECT _account, count(*), count(DISTINCT id), min(id), max(id) FROM items"
+                    + " GROUP BY _account ORDER BY _account")).containsExactly(
+                    List.of(account(1), 3_000L, 3_000L, 0L, 2_999L), List.of(account(2), 600L, 600L, 10_000L, 10_599L));
+
+            Fixture again = ManifestFixtures.manifest("sync-2", T2).account(account(1))
+                    .table(ITEMS, List.of(row(7L, "replaced"))).build();
+            parallel.load(List.of(new StagedManifest(again.key(), again.sha256(), again.manifest())), again.opener());
+        } finally {
+            parallel.close();
+        }
+        assertThat(query("SELECT _account, count(*), min(_sync_id) FROM items GROUP BY _account ORDER BY _account"))
+                .containsExactly(List.of(account(1), 1L, "sync-2"), List.of(account(2), 600L, "sync-1"));
+    }
+
+    @Test
+    void dataFiles_haveBoundsForMetadataAndNonStringColumns_notForTheSourcesStrings() throws Exception {
+        load(batch("sync-1", T1, 3, 0));
+
+        Table items = table("items");
+        try (CloseableIterable<FileScanTask> tasks = items.newScan().includeColumnStats().planFiles()) {
+            for (FileScanTask task : tasks) {
+                var bounds = task.file().lowerBounds().keySet();
+                assertThat(bounds).as("the id (LONG) and the account (metadata) prune files")
+                        .contains(items.schema().findField("id").fieldId(), items.schema().findField("_account").fieldId());
+                assertThat(bounds).as("a source string's bounds would rule out nothing")
+                        .doesNotContain(items.schema().findField("name").fieldId());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ helpers

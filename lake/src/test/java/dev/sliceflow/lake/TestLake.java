@@ -44,8 +44,12 @@ final class TestLake {
     }
 
     IcebergWarehouse open(long targetFileBytes) {
+        return open(new FileSizing(targetFileBytes, FileSizing.DEFAULT.rowsPerWriter(), 1));
+    }
+
+    IcebergWarehouse open(FileSizing sizing) {
         LakeUrl lake = LakeUrl.parse(url);
-        return new IcebergWarehouse(IcebergWarehouse.openCatalog(lake), lake.namespace(), targetFileBytes,
+        return new IcebergWarehouse(IcebergWarehouse.openCatalog(lake), lake.namespace(), sizing,
                 java.util.concurrent.ForkJoinPool.commonPool(), CommitGate.of(lake));
     }
 

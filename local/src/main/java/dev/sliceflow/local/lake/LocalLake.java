@@ -1,5 +1,6 @@
 package dev.sliceflow.local.lake;
 
+import dev.sliceflow.lake.FileSizing;
 import dev.sliceflow.lake.IcebergWarehouse;
 import dev.sliceflow.lake.LakeViews;
 import dev.sliceflow.lake.catalog.LakeUrl;
@@ -57,7 +58,7 @@ public final class LocalLake {
 
     /** The lake read from DIR's blob store: bookkeeping (status) without S3. */
     public static IcebergWarehouse open(String url, Path dir) {
-        return new IcebergWarehouse(catalog(url, dir), LakeUrl.parse(url).namespace(), 128L << 20,
+        return new IcebergWarehouse(catalog(url, dir), LakeUrl.parse(url).namespace(), FileSizing.DEFAULT,
                 Runnable::run);
     }
 

@@ -1,0 +1,231 @@
+package dev.sliceflow.lake;
+
+import dev.sliceflow.schema.Column;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+
+/**
+ * CSV field bytes as the Parquet primitives of their Iceberg types (docs/lake.md): LONG a long, TIMESTAMP microseconds
+ * since the epoch (UTC), DATE days since the epoch, DECIMAL(38,9) the 16-byte big-endian two's complement of its
+ * unscaled value. The forms the worker writes are parsed by hand, on bytes (the java.time and BigDecimal parsers
+ * were a large share of a load); anything else goes through the JDK's own parser, so what is accepted is exactly
+ * what {@code Long.parseLong}, {@code Instant.parse}, {@code LocalDate.parse} and {@code new BigDecimal} accept, and
+ * refused with their reasons. Every method throws a RuntimeException for a text its type refuses.
+ */
+final class LakeValues {
+    private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+            .newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    private static final long MAX_18_DIGITS = 999_999_999_999_999_999L;
+
+    private LakeValues() {
+    }
+
+    static long parseLong(byte[] b, int start, int length) {
+        int i = start;
+        int end = start + length;
+        boolean negative = length > 1 && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        if (end - i >= 1 && end - i <= 18) {
+            long n = 0;
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    return Long.parseLong(ascii(b, start, length));
+                }
+                n = n * 10 + d;
+            }
+            return negative ? -n : n;
+        }
+        return Long.parseLong(ascii(b, start, length));
+    }
+
+    static double parseDouble(byte[] b, int start, int length) {
+        return Double.parseDouble(ascii(b, start, length));
+    }
+
+    static boolean parseBoolean(byte[] b, int start, int length) {
+        if (length == 4 && b[start] == 't' && b[start + 1] == 'r' && b[start + 2] == 'u' && b[start + 3] == 'e') {
+            return true;
+        }
+        if (length == 5 && b[start] == 'f' && b[start + 1] == 'a' && b[start + 2] == 'l' && b[start + 3] == 's'
+                && b[start + 4] == 'e') {
+            return false;
+        }
+        throw new IllegalArgumentException("not true or false");
+    }
+
+    /** Microseconds since the epoch; the worker's form {@code 2024-01-02T03:04:05.123456Z} by hand. */
+    static long timestampMicros(byte[] b, int start, int length) {
+        if (length == 27 && b[start + 4] == '-' && b[start + 7] == '-' && b[start + 10] == 'T' && b[start + 13] == ':'
+                && b[start + 16] == ':' && b[start + 19] == '.' && b[start + 26] == 'Z') {
+            int year = digits(b, start, 4);
+            int month = digits(b, start + 5, 2);
+            int day = digits(b, start + 8, 2);
+            int hour = digits(b, start + 11, 2);
+            int minute = digits(b, start + 14, 2);
+            int second = digits(b, start + 17, 2);
+            int micros = digits(b, start + 20, 6);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0
+                    && minute <= 59 && second >= 0 && second <= 59 && micros >= 0
+                    && day <= YearMonth.of(year, month).lengthOfMonth()) {
+                long days = LocalDate.of(year, month, day).toEpochDay();
+                return (days * 86_400L + hour * 3_600L + minute * 60L + second) * 1_000_000L + micros;
+            }
+        }
+        Instant instant = Instant.parse(ascii(b, start, length));
+        if (instant.getNano() % 1000 != 0) {
+            throw new IllegalArgumentException("finer than microseconds");
+        }
+        // beyond about 290,000 years a long of microseconds overflows: refused, not wrapped
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    }
+
+    /** Days since the epoch; {@code 2024-01-02} by hand. */
+    static int dateDays(byte[] b, int start, int length) {
+        if (length == 10 && b[start + 4] == '-' && b[start + 7] == '-') {
+            int year = digits(b, start, 4);
+            int month = digits(b, start + 5, 2);
+            int day = digits(b, start + 8, 2);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth()) {
+                return (int) LocalDate.of(year, month, day).toEpochDay();
+            }
+        }
+        return Math.toIntExact(LocalDate.parse(ascii(b, start, length)).toEpochDay());
+    }
+
+    /**
+     * DECIMAL(38,9) into {@code out[at, at + 16)}: {@code [-]digits[.digits]} with at most 9 integer digits by hand;
+     * anything else as {@code new BigDecimal(text)}. A value needing rounding to 9 places, or more than 38 digits,
+     * is refused.
+     */
+    static void decimal16(byte[] b, int start, int length, byte[] out, int at) {
+        long unscaled = smallDecimal(b, start, length);
+        if (unscaled != Long.MIN_VALUE) {
+            long sign = unscaled < 0 ? -1L : 0L;
+            putLong(out, at, sign);
+            putLong(out, at + 8, unscaled);
+            return;
+        }
+        BigDecimal decimal = new BigDecimal(ascii(b, start, length))
+                .setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+        if (decimal.precision() > Column.DECIMAL_PRECISION) {
+            throw new IllegalArgumentException("more than " + Column.DECIMAL_PRECISION + " digits");
+        }
+        byte[] twos = decimal.unscaledValue().toByteArray();
+        byte fill = decimal.signum() < 0 ? (byte) -1 : 0;
+        for (int i = 0; i < 16 - twos.length; i++) {
+            out[at + i] = fill;
+        }
+        System.arraycopy(twos, 0, out, at + 16 - twos.length, twos.length);
+    }
+
+    /** The unscaled value at scale 9 when the text is a plain small decimal, else Long.MIN_VALUE (use BigDecimal). */
+    private static long smallDecimal(byte[] b, int start, int length) {
+        int i = start;
+        int end = start + length;
+        boolean negative = i < end && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long n = 0;
+        int integerDigits = 0;
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
+            n = n * 10 + (b[i++] - '0');
+            if (++integerDigits > 9) {
+                return Long.MIN_VALUE;
+            }
+        }
+        int fractionDigits = 0;
+        if (i < end && b[i] == '.') {
+            i++;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                int d = b[i++] - '0';
+                if (fractionDigits == 9) {
+                    if (d != 0) {
+                        return Long.MIN_VALUE; // rounding needed: BigDecimal says so
+                    }
+                    continue;
+                }
+                n = n * 10 + d;
+                fractionDigits++;
+            }
+            if (fractionDigits == 0 && integerDigits == 0) {
+                return Long.MIN_VALUE;
+            }
+        }
+        if (i != end || integerDigits + fractionDigits == 0) {
+            return Long.MIN_VALUE;
+        }
+        for (int f = fractionDigits; f < 9; f++) {
+            n *= 10;
+        }
+        if (n > MAX_18_DIGITS) {
+            return Long.MIN_VALUE;
+        }
+        return negative ? -n : n;
+    }
+
+    /** Fails unless {@code b[start, start + length)} is UTF-8 (Parquet strings must be); ASCII is checked fast. */
+    static void checkUtf8(byte[] b, int start, int length) {
+        int end = start + length;
+        for (int i = start; i < end; i++) {
+            if (b[i] < 0) {
+                try {
+                    UTF8.get().decode(ByteBuffer.wrap(b, i, end - i));
+                } catch (CharacterCodingException e) {
+                    throw new IllegalArgumentException("not valid UTF-8", e);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void putLong(byte[] out, int at, long v) {
+        for (int i = 7; i >= 0; i--) {
+            out[at + i] = (byte) v;
+            v >>= 8;
+        }
+    }
+
+    /** The decimal digits b[from, from + n) as a number, or -1 when one is not a digit. */
+    private static int digits(byte[] b, int from, int n) {
+        int v = 0;
+        for (int i = from; i < from + n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    /**
+     * The bytes as text for the JDK parsers; non-ASCII is refused first, as PostgreSQL and DuckDB refuse it
+     * (Long.parseLong and BigDecimal would read other scripts' digits).
+     */
+    private static String ascii(byte[] b, int start, int length) {
+        for (int i = start; i < start + length; i++) {
+            if (b[i] < 0) {
+                throw new NumberFormatException("not ASCII");
+            }
+        }
+        return new String(b, start, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /** For tests: the unscaled value held in 16 bytes. */
+    static BigInteger unscaled(byte[] out, int at) {
+        return new BigInteger(java.util.Arrays.copyOfRange(out, at, at + 16));
+    }
+}
