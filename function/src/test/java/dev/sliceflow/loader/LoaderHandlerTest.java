@@ -69,7 +69,7 @@ class LoaderHandlerTest {
         url = LocalPostgres.get().newDatabase();
         warehouse = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
         handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
     }
 
     @AfterEach
@@ -94,7 +94,7 @@ class LoaderHandlerTest {
         items(1, 2, 3).upload(s3, BUCKET);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         LoaderHandler measured = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)), dev.sliceflow.metrics.Metrics.to(
+                (message, reason) -> deadLetters.add(reason)), dev.sliceflow.metrics.Metrics.to(
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
 
         measured.handleRequest(event("loader-sqs-manifest.json"), null);
@@ -210,7 +210,7 @@ class LoaderHandlerTest {
         f.upload(s3, BUCKET);
         ManifestPart part = f.manifest().tables().get(0).parts().get(0);
         s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
-        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
                 .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class);
@@ -225,7 +225,7 @@ class LoaderHandlerTest {
         f.upload(s3, BUCKET);
         ManifestPart part = f.manifest().tables().get(0).parts().get(0);
         s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
-        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
                 .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
@@ -293,7 +293,7 @@ class LoaderHandlerTest {
         Warehouse down = PostgresWarehouse.open(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/none",
                 Optional.of("u"), Optional.of("p")));
         LoaderHandler broken = new LoaderHandler(new ManifestLoader(s3, BUCKET, down,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
 
         SQSBatchResponse response = broken.handleRequest(event("loader-sqs-manifest.json"), null);
 
@@ -306,7 +306,7 @@ class LoaderHandlerTest {
     void s3EventHandler_loadsTheManifestOfADirectS3Event() throws Exception {
         items(4, 5).upload(s3, BUCKET);
         LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
 
         String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);
 
@@ -318,7 +318,7 @@ class LoaderHandlerTest {
     void directS3Event_whenTheManifestIsRejected_deadLettersANotificationThatRedrivesToTheSameKey() {
         List<String> bodies = new ArrayList<>();
         LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> bodies.add(body)));
+                (message, reason) -> bodies.add(message.body())));
         s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
 
         String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);

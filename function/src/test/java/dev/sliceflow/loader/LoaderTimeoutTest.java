@@ -186,7 +186,7 @@ class LoaderTimeoutTest {
                         })).build();
         try (stalled) {
             LoaderHandler handler = new LoaderHandler(new ManifestLoader(stalled, BUCKET, real,
-                    (body, reason) -> deadLetters.add(reason), false, MaxReceives.unknown()));
+                    (message, reason) -> deadLetters.add(reason), false, MaxReceives.unknown()));
             long start = System.nanoTime();
 
             SQSBatchResponse response = handler.handleRequest(event(record("m", f.key(), 1)), new TestContext(2_000));
@@ -222,7 +222,7 @@ class LoaderTimeoutTest {
 
     private LoaderHandler handler(long partDelayMillis, MaxReceives maxReceives) {
         return new LoaderHandler(new ManifestLoader(s3, BUCKET, new SlowParts(real, partDelayMillis),
-                (body, reason) -> deadLetters.add(reason), false, maxReceives));
+                (message, reason) -> deadLetters.add(reason), false, maxReceives));
     }
 
     private static Fixture items(String account, int rows, int rowsPerPart) {
