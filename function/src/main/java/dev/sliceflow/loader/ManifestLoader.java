@@ -153,7 +153,7 @@ public final class ManifestLoader implements AutoCloseable {
             try {
                 records = S3Notifications.parse(message.body());
             } catch (InvalidInputException e) {
-                reject(message, null, null, e.getMessage());
+                rejectOrRetry(message, null, null, e.getMessage(), retry);
                 continue;
             }
             if (records.isEmpty()) {
@@ -175,13 +175,11 @@ public final class ManifestLoader implements AutoCloseable {
                     fetched.add(f);
                 }
             } catch (ExecutionException e) {
-                String reason = "cannot fetch a manifest: " + e.getCause().getMessage();
-                LOG.warn(reason);
-                if (e.getCause() instanceof RetryOf failure) {
-                    retry.put(failure.message.id(), reason);
-                } else {
-                    messages.forEach(m -> retry.put(m.id(), reason));
-                }
+                // whatever went wrong, it went wrong for this message: its siblings go on
+                String reason = e.getCause() instanceof RetryOf ? e.getCause().getMessage()
+                        : "cannot fetch a manifest: " + e.getCause();
+                LOG.warn("message {} will be retried: {}", fetchedFor.get(n).id(), reason);
+                retry.put(fetchedFor.get(n).id(), reason);
             } catch (java.util.concurrent.TimeoutException e) {
                 future.cancel(true);
                 String reason = "a manifest of this message could not be fetched before the loader's deadline";
@@ -236,8 +234,8 @@ public final class ManifestLoader implements AutoCloseable {
                                         loaded.result().rowsLoaded(), loaded.result().tables().size());
                             }
                         }
-                        case ManifestOutcome.Rejected rejected -> reject(f.message(), f.key(), f.staged().sha256(),
-                                rejected.error().getMessage());
+                        case ManifestOutcome.Rejected rejected -> rejectOrRetry(f.message(), f.key(),
+                                f.staged().sha256(), rejected.error().getMessage(), retry);
                         case ManifestOutcome.Retry r when r.error() instanceof LoadTimeoutException -> {
                             timedOut = true;
                             timedOut(f, sub.size(), budget, retry);
@@ -344,10 +342,10 @@ public final class ManifestLoader implements AutoCloseable {
                 + (subBatch > 1 ? " (with " + (subBatch - 1) + " other manifest(s) in one transaction)" : "")
                 + "; nothing of it was committed";
         if (subBatch == 1 && lastReceive(f.message())) {
-            reject(f.message(), f.key(), f.staged().sha256(), reason + ", on its receive "
+            rejectOrRetry(f.message(), f.key(), f.staged().sha256(), reason + ", on its receive "
                     + f.message().receiveCount() + " of " + maxReceives.of(f.message().eventSourceArn()).getAsInt()
                     + ". Raise the loader's timeout (at most 900 s) or its memory, or sync the slice in smaller"
-                    + " manifests (fewer tables or rows per slice), then redrive it");
+                    + " manifests (fewer tables or rows per slice), then redrive it", retry);
             return;
         }
         LOG.warn("manifest {} will be retried: {}", f.key(), reason);
@@ -380,13 +378,10 @@ public final class ManifestLoader implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
-    /** A failure to fetch a manifest of one message: that message is retried. */
+    /** A failure of one message (its manifest cannot be fetched, its rejection cannot be sent): it is retried. */
     private static final class RetryOf extends RuntimeException {
-        final SqsMessage message;
-
-        RetryOf(SqsMessage message, RuntimeException cause) {
-            super(cause.getMessage(), cause);
-            this.message = message;
+        RetryOf(String reason, RuntimeException cause) {
+            super(reason, cause);
         }
     }
 
@@ -408,7 +403,7 @@ public final class ManifestLoader implements AutoCloseable {
             reject(message, key, null, "manifest " + key + " does not exist (deleted after its event?)");
             return null;
         } catch (RuntimeException e) {
-            throw new RetryOf(message, e);
+            throw new RetryOf("cannot fetch manifest " + key + ": " + e.getMessage(), e);
         }
         String sha256 = sha256(bytes);
         Manifest manifest;
@@ -445,7 +440,11 @@ public final class ManifestLoader implements AutoCloseable {
         Outcome result = switch (outcome) {
             case ManifestOutcome.Loaded loaded -> loaded.result().skipped() ? Outcome.SKIPPED : Outcome.LOADED;
             case ManifestOutcome.Rejected rejected -> {
-                reject(message, key, f.staged().sha256(), rejected.error().getMessage());
+                try {
+                    reject(message, key, f.staged().sha256(), rejected.error().getMessage());
+                } catch (RetryOf e) {
+                    throw new TransientLoadException(e.getMessage(), e.getCause());
+                }
                 yield Outcome.REJECTED;
             }
             case ManifestOutcome.Retry retry -> {
@@ -531,8 +530,23 @@ public final class ManifestLoader implements AutoCloseable {
         }
     }
 
+    /** {@link #reject} within a batch: when the rejection cannot be sent, the message alone is retried. */
+    private void rejectOrRetry(SqsMessage message, String key, String sha256, String reason,
+                               Map<String, String> retry) {
+        try {
+            reject(message, key, sha256, reason);
+        } catch (RetryOf e) {
+            LOG.warn("message {} will be retried: {}", message.id(), e.getMessage());
+            retry.put(message.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Records the rejection and sends the message to the load DLQ with the reason.
+     *
+     * @throws RetryOf when the DLQ cannot be written: the message is retried, better than deleted without its reason
+     */
     private void reject(SqsMessage message, String key, String sha256, String reason) {
-        rejections.incrementAndGet();
         LOG.error("rejected: {}", reason);
         if (key != null) {
             try {
@@ -541,8 +555,13 @@ public final class ManifestLoader implements AutoCloseable {
                 LOG.warn("could not record the rejection of {} in the warehouse: {}", key, e.getMessage());
             }
         }
-        // if this fails the message is retried: better than losing the reason
-        deadLetters.send(message, reason);
+        try {
+            deadLetters.send(message, reason);
+        } catch (RuntimeException e) {
+            throw new RetryOf("rejected, but the rejection cannot be sent to the load dead-letter queue (" + e.getMessage()
+                    + "): " + reason, e);
+        }
+        rejections.incrementAndGet();
     }
 
     static String sha256(byte[] bytes) {

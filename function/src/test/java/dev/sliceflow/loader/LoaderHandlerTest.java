@@ -287,6 +287,83 @@ class LoaderHandlerTest {
         assertThat(deadLetters).singleElement().asString().contains("not JSON");
     }
 
+    private LoaderHandler withUnreachableDlq() {
+        return new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> {
+            throw new IllegalStateException("the load DLQ is unreachable");
+        }));
+    }
+
+    private static List<String> failures(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
+    }
+
+    @Test
+    void handle_whenARejectionCannotBeDeadLettered_retriesThatMessageAloneAndItsSiblingsLoad() throws Exception {
+        items(7).upload(s3, BUCKET);
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
+
+        assertThat(failures(response)).as("the message that is not JSON, not the whole batch")
+                .containsExactly("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(7L));
+    }
+
+    @Test
+    void handle_whenAMissingManifestCannotBeDeadLettered_retriesThatMessageAlone() {
+        s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
+
+        assertThat(failures(response)).containsExactlyInAnyOrder("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b10",
+                "0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
+    }
+
+    @Test
+    void handle_whenALoadedBatchsRejectionCannotBeDeadLettered_retriesOnlyTheRejectedManifest() throws Exception {
+        items(1).upload(s3, BUCKET);
+        handler.handleRequest(event("loader-sqs-manifest.json"), null);
+        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
+                Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
+        Fixture bad = ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(changed, List.of(row(2L, true)))
+                .build();
+        bad.upload(s3, BUCKET);
+        TableSchema widgets = new TableSchema("widgets", List.of(Column.required("id", ColumnType.LONG)),
+                List.of("id"));
+        Fixture good = ManifestFixtures.manifest("sync-1", T1).account("210987654321")
+                .table(widgets, List.of(row(3L))).build();
+        good.upload(s3, BUCKET);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message("good", good.key()), message("bad", bad.key())));
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event, null);
+
+        assertThat(failures(response)).containsExactly("bad");
+        assertThat(query("SELECT id FROM widgets")).containsExactly(List.of(3L));
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(1L));
+    }
+
+    @Test
+    void s3EventHandler_whenARejectionCannotBeDeadLettered_failsTransientlySoLambdaRetriesIt() {
+        s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
+        LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (message, reason) -> {
+                    throw new IllegalStateException("the load DLQ is unreachable");
+                }));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> direct.handleRequest(
+                        EventLoader.loadS3Event("../events/s3-manifest.json"), null))
+                .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
+                .hasMessageContaining("the load DLQ is unreachable").hasMessageContaining(MANIFEST_KEY);
+    }
+
+    private static SQSEvent.SQSMessage message(String id, String manifestKey) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(id);
+        message.setBody(S3Notifications.of(BUCKET, manifestKey, "ObjectCreated:Put"));
+        return message;
+    }
+
     @Test
     void handle_whenTheWarehouseIsDown_failsTheMessageForARetry() {
         items(1).upload(s3, BUCKET);
