@@ -178,7 +178,7 @@ public final class ManifestLoader implements AutoCloseable {
                 // whatever went wrong, it went wrong for this message: its siblings go on
                 String reason = e.getCause() instanceof RetryOf ? e.getCause().getMessage()
                         : "cannot fetch a manifest: " + e.getCause();
-                LOG.warn("message {} will be retried: {}", fetchedFor.get(n).id(), reason);
+                LOG.warn(reason);
                 retry.put(fetchedFor.get(n).id(), reason);
             } catch (java.util.concurrent.TimeoutException e) {
                 future.cancel(true);
@@ -536,7 +536,6 @@ public final class ManifestLoader implements AutoCloseable {
         try {
             reject(message, key, sha256, reason);
         } catch (RetryOf e) {
-            LOG.warn("message {} will be retried: {}", message.id(), e.getMessage());
             retry.put(message.id(), e.getMessage());
         }
     }
