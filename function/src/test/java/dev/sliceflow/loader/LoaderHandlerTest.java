@@ -17,6 +17,7 @@ import dev.sliceflow.testing.LocalPostgres;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
@@ -48,6 +49,9 @@ class LoaderHandlerTest {
     static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
     static final TableSchema ITEMS = new TableSchema("items",
             List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
+    /** {@link #ITEMS} with {@code name} changed to BOOLEAN: a manifest the warehouse rejects. */
+    static final TableSchema ITEMS_NAME_BOOLEAN = new TableSchema("items",
+            List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
 
     private final S3Client s3 = LocalS3.get().client();
     private final List<String> deadLetters = Collections.synchronizedList(new ArrayList<>());
@@ -83,6 +87,10 @@ class LoaderHandlerTest {
             rows.add(row(id, "item " + id));
         }
         return ManifestFixtures.manifest("sync-1", T1).table(ITEMS, rows, 2).build();
+    }
+
+    private static String notification(String manifestKey) {
+        return S3Notifications.of(BUCKET, manifestKey, "ObjectCreated:Put");
     }
 
     static SQSEvent event(String name) {
@@ -263,10 +271,8 @@ class LoaderHandlerTest {
     void handle_whenAColumnChangedType_rejectsTheManifestNamingTheColumn() throws Exception {
         items(1).upload(s3, BUCKET);
         handler.handleRequest(event("loader-sqs-manifest.json"), null);
-        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
-                Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
-        ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(changed, List.of(row(2L, true))).build()
-                .upload(s3, BUCKET);
+        ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(ITEMS_NAME_BOOLEAN, List.of(row(2L, true)))
+                .build().upload(s3, BUCKET);
 
         SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
 
@@ -293,18 +299,13 @@ class LoaderHandlerTest {
         }));
     }
 
-    private static List<String> failures(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
-    }
-
     @Test
     void handle_whenARejectionCannotBeDeadLettered_retriesThatMessageAloneAndItsSiblingsLoad() throws Exception {
         items(7).upload(s3, BUCKET);
 
         SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
 
-        assertThat(failures(response)).as("the message that is not JSON, not the whole batch")
+        assertThat(SqsEvents.failedIds(response)).as("the message that is not JSON, not the whole batch")
                 .containsExactly("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
         assertThat(query("SELECT id FROM items")).containsExactly(List.of(7L));
     }
@@ -315,7 +316,7 @@ class LoaderHandlerTest {
 
         SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
 
-        assertThat(failures(response)).containsExactlyInAnyOrder("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b10",
+        assertThat(SqsEvents.failedIds(response)).containsExactlyInAnyOrder("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b10",
                 "0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
     }
 
@@ -323,22 +324,20 @@ class LoaderHandlerTest {
     void handle_whenALoadedBatchsRejectionCannotBeDeadLettered_retriesOnlyTheRejectedManifest() throws Exception {
         items(1).upload(s3, BUCKET);
         handler.handleRequest(event("loader-sqs-manifest.json"), null);
-        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
-                Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
-        Fixture bad = ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(changed, List.of(row(2L, true)))
-                .build();
+        Fixture bad = ManifestFixtures.manifest("sync-1", T1.plusSeconds(5))
+                .table(ITEMS_NAME_BOOLEAN, List.of(row(2L, true))).build();
         bad.upload(s3, BUCKET);
         TableSchema widgets = new TableSchema("widgets", List.of(Column.required("id", ColumnType.LONG)),
                 List.of("id"));
         Fixture good = ManifestFixtures.manifest("sync-1", T1).account("210987654321")
                 .table(widgets, List.of(row(3L))).build();
         good.upload(s3, BUCKET);
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(message("good", good.key()), message("bad", bad.key())));
+        SQSEvent event = SqsEvents.of(SqsEvents.message("good", notification(good.key()), 1, null),
+                SqsEvents.message("bad", notification(bad.key()), 1, null));
 
         SQSBatchResponse response = withUnreachableDlq().handleRequest(event, null);
 
-        assertThat(failures(response)).containsExactly("bad");
+        assertThat(SqsEvents.failedIds(response)).containsExactly("bad");
         assertThat(query("SELECT id FROM widgets")).containsExactly(List.of(3L));
         assertThat(query("SELECT id FROM items")).containsExactly(List.of(1L));
     }
@@ -355,13 +354,6 @@ class LoaderHandlerTest {
                         EventLoader.loadS3Event("../events/s3-manifest.json"), null))
                 .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
                 .hasMessageContaining("the load DLQ is unreachable").hasMessageContaining(MANIFEST_KEY);
-    }
-
-    private static SQSEvent.SQSMessage message(String id, String manifestKey) {
-        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-        message.setMessageId(id);
-        message.setBody(S3Notifications.of(BUCKET, manifestKey, "ObjectCreated:Put"));
-        return message;
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.testing.TestContext;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
@@ -232,23 +233,15 @@ class LoaderTimeoutTest {
     }
 
     private static SQSEvent.SQSMessage record(String id, String key, int receiveCount) {
-        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-        message.setMessageId(id);
-        message.setBody(S3Notifications.of(BUCKET, key, "ObjectCreated:Put"));
-        message.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount)));
-        message.setEventSourceArn(QUEUE_ARN);
-        return message;
+        return SqsEvents.message(id, S3Notifications.of(BUCKET, key, "ObjectCreated:Put"), receiveCount, QUEUE_ARN);
     }
 
     private static SQSEvent event(SQSEvent.SQSMessage... records) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(records));
-        return event;
+        return SqsEvents.of(records);
     }
 
     private static List<String> failed(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
+        return SqsEvents.failedIds(response);
     }
 
     private long count(String sql) throws SQLException {

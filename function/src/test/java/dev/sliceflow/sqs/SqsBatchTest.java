@@ -2,38 +2,22 @@ package dev.sliceflow.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sliceflow.testing.SqsEvents;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SqsBatchTest {
 
-    private static SQSEvent.SQSMessage record(String id, String body, String receiveCount) {
-        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-        record.setMessageId(id);
-        record.setBody(body);
-        record.setEventSourceArn("arn:aws:sqs:us-east-1:111122223333:sliceflow-sync");
-        Map<String, String> attributes = new HashMap<>();
-        if (receiveCount != null) {
-            attributes.put("ApproximateReceiveCount", receiveCount);
-        }
-        record.setAttributes(attributes);
-        return record;
-    }
+    private static final String QUEUE = "arn:aws:sqs:us-east-1:111122223333:sliceflow-sync";
 
-    private static SQSEvent event(SQSEvent.SQSMessage... records) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(records));
-        return event;
+    private static SQSEvent.SQSMessage record(String id, String body) {
+        return SqsEvents.message(id, body, 1, QUEUE);
     }
 
     private static List<String> failures(SqsBatch batch) {
-        return batch.response().getBatchItemFailures().stream()
-                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+        return SqsEvents.failedIds(batch.response());
     }
 
     @Test
@@ -57,19 +41,20 @@ class SqsBatchTest {
 
     @Test
     void of_readsEachRecordsIdBodyReceiveCountAndQueue() {
-        SqsBatch batch = SqsBatch.of(event(record("m-1", "{}", "3"), record("m-2", "x", null),
-                record("m-3", "y", "many")));
+        SQSEvent.SQSMessage noCount = record("m-2", "x");
+        noCount.getAttributes().remove("ApproximateReceiveCount");
+        SQSEvent.SQSMessage notANumber = record("m-3", "y");
+        notANumber.getAttributes().put("ApproximateReceiveCount", "many");
 
-        assertThat(batch.messages()).containsExactly(
-                new SqsMessage("m-1", "{}", 3, "arn:aws:sqs:us-east-1:111122223333:sliceflow-sync"),
-                new SqsMessage("m-2", "x", 1, "arn:aws:sqs:us-east-1:111122223333:sliceflow-sync"),
-                new SqsMessage("m-3", "y", 1, "arn:aws:sqs:us-east-1:111122223333:sliceflow-sync"));
+        SqsBatch batch = SqsBatch.of(SqsEvents.of(SqsEvents.message("m-1", "{}", 3, QUEUE), noCount, notANumber));
+
+        assertThat(batch.messages()).containsExactly(new SqsMessage("m-1", "{}", 3, QUEUE),
+                new SqsMessage("m-2", "x", 1, QUEUE), new SqsMessage("m-3", "y", 1, QUEUE));
     }
 
     @Test
     void forEach_whenARecordThrows_retriesThatRecordAloneAndHandlesTheNext() {
-        SqsBatch batch = SqsBatch.of(event(record("m-1", "a", "1"), record("m-2", "boom", "1"),
-                record("m-3", "c", "1")));
+        SqsBatch batch = SqsBatch.of(SqsEvents.of(record("m-1", "a"), record("m-2", "boom"), record("m-3", "c")));
         List<String> handled = new ArrayList<>();
 
         batch.forEach(message -> {
@@ -85,7 +70,7 @@ class SqsBatchTest {
 
     @Test
     void forEach_whenTheHandlerReportsARetry_theResponseNamesThatRecord() {
-        SqsBatch batch = SqsBatch.of(event(record("m-1", "a", "1"), record("m-2", "b", "1")));
+        SqsBatch batch = SqsBatch.of(SqsEvents.of(record("m-1", "a"), record("m-2", "b")));
 
         batch.forEach(message -> {
             if (message.id().equals("m-1")) {
@@ -99,7 +84,7 @@ class SqsBatchTest {
     @Test
     void retry_keepsTheIdsAsDeliveredInTheOrderReportedOnceEach() {
         String id = "6f1c2a3b-0000-4000-8000-000000000003";
-        SqsBatch batch = SqsBatch.of(event(record("m-1", "a", "1"), record(id, "b", "1"), record("m-3", "c", "1")));
+        SqsBatch batch = SqsBatch.of(SqsEvents.of(record("m-1", "a"), record(id, "b"), record("m-3", "c")));
 
         batch.retry("m-3", "a part is missing");
         batch.retry(id, "the warehouse is down");
@@ -110,7 +95,7 @@ class SqsBatchTest {
 
     @Test
     void retryAll_reportsEveryRecordOnceEvenWhenSomeWereReportedBefore() {
-        SqsBatch batch = SqsBatch.of(event(record("m-1", "a", "1"), record("m-2", "b", "1")));
+        SqsBatch batch = SqsBatch.of(SqsEvents.of(record("m-1", "a"), record("m-2", "b")));
 
         batch.retry("m-2", "a part is missing");
         batch.retryAll("the warehouse is down");
