@@ -557,8 +557,8 @@ public final class ManifestLoader implements AutoCloseable {
         try {
             deadLetters.send(message, reason);
         } catch (RuntimeException e) {
-            throw new RetryOf("rejected, but the rejection cannot be sent to the load dead-letter queue (" + e.getMessage()
-                    + "): " + reason, e);
+            throw new RetryOf("rejected, but the rejection cannot be sent to the load dead-letter queue ("
+                    + e.getMessage() + "): " + reason, e);
         }
         rejections.incrementAndGet();
     }

@@ -40,7 +40,8 @@ class DeadLetterQueueTest {
         assertThat(message.body()).isEqualTo("{\"syncId\":\"s1\"}");
         assertThat(message.messageAttributes()).containsOnlyKeys(DeadLetterQueue.ERROR_ATTRIBUTE,
                 DeadLetterQueue.MESSAGE_ID_ATTRIBUTE, DeadLetterQueue.RECEIVE_COUNT_ATTRIBUTE,
-                DeadLetterQueue.SOURCE_ATTRIBUTE, DeadLetterQueue.FAILED_AT_ATTRIBUTE, DeadLetterQueue.SENDER_ATTRIBUTE);
+                DeadLetterQueue.SOURCE_ATTRIBUTE, DeadLetterQueue.FAILED_AT_ATTRIBUTE,
+                DeadLetterQueue.SENDER_ATTRIBUTE);
         assertThat(Map.of(
                 "error", attribute(message, DeadLetterQueue.ERROR_ATTRIBUTE),
                 "id", attribute(message, DeadLetterQueue.MESSAGE_ID_ATTRIBUTE),
