@@ -1,6 +1,7 @@
 package dev.sliceflow.loader;
 
 import dev.sliceflow.sqs.DeadLetterQueue;
+import dev.sliceflow.sqs.SqsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -9,23 +10,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @FunctionalInterface
 public interface LoadDeadLetters {
     /**
-     * @param body   the original message body (so a redrive replays it once the cause is fixed)
-     * @param reason why it cannot load
+     * @param message the message as it came (its body goes to the DLQ unchanged, so a redrive replays it once the
+     *                cause is fixed)
+     * @param reason  why it cannot load
      */
-    void send(String body, String reason);
+    void send(SqsMessage message, String reason);
 
     /**
      * Sends to an SQS queue through the worker's and loader's one dead-letter writer: the body as it came, the reason
      * in the {@code sliceflow-error} message attribute.
      */
     static LoadDeadLetters sqs(SqsClient sqs, String queueUrl) {
-        DeadLetterQueue queue = new DeadLetterQueue(sqs, queueUrl, "sliceflow-loader");
-        return (body, reason) -> queue.send("", body, reason);
+        return new DeadLetterQueue(sqs, queueUrl, "sliceflow-loader")::send;
     }
 
     /** No DLQ configured: the rejection is logged (and in the warehouse's _sliceflow_rejects) only. */
     static LoadDeadLetters logOnly() {
         Logger log = LoggerFactory.getLogger(LoadDeadLetters.class);
-        return (body, reason) -> log.error("rejected (no SLICEFLOW_LOAD_DLQ_URL configured): {}", reason);
+        return (message, reason) -> log.error("rejected (no SLICEFLOW_LOAD_DLQ_URL configured): messageId={} {}",
+                message.id(), reason);
     }
 }

@@ -7,11 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.sliceflow.sqs.SqsBatch;
 
 /**
  * The loader Lambda: SQS load queue messages carrying S3 notifications of manifests, a batch of them per invocation
@@ -19,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * batch item failure (the event source mapping must report them).
  */
 public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
-
     private final ManifestLoader loader;
     private final Metrics metrics;
 
@@ -45,45 +39,21 @@ public final class LoaderHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        if (event == null || event.getRecords() == null) {
-            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        SqsBatch batch = SqsBatch.of(event);
+        if (batch.messages().isEmpty()) {
+            return batch.response();
         }
-        List<ManifestLoader.Message> messages = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords()) {
-            messages.add(new ManifestLoader.Message(message.getMessageId(), message.getBody(),
-                    receiveCount(message), message.getEventSourceArn()));
-        }
-        Map<String, String> retry;
         long started = System.nanoTime();
         try {
-            ManifestLoader.BatchOutcome outcome = loader.handleBatch(messages,
+            ManifestLoader.BatchOutcome outcome = loader.handleBatch(batch.messages(),
                     context == null ? null : java.time.Duration.ofMillis(context.getRemainingTimeInMillis()));
-            retry = outcome.retry();
+            outcome.retry().forEach(batch::retry);
             metrics.loaded(context == null ? null : context.getFunctionName(), outcome.loaded(), outcome.rows(),
                     java.time.Duration.ofNanos(System.nanoTime() - started), outcome.rejected(), outcome.stale());
         } catch (RuntimeException e) {
-            // nothing of the batch is known to be done: every message is retried
-            LOG.warn("batch of {} messages will be retried: {}", messages.size(), e.getMessage());
-            retry = new java.util.LinkedHashMap<>();
-            for (ManifestLoader.Message message : messages) {
-                retry.put(message.id(), String.valueOf(e.getMessage()));
-            }
+            batch.retryAll(String.valueOf(e.getMessage()));
         }
-        retry.forEach((id, reason) -> {
-            LOG.warn("message {} will be retried: {}", id, reason);
-            failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build());
-        });
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
-    }
-
-    private static int receiveCount(SQSEvent.SQSMessage message) {
-        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        try {
-            return count == null ? 1 : Integer.parseInt(count);
-        } catch (NumberFormatException e) {
-            return 1;
-        }
+        return batch.response();
     }
 
     /** Lambda never calls this (the container is frozen, then dropped); local mode does, so DuckDB checkpoints. */

@@ -4,6 +4,7 @@ import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
+import dev.sliceflow.sqs.SqsMessage;
 import dev.sliceflow.staging.ObjectLayout;
 import dev.sliceflow.destination.LoadDeadline;
 import dev.sliceflow.destination.LoadTimeoutException;
@@ -92,18 +93,6 @@ public final class ManifestLoader implements AutoCloseable {
     }
 
     /**
-     * One SQS message of a batch.
-     *
-     * @param receiveCount   its ApproximateReceiveCount (1 on the first receive)
-     * @param eventSourceArn the queue it came from (for its maxReceiveCount), or null
-     */
-    public record Message(String id, String body, int receiveCount, String eventSourceArn) {
-        public Message(String id, String body) {
-            this(id, body, 1, null);
-        }
-    }
-
-    /**
      * What a batch did.
      *
      * @param retry       ids of the messages to retry, with why
@@ -116,7 +105,7 @@ public final class ManifestLoader implements AutoCloseable {
     }
 
     /** A manifest record of a message, fetched and parsed. */
-    private record Fetched(Message message, String key, StagedManifest staged) {
+    private record Fetched(SqsMessage message, String key, StagedManifest staged) {
     }
 
     /**
@@ -125,7 +114,7 @@ public final class ManifestLoader implements AutoCloseable {
      * @throws TransientLoadException when the message should be retried
      */
     public void handleMessage(String body) {
-        Map<String, String> retry = handleBatch(List.of(new Message("message", body))).retry();
+        Map<String, String> retry = handleBatch(List.of(new SqsMessage(null, body))).retry();
         if (!retry.isEmpty()) {
             throw new TransientLoadException(retry.values().iterator().next());
         }
@@ -138,7 +127,7 @@ public final class ManifestLoader implements AutoCloseable {
      *
      * @return what the batch did, and the ids of the messages to retry (what of them is not loaded is not committed)
      */
-    public BatchOutcome handleBatch(List<Message> messages) {
+    public BatchOutcome handleBatch(List<SqsMessage> messages) {
         return handleBatch(messages, null);
     }
 
@@ -150,7 +139,7 @@ public final class ManifestLoader implements AutoCloseable {
      *
      * @param timeLeft the invocation's time left (Lambda's Context.getRemainingTimeInMillis()); null: no limit
      */
-    public BatchOutcome handleBatch(List<Message> messages, java.time.Duration timeLeft) {
+    public BatchOutcome handleBatch(List<SqsMessage> messages, java.time.Duration timeLeft) {
         Budget budget = Budget.of(timeLeft);
         Map<String, String> retry = new LinkedHashMap<>();
         long rejectedBefore = rejections.get();
@@ -158,13 +147,13 @@ public final class ManifestLoader implements AutoCloseable {
         long rows = 0;
         long stale = 0;
         List<Future<Fetched>> fetches = new ArrayList<>();
-        List<Message> fetchedFor = new ArrayList<>();
-        for (Message message : messages) {
+        List<SqsMessage> fetchedFor = new ArrayList<>();
+        for (SqsMessage message : messages) {
             List<S3Notifications.ObjectCreated> records;
             try {
                 records = S3Notifications.parse(message.body());
             } catch (InvalidInputException e) {
-                reject(message.body(), null, null, e.getMessage());
+                rejectOrRetry(message, null, null, e.getMessage(), retry);
                 continue;
             }
             if (records.isEmpty()) {
@@ -186,13 +175,11 @@ public final class ManifestLoader implements AutoCloseable {
                     fetched.add(f);
                 }
             } catch (ExecutionException e) {
-                String reason = "cannot fetch a manifest: " + e.getCause().getMessage();
+                // whatever went wrong, it went wrong for this message: its siblings go on
+                String reason = e.getCause() instanceof RetryOf ? e.getCause().getMessage()
+                        : "cannot fetch a manifest: " + e.getCause();
                 LOG.warn(reason);
-                if (e.getCause() instanceof RetryOf failure) {
-                    retry.put(failure.message.id(), reason);
-                } else {
-                    messages.forEach(m -> retry.put(m.id(), reason));
-                }
+                retry.put(fetchedFor.get(n).id(), reason);
             } catch (java.util.concurrent.TimeoutException e) {
                 future.cancel(true);
                 String reason = "a manifest of this message could not be fetched before the loader's deadline";
@@ -247,8 +234,8 @@ public final class ManifestLoader implements AutoCloseable {
                                         loaded.result().rowsLoaded(), loaded.result().tables().size());
                             }
                         }
-                        case ManifestOutcome.Rejected rejected -> reject(f.message().body(), f.key(), f.staged().sha256(),
-                                rejected.error().getMessage());
+                        case ManifestOutcome.Rejected rejected -> rejectOrRetry(f.message(), f.key(),
+                                f.staged().sha256(), rejected.error().getMessage(), retry);
                         case ManifestOutcome.Retry r when r.error() instanceof LoadTimeoutException -> {
                             timedOut = true;
                             timedOut(f, sub.size(), budget, retry);
@@ -355,17 +342,17 @@ public final class ManifestLoader implements AutoCloseable {
                 + (subBatch > 1 ? " (with " + (subBatch - 1) + " other manifest(s) in one transaction)" : "")
                 + "; nothing of it was committed";
         if (subBatch == 1 && lastReceive(f.message())) {
-            reject(f.message().body(), f.key(), f.staged().sha256(), reason + ", on its receive "
+            rejectOrRetry(f.message(), f.key(), f.staged().sha256(), reason + ", on its receive "
                     + f.message().receiveCount() + " of " + maxReceives.of(f.message().eventSourceArn()).getAsInt()
                     + ". Raise the loader's timeout (at most 900 s) or its memory, or sync the slice in smaller"
-                    + " manifests (fewer tables or rows per slice), then redrive it");
+                    + " manifests (fewer tables or rows per slice), then redrive it", retry);
             return;
         }
         LOG.warn("manifest {} will be retried: {}", f.key(), reason);
         retry.put(f.message().id(), reason + "; retried");
     }
 
-    private boolean lastReceive(Message message) {
+    private boolean lastReceive(SqsMessage message) {
         java.util.OptionalInt max = maxReceives.of(message.eventSourceArn());
         return max.isPresent() && message.receiveCount() >= max.getAsInt();
     }
@@ -391,24 +378,21 @@ public final class ManifestLoader implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
-    /** A failure to fetch a manifest of one message: that message is retried. */
+    /** A failure of one message (its manifest cannot be fetched, its rejection cannot be sent): it is retried. */
     private static final class RetryOf extends RuntimeException {
-        final Message message;
-
-        RetryOf(Message message, RuntimeException cause) {
-            super(cause.getMessage(), cause);
-            this.message = message;
+        RetryOf(String reason, RuntimeException cause) {
+            super(reason, cause);
         }
     }
 
     /** Fetches and validates one record's manifest; null when it is not one (ignored) or was rejected. */
-    private Fetched fetch(Message message, String eventBucket, String key) {
+    private Fetched fetch(SqsMessage message, String eventBucket, String key) {
         if (!ObjectLayout.isManifestKey(key)) {
             LOG.debug("{} is not a manifest key: ignored", Identifiers.printable(key));
             return null;
         }
         if (!bucket.equals(eventBucket)) {
-            reject(message.body(), key, null, "manifest " + key + " is in bucket "
+            reject(message, key, null, "manifest " + key + " is in bucket "
                     + Identifiers.printable(eventBucket) + ", but this loader loads from " + bucket);
             return null;
         }
@@ -416,10 +400,10 @@ public final class ManifestLoader implements AutoCloseable {
         try {
             bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
         } catch (NoSuchKeyException e) {
-            reject(message.body(), key, null, "manifest " + key + " does not exist (deleted after its event?)");
+            reject(message, key, null, "manifest " + key + " does not exist (deleted after its event?)");
             return null;
         } catch (RuntimeException e) {
-            throw new RetryOf(message, e);
+            throw new RetryOf("cannot fetch manifest " + key + ": " + e.getMessage(), e);
         }
         String sha256 = sha256(bytes);
         Manifest manifest;
@@ -427,7 +411,7 @@ public final class ManifestLoader implements AutoCloseable {
             manifest = ManifestCodec.parse(key, bytes);
             requireSyncTimeNotAhead(key, manifest);
         } catch (InvalidInputException e) {
-            reject(message.body(), key, sha256, e.getMessage());
+            reject(message, key, sha256, e.getMessage());
             return null;
         }
         return new Fetched(message, key, new StagedManifest(key, sha256, manifest));
@@ -440,7 +424,7 @@ public final class ManifestLoader implements AutoCloseable {
      * @throws TransientLoadException when it should be retried
      */
     public Outcome load(String eventBucket, String key, String original) {
-        Message message = new Message("record", original);
+        SqsMessage message = new SqsMessage(null, original);
         Fetched f;
         try {
             f = fetch(message, eventBucket, key);
@@ -456,7 +440,11 @@ public final class ManifestLoader implements AutoCloseable {
         Outcome result = switch (outcome) {
             case ManifestOutcome.Loaded loaded -> loaded.result().skipped() ? Outcome.SKIPPED : Outcome.LOADED;
             case ManifestOutcome.Rejected rejected -> {
-                reject(original, key, f.staged().sha256(), rejected.error().getMessage());
+                try {
+                    reject(message, key, f.staged().sha256(), rejected.error().getMessage());
+                } catch (RetryOf e) {
+                    throw new TransientLoadException(e.getMessage(), e.getCause());
+                }
                 yield Outcome.REJECTED;
             }
             case ManifestOutcome.Retry retry -> {
@@ -542,8 +530,22 @@ public final class ManifestLoader implements AutoCloseable {
         }
     }
 
-    private void reject(String original, String key, String sha256, String reason) {
-        rejections.incrementAndGet();
+    /** {@link #reject} within a batch: when the rejection cannot be sent, the message alone is retried. */
+    private void rejectOrRetry(SqsMessage message, String key, String sha256, String reason,
+                               Map<String, String> retry) {
+        try {
+            reject(message, key, sha256, reason);
+        } catch (RetryOf e) {
+            retry.put(message.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Records the rejection and sends the message to the load DLQ with the reason.
+     *
+     * @throws RetryOf when the DLQ cannot be written: the message is retried, better than deleted without its reason
+     */
+    private void reject(SqsMessage message, String key, String sha256, String reason) {
         LOG.error("rejected: {}", reason);
         if (key != null) {
             try {
@@ -552,8 +554,13 @@ public final class ManifestLoader implements AutoCloseable {
                 LOG.warn("could not record the rejection of {} in the warehouse: {}", key, e.getMessage());
             }
         }
-        // if this fails the message is retried: better than losing the reason
-        deadLetters.send(original, reason);
+        try {
+            deadLetters.send(message, reason);
+        } catch (RuntimeException e) {
+            throw new RetryOf("rejected, but the rejection cannot be sent to the load dead-letter queue ("
+                    + e.getMessage() + "): " + reason, e);
+        }
+        rejections.incrementAndGet();
     }
 
     static String sha256(byte[] bytes) {

@@ -1,10 +1,8 @@
 package dev.sliceflow.worker;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.sliceflow.sqs.DeadLetterQueue;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.core.InvalidInputException;
 import dev.sliceflow.manifest.ManifestPart;
 import dev.sliceflow.manifest.ManifestTable;
@@ -12,15 +10,16 @@ import dev.sliceflow.manifest.TableStatus;
 import dev.sliceflow.metrics.Metrics;
 import dev.sliceflow.request.SyncRequest;
 import dev.sliceflow.request.SyncRequestCodec;
+import dev.sliceflow.sqs.DeadLetterQueue;
+import dev.sliceflow.sqs.SqsBatch;
+import dev.sliceflow.sqs.SqsMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -78,24 +77,24 @@ public final class SyncWorker {
     public SQSBatchResponse handle(SQSEvent event, Context context) {
         Deadline deadline = Deadline.of(context, deadlineMargin);
         String function = context == null ? null : context.getFunctionName();
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        for (SQSEvent.SQSMessage record : records) {
-            if (!process(record, deadline, function)) {
-                failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(record.getMessageId()).build());
-            }
-        }
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        SqsBatch batch = SqsBatch.of(event);
+        batch.forEach(message -> process(message, deadline, function)
+                .ifPresent(reason -> batch.retry(message.id(), reason)));
+        return batch.response();
     }
 
-    /** @return true when the record is done with (committed, or dead-lettered); false to have SQS retry it. */
-    private boolean process(SQSEvent.SQSMessage record, Deadline deadline, String function) {
-        String messageId = record.getMessageId();
+    /**
+     * Commits the message's slice, or dead-letters the message if it is invalid; any other failure is thrown, and the
+     * batch retries the message.
+     *
+     * @return why SQS should retry it when it is invalid but cannot be dead-lettered; empty when it is done with
+     */
+    private Optional<String> process(SqsMessage message, Deadline deadline, String function) {
+        String messageId = message.id();
         long started = System.nanoTime();
         clean();
         try {
-            SyncRequest request = parse(record.getBody());
+            SyncRequest request = parse(message.body());
             String attempt = newAttempt(messageId);
             SliceResult result = syncer.sync(request, attempt, workDir, deadline);
             result.continuation().ifPresent(next -> enqueue(next, messageId));
@@ -104,14 +103,9 @@ public final class SyncWorker {
                     messageId, request.syncId(), request.account(), request.region(), request.seq(),
                     result.manifest().tables().size(), result.manifest().totalRows(), result.manifestKey(),
                     result.continuation().map(c -> " continuation=" + c.tables()).orElse(""));
-            return true;
+            return Optional.empty();
         } catch (InvalidInputException e) {
-            return deadLetter(record, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("slice failed, SQS will retry it: messageId={} receiveCount={} reason={}", messageId,
-                    record.getAttributes() == null ? "?" : record.getAttributes().get("ApproximateReceiveCount"),
-                    Identifiers.printable(String.valueOf(e.getMessage())), e);
-            return false;
+            return deadLetter(message, e.getMessage());
         } finally {
             clean();
         }
@@ -146,21 +140,20 @@ public final class SyncWorker {
         return request;
     }
 
-    private boolean deadLetter(SQSEvent.SQSMessage record, String reason) {
+    private Optional<String> deadLetter(SqsMessage message, String reason) {
         if (deadLetters.isEmpty()) {
             LOG.error("invalid sync request and no SLICEFLOW_SYNC_DLQ_URL; SQS redrive will move it: messageId={} "
-                    + "reason={}", record.getMessageId(), reason);
-            return false;
+                    + "reason={}", message.id(), reason);
+            return Optional.of("invalid, and no SLICEFLOW_SYNC_DLQ_URL to send it to: " + reason);
         }
         try {
-            deadLetters.get().send(record.getMessageId(), record.getBody(), reason);
-            LOG.warn("invalid sync request sent to the dead-letter queue: messageId={} reason={}",
-                    record.getMessageId(), reason);
-            return true;
+            deadLetters.get().send(message, reason);
         } catch (RuntimeException e) {
-            LOG.warn("cannot dead-letter messageId={}; SQS will retry it: {}", record.getMessageId(), e.getMessage());
-            return false;
+            return Optional.of("invalid, and cannot be sent to the dead-letter queue (" + e.getMessage() + "): "
+                    + reason);
         }
+        LOG.warn("invalid sync request sent to the dead-letter queue: messageId={} reason={}", message.id(), reason);
+        return Optional.empty();
     }
 
     private void enqueue(SyncRequest continuation, String messageId) {

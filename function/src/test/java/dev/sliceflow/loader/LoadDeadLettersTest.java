@@ -2,6 +2,7 @@ package dev.sliceflow.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sliceflow.sqs.SqsMessage;
 import java.net.URI;
 import java.util.List;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -39,7 +40,8 @@ class LoadDeadLettersTest {
     void send_putsTheOriginalBodyWithTheReasonAttribute() {
         String url = sqs.createQueue(b -> b.queueName("sliceflow-load-dlq")).queueUrl();
 
-        LoadDeadLetters.sqs(sqs, url).send("{\"Records\":[]}", "manifest m: unsupported formatVersion 99");
+        LoadDeadLetters.sqs(sqs, url).send(new SqsMessage("m-1", "{\"Records\":[]}"),
+                "manifest m: unsupported formatVersion 99");
 
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).messageAttributeNames("All")
                 .waitTimeSeconds(1)).messages();
@@ -48,6 +50,7 @@ class LoadDeadLettersTest {
             assertThat(m.messageAttributes().get("sliceflow-error").stringValue())
                     .isEqualTo("manifest m: unsupported formatVersion 99");
             assertThat(m.messageAttributes().get("sliceflow-sender").stringValue()).isEqualTo("sliceflow-loader");
+            assertThat(m.messageAttributes().get("sliceflow-message-id").stringValue()).isEqualTo("m-1");
         });
     }
 }

@@ -17,6 +17,7 @@ import dev.sliceflow.testing.LocalPostgres;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
@@ -48,6 +49,9 @@ class LoaderHandlerTest {
     static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
     static final TableSchema ITEMS = new TableSchema("items",
             List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
+    /** {@link #ITEMS} with {@code name} changed to BOOLEAN: a manifest the warehouse rejects. */
+    static final TableSchema ITEMS_NAME_BOOLEAN = new TableSchema("items",
+            List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
 
     private final S3Client s3 = LocalS3.get().client();
     private final List<String> deadLetters = Collections.synchronizedList(new ArrayList<>());
@@ -69,7 +73,7 @@ class LoaderHandlerTest {
         url = LocalPostgres.get().newDatabase();
         warehouse = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
         handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
     }
 
     @AfterEach
@@ -85,6 +89,10 @@ class LoaderHandlerTest {
         return ManifestFixtures.manifest("sync-1", T1).table(ITEMS, rows, 2).build();
     }
 
+    private static String notification(String manifestKey) {
+        return S3Notifications.of(BUCKET, manifestKey, "ObjectCreated:Put");
+    }
+
     static SQSEvent event(String name) {
         return EventLoader.loadSQSEvent("../events/" + name);
     }
@@ -94,7 +102,7 @@ class LoaderHandlerTest {
         items(1, 2, 3).upload(s3, BUCKET);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         LoaderHandler measured = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)), dev.sliceflow.metrics.Metrics.to(
+                (message, reason) -> deadLetters.add(reason)), dev.sliceflow.metrics.Metrics.to(
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
 
         measured.handleRequest(event("loader-sqs-manifest.json"), null);
@@ -210,7 +218,7 @@ class LoaderHandlerTest {
         f.upload(s3, BUCKET);
         ManifestPart part = f.manifest().tables().get(0).parts().get(0);
         s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
-        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
                 .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class);
@@ -225,7 +233,7 @@ class LoaderHandlerTest {
         f.upload(s3, BUCKET);
         ManifestPart part = f.manifest().tables().get(0).parts().get(0);
         s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
-        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (body, reason) -> deadLetters.add(reason));
+        ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
                 .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
@@ -263,10 +271,8 @@ class LoaderHandlerTest {
     void handle_whenAColumnChangedType_rejectsTheManifestNamingTheColumn() throws Exception {
         items(1).upload(s3, BUCKET);
         handler.handleRequest(event("loader-sqs-manifest.json"), null);
-        TableSchema changed = new TableSchema("items", List.of(Column.required("id", ColumnType.LONG),
-                Column.of("name", ColumnType.BOOLEAN)), List.of("id"));
-        ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(changed, List.of(row(2L, true))).build()
-                .upload(s3, BUCKET);
+        ManifestFixtures.manifest("sync-1", T1.plusSeconds(5)).table(ITEMS_NAME_BOOLEAN, List.of(row(2L, true)))
+                .build().upload(s3, BUCKET);
 
         SQSBatchResponse response = handler.handleRequest(event("loader-sqs-manifest.json"), null);
 
@@ -287,13 +293,76 @@ class LoaderHandlerTest {
         assertThat(deadLetters).singleElement().asString().contains("not JSON");
     }
 
+    private LoaderHandler withUnreachableDlq() {
+        return new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> {
+            throw new IllegalStateException("the load DLQ is unreachable");
+        }));
+    }
+
+    @Test
+    void handle_whenARejectionCannotBeDeadLettered_retriesThatMessageAloneAndItsSiblingsLoad() throws Exception {
+        items(7).upload(s3, BUCKET);
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
+
+        assertThat(SqsEvents.failedIds(response)).as("the message that is not JSON, not the whole batch")
+                .containsExactly("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(7L));
+    }
+
+    @Test
+    void handle_whenAMissingManifestCannotBeDeadLettered_retriesThatMessageAlone() {
+        s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event("loader-sqs-mixed-batch.json"), null);
+
+        assertThat(SqsEvents.failedIds(response)).containsExactlyInAnyOrder("0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b10",
+                "0b4a7f6e-3c1d-4c55-9a8e-5f0a7d3c2b12");
+    }
+
+    @Test
+    void handle_whenALoadedBatchsRejectionCannotBeDeadLettered_retriesOnlyTheRejectedManifest() throws Exception {
+        items(1).upload(s3, BUCKET);
+        handler.handleRequest(event("loader-sqs-manifest.json"), null);
+        Fixture bad = ManifestFixtures.manifest("sync-1", T1.plusSeconds(5))
+                .table(ITEMS_NAME_BOOLEAN, List.of(row(2L, true))).build();
+        bad.upload(s3, BUCKET);
+        TableSchema widgets = new TableSchema("widgets", List.of(Column.required("id", ColumnType.LONG)),
+                List.of("id"));
+        Fixture good = ManifestFixtures.manifest("sync-1", T1).account("210987654321")
+                .table(widgets, List.of(row(3L))).build();
+        good.upload(s3, BUCKET);
+        SQSEvent event = SqsEvents.of(SqsEvents.message("good", notification(good.key()), 1, null),
+                SqsEvents.message("bad", notification(bad.key()), 1, null));
+
+        SQSBatchResponse response = withUnreachableDlq().handleRequest(event, null);
+
+        assertThat(SqsEvents.failedIds(response)).containsExactly("bad");
+        assertThat(query("SELECT id FROM widgets")).containsExactly(List.of(3L));
+        assertThat(query("SELECT id FROM items")).containsExactly(List.of(1L));
+    }
+
+    @Test
+    void s3EventHandler_whenARejectionCannotBeDeadLettered_failsTransientlySoLambdaRetriesIt() {
+        s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
+        LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
+                (message, reason) -> {
+                    throw new IllegalStateException("the load DLQ is unreachable");
+                }));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> direct.handleRequest(
+                        EventLoader.loadS3Event("../events/s3-manifest.json"), null))
+                .isInstanceOf(dev.sliceflow.destination.TransientLoadException.class)
+                .hasMessageContaining("the load DLQ is unreachable").hasMessageContaining(MANIFEST_KEY);
+    }
+
     @Test
     void handle_whenTheWarehouseIsDown_failsTheMessageForARetry() {
         items(1).upload(s3, BUCKET);
         Warehouse down = PostgresWarehouse.open(new WarehouseConfig("jdbc:postgresql://127.0.0.1:1/none",
                 Optional.of("u"), Optional.of("p")));
         LoaderHandler broken = new LoaderHandler(new ManifestLoader(s3, BUCKET, down,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
 
         SQSBatchResponse response = broken.handleRequest(event("loader-sqs-manifest.json"), null);
 
@@ -306,7 +375,7 @@ class LoaderHandlerTest {
     void s3EventHandler_loadsTheManifestOfADirectS3Event() throws Exception {
         items(4, 5).upload(s3, BUCKET);
         LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> deadLetters.add(reason)));
+                (message, reason) -> deadLetters.add(reason)));
 
         String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);
 
@@ -318,7 +387,7 @@ class LoaderHandlerTest {
     void directS3Event_whenTheManifestIsRejected_deadLettersANotificationThatRedrivesToTheSameKey() {
         List<String> bodies = new ArrayList<>();
         LoaderS3EventHandler direct = new LoaderS3EventHandler(new ManifestLoader(s3, BUCKET, warehouse,
-                (body, reason) -> bodies.add(body)));
+                (message, reason) -> bodies.add(message.body())));
         s3.deleteObject(b -> b.bucket(BUCKET).key(MANIFEST_KEY));
 
         String result = direct.handleRequest(EventLoader.loadS3Event("../events/s3-manifest.json"), null);

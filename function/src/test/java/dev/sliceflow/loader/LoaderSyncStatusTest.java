@@ -51,7 +51,7 @@ class LoaderSyncStatusTest {
     }
 
     private ManifestLoader loader(boolean deleteRemoved) {
-        return new ManifestLoader(s3, bucket, warehouse, (body, reason) -> {
+        return new ManifestLoader(s3, bucket, warehouse, (message, reason) -> {
             throw new AssertionError("rejected: " + reason);
         }, deleteRemoved);
     }

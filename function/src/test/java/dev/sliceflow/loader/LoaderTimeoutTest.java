@@ -20,6 +20,7 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.testing.TestContext;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
@@ -186,7 +187,7 @@ class LoaderTimeoutTest {
                         })).build();
         try (stalled) {
             LoaderHandler handler = new LoaderHandler(new ManifestLoader(stalled, BUCKET, real,
-                    (body, reason) -> deadLetters.add(reason), false, MaxReceives.unknown()));
+                    (message, reason) -> deadLetters.add(reason), false, MaxReceives.unknown()));
             long start = System.nanoTime();
 
             SQSBatchResponse response = handler.handleRequest(event(record("m", f.key(), 1)), new TestContext(2_000));
@@ -222,7 +223,7 @@ class LoaderTimeoutTest {
 
     private LoaderHandler handler(long partDelayMillis, MaxReceives maxReceives) {
         return new LoaderHandler(new ManifestLoader(s3, BUCKET, new SlowParts(real, partDelayMillis),
-                (body, reason) -> deadLetters.add(reason), false, maxReceives));
+                (message, reason) -> deadLetters.add(reason), false, maxReceives));
     }
 
     private static Fixture items(String account, int rows, int rowsPerPart) {
@@ -232,23 +233,15 @@ class LoaderTimeoutTest {
     }
 
     private static SQSEvent.SQSMessage record(String id, String key, int receiveCount) {
-        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-        message.setMessageId(id);
-        message.setBody(S3Notifications.of(BUCKET, key, "ObjectCreated:Put"));
-        message.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount)));
-        message.setEventSourceArn(QUEUE_ARN);
-        return message;
+        return SqsEvents.message(id, S3Notifications.of(BUCKET, key, "ObjectCreated:Put"), receiveCount, QUEUE_ARN);
     }
 
     private static SQSEvent event(SQSEvent.SQSMessage... records) {
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(records));
-        return event;
+        return SqsEvents.of(records);
     }
 
     private static List<String> failed(SQSBatchResponse response) {
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
+        return SqsEvents.failedIds(response);
     }
 
     private long count(String sql) throws SQLException {

@@ -96,7 +96,7 @@ class ReconcilerTest {
         }
         event.setRecords(records);
         if (!records.isEmpty()) {
-            new LoaderHandler(new ManifestLoader(s3, bucket, warehouse, (body, reason) -> deadLetters.add(reason)))
+            new LoaderHandler(new ManifestLoader(s3, bucket, warehouse, (message, reason) -> deadLetters.add(reason)))
                     .handleRequest(event, null);
         }
         return messages;
@@ -155,8 +155,8 @@ class ReconcilerTest {
         Fixture failing = slice("sync-1", "210987654321", 5);
         failing.upload(s3, bucket);
         s3.deleteObject(b -> b.bucket(bucket).key(failing.manifest().tables().get(0).parts().get(0).key()));
-        new ManifestLoader(s3, bucket, warehouse, (body, reason) -> deadLetters.add(reason))
-                .handleBatch(List.of(new ManifestLoader.Message("m-1", S3Notifications.of(bucket, failing.key(),
+        new ManifestLoader(s3, bucket, warehouse, (message, reason) -> deadLetters.add(reason))
+                .handleBatch(List.of(new dev.sliceflow.sqs.SqsMessage("m-1", S3Notifications.of(bucket, failing.key(),
                         "ObjectCreated:Put"))));
         assertThat(warehouse.failingLoads(10)).as("retried, its message with SQS").hasSize(1);
 

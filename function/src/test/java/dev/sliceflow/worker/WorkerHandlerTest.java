@@ -171,6 +171,10 @@ class WorkerHandlerTest {
                 .startsWith("sync request is not valid JSON");
         assertThat(message.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.MESSAGE_ID_ATTRIBUTE).stringValue())
                 .isEqualTo("6f1c2a3b-0000-4000-8000-000000000003");
+        assertThat(message.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.RECEIVE_COUNT_ATTRIBUTE)
+                .stringValue()).isEqualTo(event.getRecords().get(1).getAttributes().get("ApproximateReceiveCount"));
+        assertThat(message.messageAttributes().get(dev.sliceflow.sqs.DeadLetterQueue.SOURCE_ATTRIBUTE).stringValue())
+                .isEqualTo(event.getRecords().get(1).getEventSourceArn());
         assertWorkDirEmpty();
     }
 

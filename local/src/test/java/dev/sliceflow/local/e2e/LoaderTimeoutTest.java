@@ -19,6 +19,7 @@ import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.sqs.SqsBatch;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
 import dev.sliceflow.warehouse.Warehouse;
@@ -145,18 +146,13 @@ class LoaderTimeoutTest {
             implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
         @Override
         public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-            List<ManifestLoader.Message> messages = new ArrayList<>();
-            for (SQSEvent.SQSMessage m : event.getRecords()) {
-                int receives = Integer.parseInt(m.getAttributes().get("ApproximateReceiveCount"));
-                if (receives > 1 && fastOnRetry) {
-                    slowS3.set(false);
-                }
-                messages.add(new ManifestLoader.Message(m.getMessageId(), m.getBody(), receives,
-                        m.getEventSourceArn()));
+            SqsBatch batch = SqsBatch.of(event);
+            if (fastOnRetry && batch.messages().stream().anyMatch(m -> m.receiveCount() > 1)) {
+                slowS3.set(false);
             }
-            var outcome = loader.handleBatch(messages, Duration.ofMillis(context.getRemainingTimeInMillis()));
-            return new SQSBatchResponse(outcome.retry().keySet().stream()
-                    .map(SQSBatchResponse.BatchItemFailure::new).toList());
+            var outcome = loader.handleBatch(batch.messages(), Duration.ofMillis(context.getRemainingTimeInMillis()));
+            outcome.retry().forEach(batch::retry);
+            return batch.response();
         }
 
         @Override
