@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -18,10 +21,10 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * The data files of one table in one batch: every row of every loaded manifest, in batch and manifest order, into
@@ -36,8 +39,7 @@ final class ParquetBatchWriter implements AutoCloseable {
     private final long targetBytes;
     private final List<DataFile> written = new ArrayList<>();
     private final List<String> locations = new ArrayList<>();
-    private final ChunkValueWriter.Cursor cursor = new ChunkValueWriter.Cursor();
-    private DataWriter<ChunkValueWriter.Cursor> current;
+    private FlatParquetFile current;
     private String currentLocation;
     private long position;
     private List<Range> segment;
@@ -63,7 +65,6 @@ final class ParquetBatchWriter implements AutoCloseable {
 
     /** Writes every row of {@code chunk}, rolling to a new file at the target size. */
     void write(RowChunk chunk) {
-        cursor.chunk = chunk;
         int row = 0;
         while (row < chunk.rows) {
             if (current == null) {
@@ -71,10 +72,7 @@ final class ParquetBatchWriter implements AutoCloseable {
             }
             // up to the next size check, then one range for all of them
             int n = (int) Math.min(chunk.rows - row, CHECK_SIZE_EVERY - position % CHECK_SIZE_EVERY);
-            for (int i = 0; i < n; i++) {
-                cursor.row = row + i;
-                current.write(cursor);
-            }
+            current.write(chunk, row, n);
             Range last = segment.isEmpty() ? null : segment.get(segment.size() - 1);
             if (last != null && last.file().equals(currentLocation) && last.position() + last.count() == position) {
                 segment.set(segment.size() - 1, new Range(currentLocation, last.position(), last.count() + n,
@@ -88,25 +86,15 @@ final class ParquetBatchWriter implements AutoCloseable {
                 closeCurrent();
             }
         }
-        cursor.chunk = null;
     }
 
     private void open() {
         currentLocation = table.locationProvider().newDataLocation("sf-" + UUID.randomUUID() + ".parquet");
         locations.add(currentLocation);
         position = 0;
-        try {
-            current = Parquet.writeData(table.io().newOutputFile(currentLocation))
-                    .schema(table.schema())
-                    .createWriterFunc(ChunkValueWriter::new)
-                    .withSpec(PartitionSpec.unpartitioned())
-                    .setAll(table.properties())
-                    .setAll(statisticsOff(table.schema()))
-                    .overwrite()
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a data file of table " + table.name(), e);
-        }
+        current = new FlatParquetFile(table.io().newOutputFile(currentLocation), table.schema(),
+                PropertyUtil.propertyAsLong(table.properties(), TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+                        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES_DEFAULT), noBounds(table.schema()));
     }
 
     /**
@@ -115,23 +103,25 @@ final class ParquetBatchWriter implements AutoCloseable {
      * writer's time. The metadata columns (constant per manifest, so their bounds do prune) and every non-string
      * column keep theirs.
      */
-    static Map<String, String> statisticsOff(Schema schema) {
-        Map<String, String> off = new HashMap<>();
+    static Set<String> noBounds(Schema schema) {
+        Set<String> off = new HashSet<>();
         for (Types.NestedField field : schema.columns()) {
             if (field.type().typeId() == Type.TypeID.STRING && !LakeSchema.METADATA_COLUMNS.contains(field.name())) {
-                off.put(TableProperties.PARQUET_COLUMN_STATS_ENABLED_PREFIX + field.name(), "false");
+                off.add(field.name());
             }
         }
         return off;
     }
 
     private void closeCurrent() {
-        try {
-            current.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write data file " + currentLocation, e);
-        }
-        written.add(current.toDataFile());
+        current.close();
+        written.add(DataFiles.builder(PartitionSpec.unpartitioned())
+                .withPath(currentLocation)
+                .withFormat(FileFormat.PARQUET)
+                .withFileSizeInBytes(current.length())
+                .withMetrics(current.metrics(MetricsConfig.forTable(table)))
+                .withSplitOffsets(current.splitOffsets())
+                .build());
         current = null;
     }
 
@@ -146,11 +136,7 @@ final class ParquetBatchWriter implements AutoCloseable {
     /** Deletes every file this writer created (the batch was not committed). */
     void abort() {
         if (current != null) {
-            try {
-                current.close();
-            } catch (IOException | RuntimeException ignored) {
-                // deleted below anyway
-            }
+            current.abandon();
             current = null;
         }
         deleteQuietly(table, locations);

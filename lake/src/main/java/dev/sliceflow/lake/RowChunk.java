@@ -1,11 +1,10 @@
 package dev.sliceflow.lake;
 
 import java.util.Arrays;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * Up to {@link #CAPACITY} rows of one table from one manifest, in columns of primitives, as the part reader converts
- * them and {@link ChunkValueWriter} hands them to Parquet: no boxed value, String or record per field. Each of the
+ * them and {@link FlatParquetFile} writes them: no boxed value, String or record per field. Each of the
  * table schema's columns is {@link Fill#ABSENT} (NULL in every row: the manifest has no such column), {@link
  * Fill#CONSTANT} (a metadata column: one value for the whole manifest) or {@link Fill#VALUES}, held by physical
  * kind: {@code longs} (LONG, TIMESTAMP as microseconds, DATE as days, BOOLEAN as 0/1), {@code doubles}, or bytes in
@@ -23,7 +22,7 @@ final class RowChunk {
     final double[][] doubles;
     final int[][] starts;
     final int[][] lengths;
-    /** A CONSTANT column's value: a Binary (never changing, so Parquet keeps it as it is), a Long, or null. */
+    /** A CONSTANT column's value: a Binary (constant bytes), a Long, or null. */
     final Object[] constants;
     byte[] arena = new byte[64 * 1024];
     int used;
@@ -81,10 +80,5 @@ final class RowChunk {
         starts[column][rows] = at;
         lengths[column][rows] = length;
         return at;
-    }
-
-    /** A VALUES column's bytes in row {@code row}, valid while the chunk is not reused (Parquet copies what it keeps). */
-    Binary binary(int column, int row) {
-        return Binary.fromReusedByteArray(arena, starts[column][row], lengths[column][row]);
     }
 }
