@@ -42,12 +42,20 @@ public final class PartStream extends InputStream {
     private boolean eof;
     private boolean done;
     private long records;
+    /** False for a reader that splits records itself ({@link #unscanned}): the body passes through as it is. */
+    private final boolean scanRecords;
 
     /**
      * @param columns      the manifest's columns, in CSV order: the header must name exactly these
      * @param recordSuffix appended before each data record's newline, e.g. {@code ,"sync-1","2026-..."}
      */
     public PartStream(StagedPart staged, PartOpener opener, List<String> columns, String recordSuffix) {
+        this(staged, opener, columns, recordSuffix, true);
+    }
+
+    private PartStream(StagedPart staged, PartOpener opener, List<String> columns, String recordSuffix,
+                       boolean scanRecords) {
+        this.scanRecords = scanRecords;
         this.staged = staged;
         this.opener = opener;
         this.columns = List.copyOf(columns);
@@ -55,6 +63,23 @@ public final class PartStream extends InputStream {
         this.suffix = new byte[s.length + 1];
         System.arraycopy(s, 0, suffix, 0, s.length);
         suffix[s.length] = '\n';
+    }
+
+    /**
+     * For a reader that splits the records itself (and so counts them): the part verified, decompressed and its
+     * header checked as usual, but its body passed through without a second scan for record ends (ended with a
+     * newline if the last record has none). The reader checks its count with {@link #checkRows} at the end.
+     */
+    public static PartStream unscanned(StagedPart staged, PartOpener opener, List<String> columns) {
+        return new PartStream(staged, opener, columns, "", false);
+    }
+
+    /** For {@link #unscanned} streams, once read to the end: fails the manifest unless the part had {@code rows} rows. */
+    public void checkRows(long rows) throws ManifestFailure {
+        if (rows != staged.part().rows()) {
+            throw fail(new InvalidInputException("part " + staged.part().key() + " has " + rows + " rows, manifest says "
+                    + staged.part().rows()));
+        }
     }
 
     /** The metadata fields sliceflow appends to every record: {@code ,"<syncId>","<syncTime>","<source>","<account>","<region>"}. */
@@ -139,17 +164,31 @@ public final class PartStream extends InputStream {
             }
             int start = position;
             int end = Math.min(limit, position + (length - written));
+            if (!scanRecords) {
+                int n = end - start;
+                System.arraycopy(buffer, start, out, offset + written, n);
+                written += n;
+                position = end;
+                atRecordStart = buffer[end - 1] == '\n';
+                continue;
+            }
             boolean newline = false;
-            while (position < end) {
-                byte b = buffer[position];
-                if (b == '"') {
-                    quoted = !quoted;
-                } else if (b == '\n' && !quoted) {
+            // locals, not fields, in the per-byte loop: it runs over every byte of every part
+            byte[] b = buffer;
+            boolean inQuotes = quoted;
+            int p = start;
+            while (p < end) {
+                byte c = b[p];
+                if (c == '"') {
+                    inQuotes = !inQuotes;
+                } else if (c == '\n' && !inQuotes) {
                     newline = true;
                     break;
                 }
-                position++;
+                p++;
             }
+            position = p;
+            quoted = inQuotes;
             int n = position - start;
             System.arraycopy(buffer, start, out, offset + written, n);
             written += n;
@@ -258,7 +297,7 @@ public final class PartStream extends InputStream {
         } catch (IOException | TransientLoadException e) {
             throw fail(asRuntime(e));
         }
-        if (records != staged.part().rows()) {
+        if (scanRecords && records != staged.part().rows()) {
             throw fail(new InvalidInputException("part " + staged.part().key() + " has " + records + " rows, manifest says " + staged.part().rows()));
         }
     }

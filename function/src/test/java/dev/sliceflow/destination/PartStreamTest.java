@@ -95,6 +95,39 @@ class PartStreamTest {
                         .hasMessageContaining("SHA-256"));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 7, 64, 8192})
+    void unscanned_inAnyChunkSize_dropsTheHeaderAndPassesTheBodyAsItIs(int chunk) throws IOException {
+        PartStream stream = unscanned(CSV, 4, chunk);
+
+        assertThat(readAll(stream, chunk)).isEqualTo(CSV.substring(CSV.indexOf('\n') + 1));
+        stream.checkRows(4);
+    }
+
+    @Test
+    void unscanned_whenTheLastRecordHasNoNewline_closesIt() throws IOException {
+        assertThat(readAll(unscanned("\"id\",\"s\"\n\"1\",\"a\"", 1, 3), 3)).isEqualTo("\"1\",\"a\"\n");
+    }
+
+    @Test
+    void unscanned_checksTheHeader_andTheReadersCountAgainstTheManifest() throws IOException {
+        assertThatThrownBy(() -> readAll(unscanned("\"s\",\"id\"\n\"a\",\"1\"\n", 1, 100), 100))
+                .isInstanceOf(ManifestFailure.class).hasMessageContaining("has the header 's,id'");
+        PartStream stream = unscanned(CSV, 5, 100);
+        readAll(stream, 100);
+
+        assertThatThrownBy(() -> stream.checkRows(4)).isInstanceOf(ManifestFailure.class)
+                .satisfies(e -> assertThat(((ManifestFailure) e).failure()).isInstanceOf(InvalidInputException.class)
+                        .hasMessageContaining("has 4 rows, manifest says 5"));
+    }
+
+    private static PartStream unscanned(String csv, long rows, int chunk) {
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        ManifestPart part = new ManifestPart("data/t/p.csv", rows, bytes.length, sha256(bytes));
+        return PartStream.unscanned(new StagedPart("manifests/m.json", MANIFEST, part), p -> trickle(bytes, chunk),
+                COLUMNS);
+    }
+
     private static PartStream stream(String csv, long rows, int chunk) {
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
         ManifestPart part = new ManifestPart("data/t/p.csv", rows, bytes.length, sha256(bytes));

@@ -25,6 +25,8 @@ final class LakeValues {
     private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
             .newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
     private static final long MAX_18_DIGITS = 999_999_999_999_999_999L;
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private LakeValues() {
     }
@@ -179,7 +181,12 @@ final class LakeValues {
     /** Fails unless {@code b[start, start + length)} is UTF-8 (Parquet strings must be); ASCII is checked fast. */
     static void checkUtf8(byte[] b, int start, int length) {
         int end = start + length;
-        for (int i = start; i < end; i++) {
+        int i = start;
+        // eight bytes at a time while they are all ASCII (no high bit), then byte by byte
+        while (i + 8 <= end && ((long) LONG.get(b, i) & 0x8080808080808080L) == 0) {
+            i += 8;
+        }
+        for (; i < end; i++) {
             if (b[i] < 0) {
                 try {
                     UTF8.get().decode(ByteBuffer.wrap(b, i, end - i));

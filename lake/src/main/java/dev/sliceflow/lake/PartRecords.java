@@ -19,8 +19,8 @@ import org.apache.iceberg.Schema;
 import org.apache.parquet.io.api.Binary;
 
 /**
- * One part's rows into {@link RowChunk}s: the part streams through {@link PartStream} (size, SHA-256, gunzip, header,
- * row count checked as it streams, no metadata suffix), is split into fields on bytes by {@link CsvFields} (sliceflow's
+ * One part's rows into {@link RowChunk}s: the part streams through {@link PartStream} (size, SHA-256, gunzip and
+ * header checked as it streams; its row count checked here, from the records read), is split into fields on bytes by {@link CsvFields} (sliceflow's
  * one CSV dialect: an unquoted empty field is NULL, {@code ""} the empty string), and each field is converted to its
  * column's Parquet primitive ({@link LakeValues}). A value the column type refuses, a string that is not UTF-8 or a
  * record of the wrong width fails the part's manifest alone ({@link ManifestFailure}), naming the part, row and column.
@@ -82,7 +82,8 @@ final class PartRecords {
         int width = columns.size();
         int[] positions = layout.positions();
         ColumnType[] types = layout.types();
-        PartStream stream = new PartStream(part, opener, columns.stream().map(Column::name).toList(), "");
+        // CsvFields splits and counts the records: the stream need not scan them too
+        PartStream stream = PartStream.unscanned(part, opener, columns.stream().map(Column::name).toList());
         long rows = 0;
         try (stream) {
             CsvFields fields = new CsvFields(stream);
@@ -135,6 +136,7 @@ final class PartRecords {
                 }
                 chunk.rows++;
             }
+            stream.checkRows(rows);
         } catch (ManifestFailure failure) {
             throw failure;
         } catch (IOException | UncheckedIOException e) {

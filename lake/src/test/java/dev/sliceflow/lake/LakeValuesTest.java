@@ -110,7 +110,7 @@ class LakeValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "", "naïve", "日本語", "emoji 🎉", "\u0000"})
+    @ValueSource(strings = {"plain", "", "naïve", "日本語", "emoji 🎉", "\u0000", "0123456789abcdefé", "eight by日本"})
     void utf8_acceptsUtf8(String value) {
         LakeValues.checkUtf8(bytes(value), 2, length(value));
     }
@@ -120,8 +120,9 @@ class LakeValuesTest {
         byte[] latin1 = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
         byte[] truncated = {'a', (byte) 0xe6, (byte) 0x97};
         byte[] surrogate = {(byte) 0xed, (byte) 0xa0, (byte) 0x80};
+        byte[] lateAfterAscii = "0123456789abcdef\u00ff".getBytes(StandardCharsets.ISO_8859_1);
 
-        for (byte[] b : new byte[][] {latin1, truncated, surrogate}) {
+        for (byte[] b : new byte[][] {latin1, truncated, surrogate, lateAfterAscii}) {
             assertThatThrownBy(() -> LakeValues.checkUtf8(b, 0, b.length)).hasMessageContaining("not valid UTF-8");
         }
     }
