@@ -30,11 +30,13 @@ import dev.sliceflow.warehouse.Warehouse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -244,15 +246,12 @@ public final class IcebergWarehouse implements Warehouse {
             throws ManifestFailure {
         Instant loadedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Map<Integer, LoadResult> results = new HashMap<>();
-        // a manifest twice in the batch, or already in the ledger: skipped
+        // a manifest twice in the batch: skipped (one loaded before is found in the tables' states, not the ledger)
         Set<List<String>> seen = new HashSet<>();
-        Set<List<String>> recorded = new HashSet<>();
-        ledger.rowsOf(indices.stream().map(i -> batch.get(i).key()).distinct().toList())
-                .forEach(r -> recorded.add(List.of(r.entry().manifestKey(), r.entry().manifestSha256())));
         List<Integer> active = new ArrayList<>();
         for (int i : indices) {
             List<String> id = List.of(batch.get(i).key(), batch.get(i).sha256());
-            if (!seen.add(id) || recorded.contains(id)) {
+            if (!seen.add(id)) {
                 LOG.info("manifest {} (sha256 {}) is already loaded: skipped", id.get(0), id.get(1));
                 results.put(i, LoadResult.skipped(batch.get(i).key()));
             } else {
@@ -277,15 +276,10 @@ public final class IcebergWarehouse implements Warehouse {
             plans.add(plan);
             reads.addAll(plan.reads());
         }
-        List<Prepared> prepared = new ArrayList<>();
+        List<Prepared> prepared;
         try (PartPrefetch prefetch = new PartPrefetch(reads, parts, prefetchPool, PREFETCH_PARTS, PREFETCH_BYTES,
                 PREFETCH_MAX_PART, deadline).start()) {
-            for (int t = 0; t < tables.size(); t++) {
-                prepared.add(tables.get(t).write(plans.get(t), prefetch));
-            }
-        } catch (ManifestFailure | RuntimeException e) {
-            prepared.forEach(Prepared::abort);
-            throw e;
+            prepared = writeTables(tables, plans, prefetch);
         }
         List<Decision> decisions = new ArrayList<>();
         for (int t = 0; t < tables.size(); t++) {
@@ -306,6 +300,7 @@ public final class IcebergWarehouse implements Warehouse {
             byManifest.computeIfAbsent(d.entry.index(), k -> new ArrayList<>()).add(d);
         }
         List<LakeLedger.Row> rows = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
         for (int i : active) {
             List<Decision> mine = byManifest.getOrDefault(i, List.of());
             // keep the manifest's own table order
@@ -325,10 +320,13 @@ public final class IcebergWarehouse implements Warehouse {
             }
             boolean changed = ordered.stream().anyMatch(Decision::changesTable);
             boolean already = ordered.stream().anyMatch(d -> d.already);
+            if (!changed) {
+                unchanged.add(batch.get(i).key());
+            }
             results.put(i, !changed && already ? LoadResult.skipped(batch.get(i).key())
                     : new LoadResult(batch.get(i).key(), false, loads));
         }
-        ledger.append(rows);
+        ledger.append(rows, unchanged);
         LOG.info("loaded {} manifests ({} skipped) into {} lake tables: {} rows, {} tables loaded, {} stale, {} failed",
                 active.size(), indices.size() - active.size(), tables.size(),
                 decisions.stream().filter(Decision::writesRows).mapToLong(d -> d.entry.table().rows()).sum(),
@@ -336,6 +334,27 @@ public final class IcebergWarehouse implements Warehouse {
                 decisions.stream().filter(d -> d.status == LoadStatus.STALE).count(),
                 decisions.stream().filter(d -> d.status == LoadStatus.FAILED).count());
         return results;
+    }
+
+    /**
+     * Writes every table's files and stages its commit, up to {@link FileSizing#maxWriters()} tables at once (a batch
+     * of small manifests is many small tables: one at a time would leave all but one core idle). In table order; on
+     * any failure everything staged is aborted and the first failure, in table order, is thrown.
+     */
+    private List<Prepared> writeTables(List<LakeTable> tables, List<Plan> plans, PartOpener parts)
+            throws ManifestFailure {
+        Prepared[] prepared = new Prepared[tables.size()];
+        Throwable[] failures = Parallel.run("sliceflow-lake-table", tables.size(), sizing.maxWriters(),
+                t -> prepared[t] = tables.get(t).write(plans.get(t), parts));
+        if (Arrays.stream(failures).anyMatch(Objects::nonNull)) {
+            for (Prepared p : prepared) {
+                if (p != null) {
+                    p.abort();
+                }
+            }
+            Parallel.throwFirst(failures);
+        }
+        return List.of(prepared);
     }
 
     /**

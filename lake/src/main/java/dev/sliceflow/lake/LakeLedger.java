@@ -143,14 +143,18 @@ final class LakeLedger {
         return new ArrayList<>(rows.values());
     }
 
-    /** Appends the rows not yet there (by manifest key, SHA-256 and table). */
-    void append(List<Row> rows) {
+    /**
+     * Appends the rows not yet there (by manifest key, SHA-256 and table), looking only for those of {@code
+     * mayBeThere}: a manifest that changed a table's state cannot have been recorded before (its rows are appended
+     * after the tables commit), and reading the ledger for every batch would cost a read of every ledger file the
+     * sync has written so far.
+     */
+    void append(List<Row> rows, Collection<String> mayBeThere) {
         if (rows.isEmpty()) {
             return;
         }
         Set<List<String>> there = new HashSet<>();
-        rowsOf(rows.stream().map(r -> r.entry().manifestKey()).distinct().toList())
-                .forEach(r -> there.add(r.identity()));
+        rowsOf(mayBeThere).forEach(r -> there.add(r.identity()));
         List<Record> records = new ArrayList<>();
         GenericRecord template = GenericRecord.create(LOADS_SCHEMA);
         for (Row row : rows) {

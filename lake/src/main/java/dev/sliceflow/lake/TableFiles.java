@@ -7,10 +7,12 @@ import dev.sliceflow.lake.LakeTable.Decision;
 import dev.sliceflow.lake.RowPipeline.Share;
 import dev.sliceflow.lake.SliceState.Range;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 
@@ -31,36 +33,31 @@ final class TableFiles {
         final Map<Decision, List<Range>> ranges = new LinkedHashMap<>();
         final Map<Decision, Long> rows = new HashMap<>();
         List<DataFile> files;
-        Throwable failure;
 
         Run(List<Share> shares, ParquetBatchWriter writer) {
             this.shares = shares;
             this.writer = writer;
         }
 
-        void write(String table, PartOpener parts, Table writing) {
-            try {
-                RowPipeline.run(table, shares, parts, writing.schema(), new RowPipeline.Sink() {
-                    @Override
-                    public void begin(Decision d) {
-                        writer.beginSegment(d.entry.manifest().syncId());
-                    }
+        void write(String table, PartOpener parts, Table writing) throws ManifestFailure {
+            RowPipeline.run(table, shares, parts, writing.schema(), new RowPipeline.Sink() {
+                @Override
+                public void begin(Decision d) {
+                    writer.beginSegment(d.entry.manifest().syncId());
+                }
 
-                    @Override
-                    public void write(RowChunk chunk) {
-                        writer.write(chunk);
-                    }
+                @Override
+                public void write(RowChunk chunk) {
+                    writer.write(chunk);
+                }
 
-                    @Override
-                    public void end(Decision d, long read) {
-                        ranges.computeIfAbsent(d, k -> new ArrayList<>()).addAll(writer.endSegment());
-                        rows.merge(d, read, Long::sum);
-                    }
-                });
-                files = writer.finish();
-            } catch (ManifestFailure | RuntimeException | Error e) {
-                failure = e;
-            }
+                @Override
+                public void end(Decision d, long read) {
+                    ranges.computeIfAbsent(d, k -> new ArrayList<>()).addAll(writer.endSegment());
+                    rows.merge(d, read, Long::sum);
+                }
+            });
+            files = writer.finish();
         }
     }
 
@@ -77,40 +74,14 @@ final class TableFiles {
         for (List<Share> shares : RowPipeline.split(decisions, groups)) {
             runs.add(new Run(shares, new ParquetBatchWriter(writing, sizing.targetBytes())));
         }
-        List<Thread> helpers = new ArrayList<>();
-        for (int i = 1; i < runs.size(); i++) {
-            Run run = runs.get(i);
-            helpers.add(Thread.ofPlatform().daemon().name("sliceflow-lake-write-" + table + "-" + i)
-                    .start(() -> run.write(table, parts, writing)));
-        }
-        runs.get(0).write(table, parts, writing);
-        boolean interrupted = false;
-        for (Thread helper : helpers) {
-            while (true) {
-                try {
-                    helper.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the helpers stop at their own deadline checks; their files must be known
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable failure = runs.stream().map(r -> r.failure).filter(f -> f != null).findFirst().orElse(null);
-        if (failure == null) {
-            failure = rowCountMismatch(table, decisions, runs);
-        }
-        if (failure != null) {
+        Throwable[] failures = Parallel.run("sliceflow-lake-write-" + table, runs.size(), runs.size(),
+                i -> runs.get(i).write(table, parts, writing));
+        ManifestFailure mismatch = Arrays.stream(failures).allMatch(Objects::isNull)
+                ? rowCountMismatch(table, decisions, runs) : null;
+        if (mismatch != null || Arrays.stream(failures).anyMatch(Objects::nonNull)) {
             runs.forEach(r -> r.writer.abort());
-            if (failure instanceof ManifestFailure manifest) {
-                throw manifest;
-            }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw (Error) failure;
+            Parallel.throwFirst(failures);
+            throw mismatch;
         }
         List<DataFile> files = new ArrayList<>();
         for (Run run : runs) {
