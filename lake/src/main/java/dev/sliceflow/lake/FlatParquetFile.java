@@ -176,8 +176,12 @@ final class FlatParquetFile implements AutoCloseable {
 
     /** The file's Iceberg metrics, from its footer, once closed. */
     Metrics metrics(MetricsConfig config) {
-        Stream<FieldMetrics<?>> fieldMetrics = Arrays.stream(columns).filter(c -> c.doubles != null)
-                .map(c -> c.doubles.build());
+        // as Iceberg's optional-value writer reports them: values and NULLs counted together, NaN and bounds apart
+        Stream<FieldMetrics<?>> fieldMetrics = Arrays.stream(columns).filter(c -> c.doubles != null).map(c -> {
+            DoubleFieldMetrics m = c.doubles.build();
+            return new FieldMetrics<>(m.id(), m.valueCount() + c.doubleNulls, c.doubleNulls, m.nanValueCount(),
+                    m.lowerBound(), m.upperBound());
+        });
         return ParquetUtil.footerMetrics(footer, fieldMetrics, config);
     }
 
@@ -222,6 +226,7 @@ final class FlatParquetFile implements AutoCloseable {
         final PrimitiveTypeName kind;
         final boolean bounds;
         final DoubleFieldMetrics.Builder doubles;
+        long doubleNulls;
         /** The open page: definition levels as RLE runs, and PLAIN values or dictionary index runs. */
         final Runs levels = new Runs();
         final Bytes values = new Bytes();
@@ -264,6 +269,9 @@ final class FlatParquetFile implements AutoCloseable {
             for (int r = from; r < from + count; r++) {
                 if (fill == Fill.ABSENT || chunk.nulls[c][r]) {
                     levels.add(0, 1);
+                    if (doubles != null) {
+                        doubleNulls++;
+                    }
                     if (bounds) {
                         // a column without bounds gets no statistics at all, as parquet-mr writes it
                         stats.incrementNumNulls();
