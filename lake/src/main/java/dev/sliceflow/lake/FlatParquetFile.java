@@ -232,6 +232,11 @@ final class FlatParquetFile implements AutoCloseable {
         final Bytes values = new Bytes();
         final Runs indices = new Runs();
         int pageRows;
+        boolean pageHasBounds;
+        long pageMin;
+        long pageMax;
+        double pageMinDouble;
+        double pageMaxDouble;
         int booleanBits;
         int booleanCount;
         /** Compressed pages with their headers, for the row group. */
@@ -288,26 +293,34 @@ final class FlatParquetFile implements AutoCloseable {
 
         private void writeValue(RowChunk chunk, int c, int r) {
             switch (kind) {
-                case INT64 -> {
+                case INT64, INT32 -> {
                     long v = chunk.longs[c][r];
-                    values.putLong(v);
-                    if (bounds) {
-                        stats.updateStats(v);
+                    if (kind == PrimitiveTypeName.INT64) {
+                        values.putLong(v);
+                    } else {
+                        values.putInt((int) v);
                     }
-                }
-                case INT32 -> {
-                    int v = (int) chunk.longs[c][r];
-                    values.putInt(v);
-                    if (bounds) {
-                        stats.updateStats(v);
+                    // bounds kept here and handed to the statistics once per page: a call per value was not free
+                    if (!pageHasBounds || v < pageMin) {
+                        pageMin = v;
                     }
+                    if (!pageHasBounds || v > pageMax) {
+                        pageMax = v;
+                    }
+                    pageHasBounds = true;
                 }
                 case DOUBLE -> {
                     double v = chunk.doubles[c][r];
                     values.putLong(Double.doubleToRawLongBits(v));
                     doubles.addValue(v);
-                    if (bounds && !Double.isNaN(v)) {
-                        stats.updateStats(v);
+                    if (!Double.isNaN(v)) {
+                        if (!pageHasBounds || Double.compare(v, pageMinDouble) < 0) {
+                            pageMinDouble = v;
+                        }
+                        if (!pageHasBounds || Double.compare(v, pageMaxDouble) > 0) {
+                            pageMaxDouble = v;
+                        }
+                        pageHasBounds = true;
                     }
                 }
                 case BOOLEAN -> {
@@ -383,6 +396,19 @@ final class FlatParquetFile implements AutoCloseable {
             if (pageRows == 0) {
                 return;
             }
+            if (pageHasBounds && bounds) {
+                if (kind == PrimitiveTypeName.INT64) {
+                    stats.updateStats(pageMin);
+                    stats.updateStats(pageMax);
+                } else if (kind == PrimitiveTypeName.INT32) {
+                    stats.updateStats((int) pageMin);
+                    stats.updateStats((int) pageMax);
+                } else if (kind == PrimitiveTypeName.DOUBLE) {
+                    stats.updateStats(pageMinDouble);
+                    stats.updateStats(pageMaxDouble);
+                }
+            }
+            pageHasBounds = false;
             body.size = 0;
             int lengthAt = body.size;
             body.putInt(0);

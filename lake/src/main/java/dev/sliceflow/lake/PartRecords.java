@@ -77,8 +77,8 @@ final class PartRecords {
     }
 
     /** Appends every row of {@code part} to {@code chunks}; returns how many rows it had. */
-    static long read(StagedPart part, List<Column> columns, PartOpener opener, Layout layout, Chunks chunks)
-            throws ManifestFailure {
+    static long read(StagedPart part, List<Column> columns, PartOpener opener, Layout layout, Chunks chunks,
+                     CsvFields reader) throws ManifestFailure {
         int width = columns.size();
         int[] positions = layout.positions();
         ColumnType[] types = layout.types();
@@ -86,7 +86,7 @@ final class PartRecords {
         PartStream stream = PartStream.unscanned(part, opener, columns.stream().map(Column::name).toList());
         long rows = 0;
         try (stream) {
-            CsvFields fields = new CsvFields(stream);
+            CsvFields fields = reader.reset(stream);
             RowChunk chunk = chunks.current();
             while (fields.next()) {
                 rows++;

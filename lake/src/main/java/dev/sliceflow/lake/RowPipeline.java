@@ -6,6 +6,7 @@ import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.destination.TransientLoadException;
 import dev.sliceflow.lake.LakeTable.Decision;
 import dev.sliceflow.manifest.ManifestPart;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -143,6 +144,7 @@ final class RowPipeline {
 
     private static void read(List<Share> shares, PartOpener parts, Schema schema, BlockingQueue<Object> queue,
                              BlockingQueue<RowChunk> free, AtomicBoolean cancelled) {
+        CsvFields reader = new CsvFields(InputStream.nullInputStream());
         try {
             for (Share share : shares) {
                 Decision d = share.decision();
@@ -168,7 +170,7 @@ final class RowPipeline {
                 long rows = 0;
                 for (ManifestPart part : share.parts()) {
                     rows += PartRecords.read(new StagedPart(d.entry.staged().key(), d.entry.manifest(), part),
-                            columns, parts, layout, chunks);
+                            columns, parts, layout, chunks, reader);
                 }
                 if (current[0].rows > 0) {
                     put(queue, current[0], cancelled);

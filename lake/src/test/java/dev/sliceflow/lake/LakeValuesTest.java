@@ -55,6 +55,16 @@ class LakeValuesTest {
         assertThat(LakeValues.dateDays(bytes(value), 2, length(value))).isEqualTo(LocalDate.parse(value).toEpochDay());
     }
 
+    @org.junit.jupiter.api.Test
+    void epochDay_andMonthLength_equalJavaTime_onEveryDayFromYear0To9999() {
+        for (LocalDate d = LocalDate.of(0, 1, 1); d.getYear() < 10_000; d = d.plusDays(1)) {
+            if (LakeValues.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()
+                    || LakeValues.monthLength(d.getYear(), d.getMonthValue()) != d.lengthOfMonth()) {
+                throw new AssertionError("differs from java.time on " + d);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2023-02-29", "2024-00-10", "2024-1-01", "20240101", "", "+999999999-12-31"})
     void date_whenNotADate_refusesIt(String value) {
