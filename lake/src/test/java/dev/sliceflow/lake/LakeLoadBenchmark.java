@@ -98,6 +98,17 @@ class LakeLoadBenchmark {
             lakeNanos = System.nanoTime() - start;
         }
         long rows = manifests * 300L * tables.size();
+        var catalog = lake.catalog();
+        for (TableSchema table : tables) {
+            List<Long> sizes = new ArrayList<>();
+            try (var tasks = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.of(lake.namespace(),
+                    table.name())).newScan().planFiles()) {
+                tasks.forEach(t -> sizes.add(t.file().fileSizeInBytes()));
+            }
+            java.util.Collections.sort(sizes);
+            System.out.printf("lake-files: table %s, %d manifests: %d data files, median %.1f MB%n", table.name(),
+                    manifests, sizes.size(), sizes.get(sizes.size() / 2) / 1e6);
+        }
         report("loader-iceberg-small", rows, lakeNanos, duckDbLimit(lake, parts),
                 ", " + manifests + " manifests x " + tables.size() + " tables x 300 rows in batches of " + batch);
     }
