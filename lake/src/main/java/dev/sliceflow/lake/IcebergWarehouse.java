@@ -498,14 +498,14 @@ public final class IcebergWarehouse implements Warehouse {
             SliceState state = StateStore.read(table, base);
             Map<String, Long> deleted = new LinkedHashMap<>();
             List<Range> deletes = new ArrayList<>();
-            SliceState next = state;
+            Map<SliceKey, Slice> removed = new HashMap<>();
             for (Map.Entry<SliceKey, Slice> e : state.slices().entrySet()) {
                 SliceKey k = e.getKey();
                 Slice s = e.getValue();
                 if (k.source().equals(plan.source()) && !s.syncId().equals(plan.syncId())
                         && s.syncTime().isBefore(plan.syncTime()) && !touched.contains(List.of(k.account(), k.region()))) {
                     deletes.addAll(s.ranges());
-                    next = next.with(k, null);
+                    removed.put(k, null);
                     deleted.put(id.name() + " " + k.account() + " " + k.region(), s.rows());
                 }
             }
@@ -522,7 +522,7 @@ public final class IcebergWarehouse implements Warehouse {
                             .validateDataFilesExist(deletes.stream().map(Range::file).distinct().toList())
                             .validateDeletedFiles();
                 }
-                String statePath = StateStore.write(table, next);
+                String statePath = StateStore.write(table, state.withAll(removed));
                 created.add(statePath);
                 if (base != null) {
                     delta.validateFromSnapshot(base.snapshotId());

@@ -250,13 +250,14 @@ final class LakeTable {
             return null;
         }
         SliceState current = StateStore.read(table, now);
-        SliceState next = current;
+        Map<SliceKey, Slice> changed = new HashMap<>();
         for (SliceKey key : staged.touched()) {
             if (!java.util.Objects.equals(current.get(key), staged.baseState().get(key))) {
                 return null;
             }
-            next = next.with(key, staged.state().get(key));
+            changed.put(key, staged.state().get(key));
         }
+        SliceState next = current.withAll(changed);
         Staged again = new Staged(staged.decisions(), staged.files(), staged.deleteFile(), staged.deletes(), current,
                 next, true, staged.schemaId());
         Transaction txn = table.newTransaction();
@@ -355,13 +356,13 @@ final class LakeTable {
     /** The state after the batch; {@code deletes} receives every committed row being replaced. */
     private static SliceState apply(SliceState state, List<Decision> decisions, Map<Decision, List<Range>> written,
                                     List<Range> deletes) {
-        SliceState next = state;
+        Map<SliceKey, Slice> changed = new HashMap<>();
         for (Decision d : decisions) {
             if (!d.changesTable()) {
                 continue;
             }
             Manifest m = d.entry.manifest();
-            Slice slice = next.get(d.entry.slice());
+            Slice slice = changed.containsKey(d.entry.slice()) ? changed.get(d.entry.slice()) : state.get(d.entry.slice());
             List<Range> kept = new ArrayList<>();
             if (slice != null) {
                 for (Range r : slice.ranges()) {
@@ -377,13 +378,12 @@ final class LakeTable {
                     manifests.addAll(slice.manifests());
                 }
                 manifests.add(d.entry.ref());
-                next = next.with(d.entry.slice(), new Slice(m.syncId(), m.syncTime(), manifests, ranges));
+                changed.put(d.entry.slice(), new Slice(m.syncId(), m.syncTime(), manifests, ranges));
             } else {
-                next = next.with(d.entry.slice(), new Slice(slice.syncId(), slice.syncTime(), slice.manifests(),
-                        ranges));
+                changed.put(d.entry.slice(), new Slice(slice.syncId(), slice.syncTime(), slice.manifests(), ranges));
             }
         }
-        return next;
+        return state.withAll(changed);
     }
 
     /** A table's batch, written and staged in its transaction; {@link #commit()} makes it visible. */

@@ -18,7 +18,9 @@ public record SliceState(Map<SliceKey, Slice> slices) {
     public static final SliceState EMPTY = new SliceState(Map.of());
 
     public SliceState {
-        slices = java.util.Collections.unmodifiableMap(new TreeMap<>(slices));
+        // withAll's own copy is already sorted and private: not copied twice
+        slices = java.util.Collections.unmodifiableMap(slices instanceof TreeMap<SliceKey, Slice> sorted
+                && sorted.comparator() == null ? sorted : new TreeMap<>(slices));
     }
 
     /** (source, account, region): the unit of replace within one table. */
@@ -67,12 +69,25 @@ public record SliceState(Map<SliceKey, Slice> slices) {
     }
 
     public SliceState with(SliceKey key, Slice slice) {
-        Map<SliceKey, Slice> copy = new TreeMap<>(slices);
-        if (slice == null) {
-            copy.remove(key);
-        } else {
-            copy.put(key, slice);
-        }
+        Map<SliceKey, Slice> one = new java.util.HashMap<>();
+        one.put(key, slice);
+        return withAll(one);
+    }
+
+    /**
+     * The state with every slice of {@code changes} set (a null value removes it), in one copy: a batch changes a
+     * hundred slices of a table that may hold 170,000, and a copy per slice made each batch cost the table's size
+     * times the batch's.
+     */
+    public SliceState withAll(Map<SliceKey, Slice> changes) {
+        TreeMap<SliceKey, Slice> copy = new TreeMap<>(slices);
+        changes.forEach((key, slice) -> {
+            if (slice == null) {
+                copy.remove(key);
+            } else {
+                copy.put(key, slice);
+            }
+        });
         return new SliceState(copy);
     }
 

@@ -417,10 +417,6 @@ public final class BatchedLoaderBench {
     }
 
     private static void dropAll(Statement st) throws Exception {
-        st.execute("DROP VIEW IF EXISTS " + Sql.SYNC_STATUS);
-        for (String table : List.of("bench_t0", "bench_t1", "bench_t2", "bench_t3", Sql.MANIFESTS, Sql.LOADS,
-                Sql.STATE, Sql.REJECTS, Sql.PLANS)) {
-            st.execute("DROP TABLE IF EXISTS " + table);
-        }
+        BenchSupport.dropWarehouse(st, List.of("bench_t0", "bench_t1", "bench_t2", "bench_t3"));
     }
 }

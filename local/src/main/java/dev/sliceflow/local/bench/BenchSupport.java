@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.sliceflow.local.runtime.EmbeddedS3;
 import dev.sliceflow.local.runtime.LocalContext;
 import dev.sliceflow.local.runtime.LocalCredentials;
+import dev.sliceflow.warehouse.Sql;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -11,6 +12,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,20 @@ final class BenchSupport {
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(message));
         return event;
+    }
+
+    /** Drops a bench's tables and every bookkeeping table and view (views first: they depend on the tables). */
+    static void dropWarehouse(java.sql.Statement st, List<String> tables) throws java.sql.SQLException {
+        for (String view : List.of(Sql.SYNC_STATUS, Sql.FAILING_LOADS)) {
+            st.execute("DROP VIEW IF EXISTS " + view);
+        }
+        List<String> all = new ArrayList<>(tables);
+        all.addAll(List.of(Sql.MANIFESTS, Sql.LOADS,
+                Sql.STATE, Sql.REJECTS, Sql.PLANS,
+                Sql.LOAD_ERRORS));
+        for (String table : all) {
+            st.execute("DROP TABLE IF EXISTS " + table);
+        }
     }
 
     static void deleteRecursively(Path root) throws IOException {

@@ -215,11 +215,7 @@ public final class LoaderBench {
     }
 
     private static void dropAll(Statement st) throws Exception {
-        st.execute("DROP VIEW IF EXISTS " + Sql.SYNC_STATUS);
-        for (String table : List.of("bench_resources", "bench_plain", "_sliceflow_manifests", "_sliceflow_loads",
-                "_sliceflow_state", "_sliceflow_rejects", Sql.PLANS)) {
-            st.execute("DROP TABLE IF EXISTS " + table);
-        }
+        BenchSupport.dropWarehouse(st, List.of("bench_resources", "bench_plain"));
     }
 
     @FunctionalInterface
