@@ -38,7 +38,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /** The loader handler fed the sample events in events/, against s3proxy and embedded PostgreSQL. */
 class LoaderHandlerTest {
@@ -61,15 +60,7 @@ class LoaderHandlerTest {
 
     @BeforeEach
     void setUp() {
-        try {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        } catch (BucketAlreadyOwnedByYouException ignored) {
-            // shared by the tests of this JVM; every test writes its own objects first
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() != 409) {
-                throw e;
-            }
-        }
+        LocalS3.get().bucket(BUCKET);
         url = LocalPostgres.get().newDatabase();
         warehouse = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
         handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,

@@ -3,7 +3,6 @@ package dev.sliceflow.loader;
 import static dev.sliceflow.testing.ManifestFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.schema.Column;
@@ -15,6 +14,7 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
@@ -86,18 +86,9 @@ class ReconcilerTest {
     /** What the loader does with whatever is in the load queue now. */
     private List<Message> loadWhatIsQueued() {
         List<Message> messages = LocalSqs.get().drain(loadQueue);
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setBody(m.body());
-            records.add(record);
-        }
-        event.setRecords(records);
-        if (!records.isEmpty()) {
+        if (!messages.isEmpty()) {
             new LoaderHandler(new ManifestLoader(s3, bucket, warehouse, (message, reason) -> deadLetters.add(reason)))
-                    .handleRequest(event, null);
+                    .handleRequest(SqsEvents.ofReceived(messages), null);
         }
         return messages;
     }

@@ -12,6 +12,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A real S3 API in-process (s3proxy, in-memory blob store) for tests, started once per JVM on a loopback port.
@@ -81,6 +83,23 @@ public final class LocalS3 {
         return new AwsClients(Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)),
                 Optional.of(endpoint), Optional.empty());
+    }
+
+    /**
+     * The bucket named {@code name}, created if this JVM has not yet: for a test whose fixtures name a fixed bucket
+     * (the sample events'); each test writes its own objects first.
+     */
+    public String bucket(String name) {
+        try {
+            client.createBucket(b -> b.bucket(name));
+        } catch (BucketAlreadyOwnedByYouException ignored) {
+            // created by an earlier test of this JVM
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+        }
+        return name;
     }
 
     /** Creates a fresh, empty bucket. */

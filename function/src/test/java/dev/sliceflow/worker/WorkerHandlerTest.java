@@ -14,6 +14,7 @@ import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.testing.StagedParts;
 import dev.sliceflow.testing.TestContext;
 import java.io.IOException;
@@ -77,17 +78,7 @@ class WorkerHandlerTest {
     }
 
     private static SQSEvent event(String... bodies) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new java.util.ArrayList<>();
-        for (int i = 0; i < bodies.length; i++) {
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId("m-" + i);
-            message.setBody(bodies[i]);
-            message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-            records.add(message);
-        }
-        event.setRecords(records);
-        return event;
+        return SqsEvents.ofBodies(bodies);
     }
 
     @Test
