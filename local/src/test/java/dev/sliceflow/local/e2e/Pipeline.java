@@ -2,17 +2,17 @@ package dev.sliceflow.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
 import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.HandlerFactory;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
 import dev.sliceflow.runtime.Settings;
-import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;
