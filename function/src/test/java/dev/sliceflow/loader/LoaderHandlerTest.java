@@ -29,7 +29,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -392,12 +391,7 @@ class LoaderHandlerTest {
     @Test
     void publicConstructor_buildsEverythingFromSettingsAsLocalModeDoes() throws Exception {
         items(9).upload(s3, BUCKET);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
-        env.put("SLICEFLOW_BUCKET", BUCKET);
-        env.put("SLICEFLOW_S3_ENDPOINT", LocalS3.get().endpoint().toString());
+        Map<String, String> env = LocalS3.get().environment(BUCKET);
         env.put("SLICEFLOW_WAREHOUSE_URL", url);
         env.put("SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER);
         env.put("SLICEFLOW_WAREHOUSE_PASSWORD", "");

@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,13 +202,8 @@ class ReconcilerTest {
     void handler_fromSettings_sendsTheLostEventsAndSaysWhat() throws Exception {
         Fixture lost = slice("sync-1", "111122223333", 1);
         lost.upload(s3, bucket);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
-        env.put("SLICEFLOW_BUCKET", bucket);
-        env.put("SLICEFLOW_S3_ENDPOINT", LocalS3.get().endpoint().toString());
-        env.put("SLICEFLOW_SQS_ENDPOINT", LocalSqs.get().endpoint().toString());
+        Map<String, String> env = LocalS3.get().environment(bucket);
+        env.putAll(LocalSqs.get().environment());
         env.put("SLICEFLOW_LOAD_QUEUE_URL", loadQueue);
         env.put("SLICEFLOW_WAREHOUSE_URL", url);
         env.put("SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER);

@@ -2,6 +2,8 @@ package dev.sliceflow.testing;
 
 import dev.sliceflow.runtime.AwsClients;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -100,6 +102,20 @@ public final class LocalS3 {
             }
         }
         return name;
+    }
+
+    /**
+     * The environment of a handler whose staging bucket is {@code bucket} here (what Settings.from reads: region,
+     * credentials, bucket, S3 endpoint); a mutable map, for the test to add the rest.
+     */
+    public Map<String, String> environment(String bucket) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("SLICEFLOW_BUCKET", bucket);
+        env.put("SLICEFLOW_S3_ENDPOINT", endpoint.toString());
+        return env;
     }
 
     /** Creates a fresh, empty bucket. */

@@ -55,6 +55,14 @@ public final class LocalSqs {
                 Optional.empty(), Optional.of(endpoint));
     }
 
+    /**
+     * The SQS endpoint variable of a handler that talks to this server, to add to {@link LocalS3#environment}'s map
+     * (ElasticMQ takes any credentials, so those of LocalS3 do).
+     */
+    public Map<String, String> environment() {
+        return Map.of("SLICEFLOW_SQS_ENDPOINT", endpoint.toString());
+    }
+
     /** Creates a fresh queue and returns its URL. */
     public String newQueue(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

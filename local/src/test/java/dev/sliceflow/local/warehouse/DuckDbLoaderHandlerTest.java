@@ -37,13 +37,9 @@ class DuckDbLoaderHandlerTest {
                 .table(items, List.of(ManifestFixtures.row(1L, "one"), ManifestFixtures.row(2L, "")), 1)
                 .build().upload(s3.client(), BUCKET);
         Path db = TestDirs.create("duckdb-loader").resolve("loader.duckdb");
-        LoaderHandler handler = new LoaderHandler(Settings.from(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
-                "SLICEFLOW_BUCKET", BUCKET,
-                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
-                "SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + db)));
+        Map<String, String> env = s3.environment(BUCKET);
+        env.put("SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + db);
+        LoaderHandler handler = new LoaderHandler(Settings.from(env));
         SQSEvent event = EventLoader.loadSQSEvent("../events/loader-sqs-manifest.json");
 
         assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
