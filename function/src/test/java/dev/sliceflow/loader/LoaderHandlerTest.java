@@ -29,7 +29,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /** The loader handler fed the sample events in events/, against s3proxy and embedded PostgreSQL. */
 class LoaderHandlerTest {
@@ -61,15 +59,7 @@ class LoaderHandlerTest {
 
     @BeforeEach
     void setUp() {
-        try {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        } catch (BucketAlreadyOwnedByYouException ignored) {
-            // shared by the tests of this JVM; every test writes its own objects first
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() != 409) {
-                throw e;
-            }
-        }
+        LocalS3.get().bucket(BUCKET);
         url = LocalPostgres.get().newDatabase();
         warehouse = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
         handler = new LoaderHandler(new ManifestLoader(s3, BUCKET, warehouse,
@@ -401,12 +391,7 @@ class LoaderHandlerTest {
     @Test
     void publicConstructor_buildsEverythingFromSettingsAsLocalModeDoes() throws Exception {
         items(9).upload(s3, BUCKET);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
-        env.put("SLICEFLOW_BUCKET", BUCKET);
-        env.put("SLICEFLOW_S3_ENDPOINT", LocalS3.get().endpoint().toString());
+        Map<String, String> env = LocalS3.get().environment(BUCKET);
         env.put("SLICEFLOW_WAREHOUSE_URL", url);
         env.put("SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER);
         env.put("SLICEFLOW_WAREHOUSE_PASSWORD", "");

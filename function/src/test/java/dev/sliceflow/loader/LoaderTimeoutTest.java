@@ -15,6 +15,7 @@ import dev.sliceflow.request.Compression;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.testing.LocalPostgres;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
@@ -42,7 +43,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -64,15 +64,7 @@ class LoaderTimeoutTest {
 
     @BeforeEach
     void setUp() {
-        try {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        } catch (BucketAlreadyOwnedByYouException ignored) {
-            // shared by the tests of this JVM
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() != 409) {
-                throw e;
-            }
-        }
+        LocalS3.get().bucket(BUCKET);
         url = LocalPostgres.get().newDatabase();
         real = PostgresWarehouse.open(new WarehouseConfig(url, Optional.of(LocalPostgres.USER), Optional.of("")));
     }
@@ -270,11 +262,7 @@ class LoaderTimeoutTest {
         @Override
         public List<ManifestOutcome> load(List<StagedManifest> batch, PartOpener parts, LoadDeadline deadline) {
             return real.load(batch, part -> {
-                try {
-                    Thread.sleep(delayMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Await.sleep(delayMillis);
                 return parts.open(part);
             }, deadline);
         }

@@ -3,7 +3,6 @@ package dev.sliceflow.loader;
 import static dev.sliceflow.testing.ManifestFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.destination.SyncPlan;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.schema.Column;
@@ -15,6 +14,7 @@ import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,18 +85,9 @@ class ReconcilerTest {
     /** What the loader does with whatever is in the load queue now. */
     private List<Message> loadWhatIsQueued() {
         List<Message> messages = LocalSqs.get().drain(loadQueue);
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setBody(m.body());
-            records.add(record);
-        }
-        event.setRecords(records);
-        if (!records.isEmpty()) {
+        if (!messages.isEmpty()) {
             new LoaderHandler(new ManifestLoader(s3, bucket, warehouse, (message, reason) -> deadLetters.add(reason)))
-                    .handleRequest(event, null);
+                    .handleRequest(SqsEvents.ofReceived(messages), null);
         }
         return messages;
     }
@@ -212,13 +202,8 @@ class ReconcilerTest {
     void handler_fromSettings_sendsTheLostEventsAndSaysWhat() throws Exception {
         Fixture lost = slice("sync-1", "111122223333", 1);
         lost.upload(s3, bucket);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
-        env.put("SLICEFLOW_BUCKET", bucket);
-        env.put("SLICEFLOW_S3_ENDPOINT", LocalS3.get().endpoint().toString());
-        env.put("SLICEFLOW_SQS_ENDPOINT", LocalSqs.get().endpoint().toString());
+        Map<String, String> env = LocalS3.get().environment(bucket);
+        env.putAll(LocalSqs.get().environment());
         env.put("SLICEFLOW_LOAD_QUEUE_URL", loadQueue);
         env.put("SLICEFLOW_WAREHOUSE_URL", url);
         env.put("SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER);

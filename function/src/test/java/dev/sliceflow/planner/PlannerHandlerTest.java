@@ -20,14 +20,15 @@ class PlannerHandlerTest {
     private final String queue = sqs.newQueue("sync");
 
     private PlannerHandler handler() {
-        return new PlannerHandler(Settings.from(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
-                "SLICEFLOW_BUCKET", bucket,
-                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
-                "SLICEFLOW_SQS_ENDPOINT", sqs.endpoint().toString(),
-                "SLICEFLOW_SYNC_QUEUE_URL", queue)));
+        return new PlannerHandler(Settings.from(env()));
+    }
+
+    /** The planner's environment: the bucket and queue of this test. */
+    private Map<String, String> env() {
+        Map<String, String> env = s3.environment(bucket);
+        env.putAll(sqs.environment());
+        env.put("SLICEFLOW_SYNC_QUEUE_URL", queue);
+        return env;
     }
 
     @Test
@@ -54,14 +55,7 @@ class PlannerHandlerTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         dev.sliceflow.metrics.Metrics metrics = dev.sliceflow.metrics.Metrics.to(
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-        Settings settings = Settings.from(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
-                "SLICEFLOW_BUCKET", bucket,
-                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
-                "SLICEFLOW_SQS_ENDPOINT", sqs.endpoint().toString(),
-                "SLICEFLOW_SYNC_QUEUE_URL", queue));
+        Settings settings = Settings.from(env());
         PlannerHandler handler = new PlannerHandler(dev.sliceflow.runtime.CompositionRoot.planner(settings), metrics);
 
         handler.handleRequest(Map.of("specKey", "specs/nightly.yaml", "syncId", "n-2"), TestContext.fifteenMinutes());

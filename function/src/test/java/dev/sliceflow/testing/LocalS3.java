@@ -2,6 +2,8 @@ package dev.sliceflow.testing;
 
 import dev.sliceflow.runtime.AwsClients;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -12,6 +14,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A real S3 API in-process (s3proxy, in-memory blob store) for tests, started once per JVM on a loopback port.
@@ -81,6 +85,37 @@ public final class LocalS3 {
         return new AwsClients(Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)),
                 Optional.of(endpoint), Optional.empty());
+    }
+
+    /**
+     * The bucket named {@code name}, created if this JVM has not yet: for a test whose fixtures name a fixed bucket
+     * (the sample events'); each test writes its own objects first.
+     */
+    public String bucket(String name) {
+        try {
+            client.createBucket(b -> b.bucket(name));
+        } catch (BucketAlreadyOwnedByYouException ignored) {
+            // created by an earlier test of this JVM
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+        }
+        return name;
+    }
+
+    /**
+     * The environment of a handler whose staging bucket is {@code bucket} here (what Settings.from reads: region,
+     * credentials, bucket, S3 endpoint); a mutable map, for the test to add the rest.
+     */
+    public Map<String, String> environment(String bucket) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("SLICEFLOW_BUCKET", bucket);
+        env.put("SLICEFLOW_S3_ENDPOINT", endpoint.toString());
+        return env;
     }
 
     /** Creates a fresh, empty bucket. */

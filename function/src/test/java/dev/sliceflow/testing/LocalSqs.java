@@ -1,6 +1,9 @@
 package dev.sliceflow.testing;
 
+import dev.sliceflow.runtime.AwsClients;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +17,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import dev.sliceflow.runtime.AwsClients;
 
 /** A real SQS API in-process (ElasticMQ) for tests, started once per JVM on a loopback port. */
 public final class LocalSqs {
@@ -53,6 +55,14 @@ public final class LocalSqs {
                 Optional.empty(), Optional.of(endpoint));
     }
 
+    /**
+     * The SQS endpoint variable of a handler that talks to this server, to add to {@link LocalS3#environment}'s map
+     * (ElasticMQ takes any credentials, so those of LocalS3 do).
+     */
+    public Map<String, String> environment() {
+        return Map.of("SLICEFLOW_SQS_ENDPOINT", endpoint.toString());
+    }
+
     /** Creates a fresh queue and returns its URL. */
     public String newQueue(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,11 +70,19 @@ public final class LocalSqs {
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30"))).queueUrl();
     }
 
-    /** Receives what is visible now (up to 10 per call, polling until a call returns none). */
+    /** Receives what is visible now (up to 10 per call, polling until a call returns none), and deletes it. */
     public List<Message> drain(String queueUrl) {
-        List<Message> all = new java.util.ArrayList<>();
+        return drain(client, queueUrl);
+    }
+
+    /**
+     * What {@link #drain(String)} does, through any client: the embedded queues of local mode too. Each message
+     * comes with its message and system attributes.
+     */
+    public static List<Message> drain(SqsClient sqs, String queueUrl) {
+        List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> batch = client.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
                     .waitTimeSeconds(1).messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
             if (batch.isEmpty()) {
@@ -72,8 +90,24 @@ public final class LocalSqs {
             }
             all.addAll(batch);
             for (Message message : batch) {
-                client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
             }
         }
+    }
+
+    /**
+     * The first messages to arrive in the queue (long polls of up to 10 each, left undeleted); an AssertionError when
+     * none arrives within {@code timeout}.
+     */
+    public static List<Message> awaitMessages(SqsClient sqs, String queueUrl, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1).messageAttributeNames("All")).messages();
+            if (!messages.isEmpty()) {
+                return messages;
+            }
+        }
+        throw new AssertionError("no message in " + queueUrl + " within " + timeout);
     }
 }

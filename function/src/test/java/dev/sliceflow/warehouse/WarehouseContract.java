@@ -240,7 +240,7 @@ public abstract class WarehouseContract {
     void load_whatTheWorkerStaged_readsBackEqualToTheSourceValueByValue() throws Exception {
         dev.sliceflow.testing.LocalS3 s3 = dev.sliceflow.testing.LocalS3.get();
         String bucket = s3.newBucket();
-        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("worker");
+        java.nio.file.Path work = dev.sliceflow.testing.TestDirs.create("worker");
         ExecutorService chunks = Executors.newFixedThreadPool(2);
         try {
             dev.sliceflow.staging.S3Uploader uploader = new dev.sliceflow.staging.S3Uploader(s3.client(), bucket,
@@ -647,7 +647,7 @@ public abstract class WarehouseContract {
         PartOpener lateClose = part -> new ByteArrayInputStream(f.parts().get(part.key())) {
             @Override
             public void close() {
-                sleepQuietly(2_500);
+                dev.sliceflow.testing.Await.sleep(2_500);
             }
         };
 
@@ -711,17 +711,9 @@ public abstract class WarehouseContract {
         public int read(byte[] b, int off, int len) throws IOException {
             if (!waited) {
                 waited = true;
-                sleepQuietly(delayMillis);
+                dev.sliceflow.testing.Await.sleep(delayMillis);
             }
             return super.read(b, off, len);
-        }
-    }
-
-    protected static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ import dev.sliceflow.runtime.CompositionRoot;
 import dev.sliceflow.runtime.Settings;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.LocalSqs;
+import dev.sliceflow.testing.SqsEvents;
 import dev.sliceflow.testing.StagedParts;
 import dev.sliceflow.testing.TestContext;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -48,13 +48,8 @@ class WorkerHandlerTest {
     Path workDir;
 
     private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
-        env.put("SLICEFLOW_BUCKET", bucket);
-        env.put("SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString());
-        env.put("SLICEFLOW_SQS_ENDPOINT", sqs.endpoint().toString());
+        Map<String, String> env = s3.environment(bucket);
+        env.putAll(sqs.environment());
         env.put("SLICEFLOW_SYNC_QUEUE_URL", syncQueue);
         env.put("SLICEFLOW_SYNC_DLQ_URL", dlq);
         env.put("SLICEFLOW_WORK_DIR", workDir.toString());
@@ -77,17 +72,7 @@ class WorkerHandlerTest {
     }
 
     private static SQSEvent event(String... bodies) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new java.util.ArrayList<>();
-        for (int i = 0; i < bodies.length; i++) {
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId("m-" + i);
-            message.setBody(bodies[i]);
-            message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-            records.add(message);
-        }
-        event.setRecords(records);
-        return event;
+        return SqsEvents.ofBodies(bodies);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.sliceflow.manifest.TableStatus;
 import dev.sliceflow.source.Source;
 import dev.sliceflow.source.SourceRegistry;
 import dev.sliceflow.staging.S3Uploader;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.testing.FakeAws;
 import dev.sliceflow.testing.FakeAws.Answer;
 import dev.sliceflow.testing.LocalS3;
@@ -163,10 +164,7 @@ class AwsRobustnessTest {
         try (Source source = factory.open(AwsTestSupport.request("eu-west-1", Map.of("concurrency", "4"), null))) {
             assertThat(rows(source, "aws_ec2_instances")).hasSize(6);
         }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (fetchThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.within(java.time.Duration.ofSeconds(5), () -> fetchThreads() == 0);
         assertThat(fetchThreads()).isZero();
         int calls = fake.calls().size();
         Thread.sleep(200);

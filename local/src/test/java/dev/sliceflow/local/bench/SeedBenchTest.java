@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sliceflow.local.e2e.SyntheticOracle;
 import dev.sliceflow.source.synthetic.SyntheticSourceFactory;
 import dev.sliceflow.source.synthetic.SyntheticTables;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.testing.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +48,7 @@ class SeedBenchTest {
                 st.execute("SELECT sum(x) FROM generate_series(1, 3000000) x");
                 burned = ownCpu(pid);
             }
-            for (int i = 0; i < 100 && Files.exists(Path.of("/proc", Long.toString(pid))); i++) {
-                Thread.sleep(20);
-            }
+            Await.within(Duration.ofSeconds(2), () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
 
             assertThat(Path.of("/proc", Long.toString(pid))).as("the backend has exited").doesNotExist();
             assertThat(burned).as("the query's CPU").isGreaterThan(0.05);

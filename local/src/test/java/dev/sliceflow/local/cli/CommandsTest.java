@@ -2,10 +2,10 @@ package dev.sliceflow.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
-import dev.sliceflow.loader.LoaderHandler;
+import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.worker.WorkerHandler;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,8 +3,10 @@ package dev.sliceflow.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sliceflow.local.e2e.SyntheticOracle;
-import dev.sliceflow.local.runtime.TestDirs;
+import dev.sliceflow.testing.Await;
+import dev.sliceflow.testing.LiveThreads;
 import dev.sliceflow.testing.LocalPostgres;
+import dev.sliceflow.testing.TestDirs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -12,11 +14,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -44,7 +46,7 @@ class DemoCommandTest {
     @Test
     void demo_smallSyncTwiceWithSameSyncId_loadsTheSourceExactlyOnce() throws Exception {
         Path dir = TestDirs.create("demo");
-        Set<Thread> before = nonDaemonThreads();
+        Set<Thread> before = LiveThreads.now();
 
         Run first = demo("--dir", dir.toString(), "--accounts", "3", "--regions", "2", "--rows-per-table", "40",
                 "--seed", "5", "--sync-id", "demo-test", "--progress", "lines");
@@ -143,21 +145,9 @@ class DemoCommandTest {
         return counts;
     }
 
-    private static Set<Thread> nonDaemonThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t.isAlive())
-                .collect(Collectors.toSet());
-    }
-
     /** Every non-daemon thread the demo started has ended (a few seconds of grace for pools winding down). */
-    private static void assertNoThreadsLeft(Set<Thread> before) throws InterruptedException {
-        Set<Thread> left = Set.of();
-        for (int i = 0; i < 50; i++) {
-            left = nonDaemonThreads().stream().filter(t -> !before.contains(t)).collect(Collectors.toSet());
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(left.stream().map(Thread::getName).toList()).as("threads left running").isEmpty();
+    private static void assertNoThreadsLeft(Set<Thread> before) {
+        Await.within(Duration.ofSeconds(5), () -> LiveThreads.startedSince(before).isEmpty());
+        assertThat(LiveThreads.startedSince(before)).as("threads left running").isEmpty();
     }
 }

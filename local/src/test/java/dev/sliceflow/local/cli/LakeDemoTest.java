@@ -2,10 +2,10 @@ package dev.sliceflow.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sliceflow.local.lake.LocalLake;
 import dev.sliceflow.local.e2e.SyntheticOracle;
+import dev.sliceflow.local.lake.LocalLake;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
+import dev.sliceflow.testing.TestDirs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

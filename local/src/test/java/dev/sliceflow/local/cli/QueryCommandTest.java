@@ -2,8 +2,8 @@ package dev.sliceflow.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.testing.LocalPostgres;
+import dev.sliceflow.testing.TestDirs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

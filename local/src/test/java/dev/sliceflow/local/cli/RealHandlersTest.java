@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
+import dev.sliceflow.testing.TestDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

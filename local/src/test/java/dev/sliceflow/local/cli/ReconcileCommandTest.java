@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
-import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.testing.LocalPostgres;
+import dev.sliceflow.testing.LocalSqs;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.sliceflow.testing.TestDirs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,16 +27,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -68,6 +62,12 @@ class ReconcileCommandTest {
         return out.toString();
     }
 
+    /** {@code sliceflow serve} in its own JVM, as users run it, its stderr in a file beside {@code dir}. */
+    private static ServeProcess serve(Path dir, String... more) throws Exception {
+        return ServeProcess.start(dir, ProcessBuilder.Redirect.to(dir.resolveSibling(dir.getFileName()
+                + "-stderr.txt").toFile()), more);
+    }
+
     /** What serve writes to DIR/env.sh, so that commands find it. */
     private static void writeExports(Path dir, LocalRuntime runtime, Map<String, String> more) throws Exception {
         Map<String, String> exports = ServeCommand.exports(runtime);
@@ -77,17 +77,7 @@ class ReconcileCommandTest {
 
     /** Deletes whatever waits in the load queue: the events are lost. */
     private static List<Message> loseLoadEvents(LocalRuntime runtime) {
-        List<Message> lost = new ArrayList<>();
-        while (true) {
-            List<Message> batch = runtime.sqs().receiveMessage(b -> b.queueUrl(runtime.queues().load().url())
-                    .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            if (batch.isEmpty()) {
-                return lost;
-            }
-            lost.addAll(batch);
-            batch.forEach(m -> runtime.sqs().deleteMessage(b -> b.queueUrl(runtime.queues().load().url())
-                    .receiptHandle(m.receiptHandle())));
-        }
+        return LocalSqs.drain(runtime.sqs(), runtime.queues().load().url());
     }
 
     @Test
@@ -149,26 +139,22 @@ class ReconcileCommandTest {
     void serve_whenAManifestsLoadEventWasLostWithTheLastServe_loadsItAtStartUp() throws Exception {
         Path dir = TestDirs.create("reconcile-restart");
         Fixture lost = slice("111122223333", 7);
-        Serve first = Serve.start(dir, "--no-functions");
-        try (S3Client s3 = first.s3()) {
+        ServeProcess first = serve(dir, "--no-functions");
+        try (S3Client s3 = first.clients().s3()) {
             lost.upload(s3, "sliceflow-staging");
         }
         first.stop();
 
-        Serve second = Serve.start(dir);
+        ServeProcess second = serve(dir);
         try {
-            assertThat(second.lines).anyMatch(l -> l.startsWith("reconciled: 1 committed manifests"));
-            assertThat(second.lines).anyMatch(l -> l.contains("reconciler <- sliceflow-reconcile"));
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            String answer = "";
-            while (System.nanoTime() < deadline) {
-                answer = run("reconcile", "--dir", dir.toString(), "--grace", "0", "--dry-run");
-                if (answer.contains(" 0 manifests committed")) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
-            assertThat(answer).as("the manifest is settled: loaded").contains(" 0 manifests committed");
+            assertThat(second.lines()).anyMatch(l -> l.startsWith("reconciled: 1 committed manifests"));
+            assertThat(second.lines()).anyMatch(l -> l.contains("reconciler <- sliceflow-reconcile"));
+            AtomicReference<String> answer = new AtomicReference<>("");
+            Await.within(Duration.ofMinutes(1), () -> {
+                answer.set(run("reconcile", "--dir", dir.toString(), "--grace", "0", "--dry-run"));
+                return answer.get().contains(" 0 manifests committed");
+            });
+            assertThat(answer.get()).as("the manifest is settled: loaded").contains(" 0 manifests committed");
         } finally {
             second.stop();
         }
@@ -191,10 +177,7 @@ class ReconcileCommandTest {
             runtime.attach(runtime.queues().load(), LocalRuntime.LOADER, settings -> new LoaderHandler(
                     runtime.settings(Map.of("SLICEFLOW_WAREHOUSE_URL", url,
                             "SLICEFLOW_WAREHOUSE_USER", LocalPostgres.USER, "SLICEFLOW_WAREHOUSE_PASSWORD", ""))));
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (count(url, "SELECT count(*) FROM _sliceflow_load_errors") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            Await.within(Duration.ofMinutes(1), () -> count(url, "SELECT count(*) FROM _sliceflow_load_errors") > 0);
 
             String status = run("status", "sync-r", "--dir", dir.toString(), "--warehouse", url,
                     "--warehouse-user", LocalPostgres.USER);
@@ -207,7 +190,7 @@ class ReconcileCommandTest {
         }
     }
 
-    private static long count(String url, String sql) throws Exception {
+    private static long count(String url, String sql) {
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, "");
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -226,44 +209,5 @@ class ReconcileCommandTest {
             }
         }
         return ids;
-    }
-
-    /** {@code sliceflow serve} in its own JVM, as users run it, stopped with SIGTERM. */
-    private record Serve(Process process, List<String> lines, Map<String, String> exports) {
-        static Serve start(Path dir, String... more) throws Exception {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), SliceflowCli.class.getName(), "serve", "--dir",
-                    dir.toString(), "--s3-port", "0", "--sqs-port", "0"));
-            command.addAll(List.of(more));
-            Process process = new ProcessBuilder(command)
-                    .redirectError(dir.resolveSibling(dir.getFileName() + "-stderr.txt").toFile()).start();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            List<String> lines = new ArrayList<>();
-            Map<String, String> exports = new HashMap<>();
-            String line;
-            while ((line = reader.readLine()) != null && !line.startsWith("ready")) {
-                lines.add(line);
-                if (line.startsWith("export ")) {
-                    String[] kv = line.substring("export ".length()).split("=", 2);
-                    exports.put(kv[0], kv[1].replaceAll("^'|'$", ""));
-                }
-            }
-            assertThat(line).as("serve output: %s", lines).startsWith("ready");
-            Thread.ofPlatform().daemon().start(() -> reader.lines().forEach(l -> { }));
-            return new Serve(process, lines, exports);
-        }
-
-        S3Client s3() {
-            return new AwsClients(Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                    exports.get("AWS_ACCESS_KEY_ID"), exports.get("AWS_SECRET_ACCESS_KEY"))),
-                    Optional.of(URI.create(exports.get("AWS_ENDPOINT_URL_S3"))), Optional.empty()).s3();
-        }
-
-        void stop() throws Exception {
-            process.toHandle().destroy();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("serve exits on SIGTERM").isTrue();
-        }
     }
 }

@@ -3,7 +3,7 @@ package dev.sliceflow.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.sliceflow.local.runtime.TestDirs;
+import dev.sliceflow.testing.TestDirs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code sliceflow serve} as users run it: a separate JVM, driven with the real AWS CLI (v1) using the endpoints and
@@ -38,11 +39,8 @@ class ServeCommandTest {
     static void startServe() throws Exception {
         aws = findAws();
         dir = TestDirs.create("serve");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        serve = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), SliceflowCli.class.getName(),
-                // No functions: this test reads the load queue itself, which a loader would drain first.
-                "serve", "--dir", dir.toString(), "--s3-port", "0", "--sqs-port", "0", "--no-functions")
+        // No functions: this test reads the load queue itself, which a loader would drain first.
+        serve = new ProcessBuilder(ServeProcess.command(dir, "--no-functions"))
                 .redirectError(dir.resolveSibling(dir.getFileName() + "-stderr.txt").toFile())
                 .start();
         BufferedReader reader = new BufferedReader(new InputStreamReader(serve.getInputStream(),
@@ -121,10 +119,7 @@ class ServeCommandTest {
     @Test
     void sigterm_stopsCleanly() throws Exception {
         Path other = TestDirs.create("serve-stop");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), SliceflowCli.class.getName(),
-                "serve", "--dir", other.toString(), "--s3-port", "0", "--sqs-port", "0")
+        Process process = new ProcessBuilder(ServeProcess.command(other))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
@@ -149,61 +144,22 @@ class ServeCommandTest {
     @Test
     void restart_deliversWhatWasQueuedWhenServeStopped() throws Exception {
         Path kept = TestDirs.create("serve-restart");
-        Process first = startServe(kept);
-        Map<String, String> env = exportsOf(first);
-        try (software.amazon.awssdk.services.sqs.SqsClient sqs = sqsClient(env)) {
-            sqs.sendMessage(b -> b.queueUrl(env.get("SLICEFLOW_SYNC_QUEUE_URL")).messageBody("queued before stop"));
+        ServeProcess first = ServeProcess.start(kept, ProcessBuilder.Redirect.DISCARD, "--no-functions");
+        try (SqsClient sqs = first.clients().sqs()) {
+            sqs.sendMessage(b -> b.queueUrl(first.exports().get("SLICEFLOW_SYNC_QUEUE_URL"))
+                    .messageBody("queued before stop"));
         }
-        first.toHandle().destroy();
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        first.stop();
 
-        Process second = startServe(kept);
-        try {
-            Map<String, String> again = exportsOf(second);
-            try (software.amazon.awssdk.services.sqs.SqsClient sqs = sqsClient(again)) {
-                assertThat(sqs.receiveMessage(b -> b.queueUrl(again.get("SLICEFLOW_SYNC_QUEUE_URL"))
-                        .waitTimeSeconds(5)).messages()).extracting(m -> m.body())
-                        .containsExactly("queued before stop");
-            }
+        ServeProcess second = ServeProcess.start(kept, ProcessBuilder.Redirect.DISCARD, "--no-functions");
+        try (SqsClient sqs = second.clients().sqs()) {
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(second.exports().get("SLICEFLOW_SYNC_QUEUE_URL"))
+                    .waitTimeSeconds(5)).messages()).extracting(m -> m.body())
+                    .containsExactly("queued before stop");
         } finally {
-            second.toHandle().destroy();
-            second.waitFor(30, TimeUnit.SECONDS);
+            second.process().toHandle().destroy();
+            second.process().waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** serve --no-functions on {@code on}, free ports; its stdout up to "ready" is read by {@link #exportsOf}. */
-    private static Process startServe(Path on) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), SliceflowCli.class.getName(),
-                "serve", "--dir", on.toString(), "--s3-port", "0", "--sqs-port", "0", "--no-functions")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static Map<String, String> exportsOf(Process process) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8));
-        Map<String, String> found = new HashMap<>();
-        List<String> lines = new ArrayList<>();
-        String line;
-        while ((line = reader.readLine()) != null && !line.startsWith("ready")) {
-            lines.add(line);
-            if (line.startsWith("export ")) {
-                String[] kv = line.substring("export ".length()).split("=", 2);
-                found.put(kv[0], kv[1].replaceAll("^'|'$", ""));
-            }
-        }
-        assertThat(line).as("serve output: %s", lines).startsWith("ready");
-        Thread.ofPlatform().daemon().start(() -> reader.lines().forEach(l -> { }));
-        return found;
-    }
-
-    private static software.amazon.awssdk.services.sqs.SqsClient sqsClient(Map<String, String> env) {
-        return software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(java.net.URI.create(env.get("AWS_ENDPOINT_URL_SQS")))
-                .region(software.amazon.awssdk.regions.Region.of(env.get("AWS_REGION")))
-                .credentialsProvider(dev.sliceflow.local.runtime.LocalCredentials.DEFAULT.provider())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
     }
 
     private static String awsCli(String... args) throws Exception {

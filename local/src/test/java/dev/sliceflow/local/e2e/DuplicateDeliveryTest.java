@@ -8,6 +8,7 @@ import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
 import dev.sliceflow.local.runtime.SqsPoller;
 import dev.sliceflow.planner.Plan;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.worker.WorkerHandler;
 import java.sql.Connection;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class DuplicateDeliveryTest {
                 @Override
                 public void after(SQSEvent event, SQSBatchResponse response) {
                     if (Handlers.firstReceive(event)) {
-                        Handlers.sleep(3_000); // past the visibility timeout: SQS hands the message to another poller
+                        Await.sleep(3_000); // past the visibility timeout: SQS hands the message to another poller
                     }
                 }
             }));

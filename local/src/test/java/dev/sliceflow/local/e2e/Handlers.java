@@ -29,14 +29,6 @@ final class Handlers {
                 .anyMatch(r -> "1".equals(r.getAttributes().get("ApproximateReceiveCount")));
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Closes the wrapped handler when the runtime closes it (the loader checkpoints DuckDB then). */
     private record Wrapped(RequestHandler<SQSEvent, SQSBatchResponse> real, Around around)
             implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {

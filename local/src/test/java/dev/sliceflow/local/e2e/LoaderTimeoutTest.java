@@ -15,13 +15,14 @@ import dev.sliceflow.local.runtime.LocalCredentials;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.local.runtime.SqsPoller;
-import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.sqs.SqsBatch;
+import dev.sliceflow.testing.Await;
 import dev.sliceflow.testing.ManifestFixtures;
 import dev.sliceflow.testing.ManifestFixtures.Fixture;
+import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;
@@ -167,11 +168,7 @@ class LoaderTimeoutTest {
             @Override
             public void beforeTransmission(BeforeTransmission context, ExecutionAttributes attributes) {
                 if (slow.get() && context.request() instanceof GetObjectRequest get && get.key().startsWith("data/")) {
-                    try {
-                        Thread.sleep(SLOW_GET_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    Await.sleep(SLOW_GET_MILLIS);
                 }
             }
         };
@@ -191,13 +188,7 @@ class LoaderTimeoutTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 60 s for " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, Duration.ofSeconds(60), condition);
     }
 }

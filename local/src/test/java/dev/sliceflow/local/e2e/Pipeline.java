@@ -2,17 +2,18 @@ package dev.sliceflow.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sliceflow.destination.SyncStatus;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
 import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.HandlerFactory;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
-import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.planner.SyncLauncher;
 import dev.sliceflow.planner.SyncSpec;
 import dev.sliceflow.runtime.Settings;
-import dev.sliceflow.destination.SyncStatus;
+import dev.sliceflow.testing.Await;
+import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.Warehouses;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local stack on a fresh directory with DuckDB, for end-to-end tests: attach the real (or wrapped) worker and
@@ -102,20 +104,18 @@ final class Pipeline implements AutoCloseable {
 
     /** Waits for the warehouse to report the sync complete, then for the queues to be idle. */
     SyncStatus awaitComplete(String syncId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Warehouse warehouse = Warehouses.open(new WarehouseConfig(warehouseUrl(), Optional.empty(),
                 Optional.empty()))) {
-            while (true) {
-                Optional<SyncStatus> status = warehouse.syncStatus(Optional.of(syncId)).stream().findFirst();
-                if (status.isPresent() && status.get().complete()) {
-                    assertThat(runtime.awaitIdle(timeout)).as("queues idle after the sync completed").isTrue();
-                    return warehouse.syncStatus(Optional.of(syncId)).getFirst();
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("sync " + syncId + " not complete within " + timeout + ": " + status);
-                }
-                Thread.sleep(200);
+            AtomicReference<Optional<SyncStatus>> status = new AtomicReference<>(Optional.empty());
+            boolean complete = Await.within(timeout, () -> {
+                status.set(warehouse.syncStatus(Optional.of(syncId)).stream().findFirst());
+                return status.get().map(SyncStatus::complete).orElse(false);
+            });
+            if (!complete) {
+                throw new AssertionError("sync " + syncId + " not complete within " + timeout + ": " + status.get());
             }
+            assertThat(runtime.awaitIdle(timeout)).as("queues idle after the sync completed").isTrue();
+            return warehouse.syncStatus(Optional.of(syncId)).getFirst();
         }
     }
 

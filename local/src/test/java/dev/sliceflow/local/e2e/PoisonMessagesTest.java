@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sliceflow.local.cli.DemoSync;
 import dev.sliceflow.planner.Plan;
+import dev.sliceflow.testing.Await;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +45,7 @@ class PoisonMessagesTest {
                 SyntheticOracle.assertExact(c, plan, 20, 8, 1);
             }
             Map<String, String> reasons = new LinkedHashMap<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (reasons.size() < 3 && System.nanoTime() < deadline) {
+            Await.within(Duration.ofSeconds(20), () -> {
                 List<Message> messages = new ArrayList<>(pipeline.runtime.sqs().receiveMessage(b -> b
                         .queueUrl(pipeline.runtime.queues().syncDlq().url()).maxNumberOfMessages(10)
                         .waitTimeSeconds(1).messageAttributeNames("All")).messages());
@@ -53,7 +53,8 @@ class PoisonMessagesTest {
                     assertThat(m.messageAttributes()).containsKey("sliceflow-error");
                     reasons.put(m.body(), m.messageAttributes().get("sliceflow-error").stringValue());
                 }
-            }
+                return reasons.size() >= 3;
+            });
             assertThat(reasons).containsOnlyKeys(MALFORMED, UNKNOWN_TABLE, INVALID_ACCOUNT);
             assertThat(reasons.get(UNKNOWN_TABLE)).contains("no_such_table");
             assertThat(reasons.get(INVALID_ACCOUNT)).contains("account");

@@ -3,8 +3,8 @@ package dev.sliceflow.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sliceflow.local.cli.DemoSync;
-import dev.sliceflow.local.runtime.TestDirs;
 import dev.sliceflow.planner.Plan;
+import dev.sliceflow.testing.TestDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;

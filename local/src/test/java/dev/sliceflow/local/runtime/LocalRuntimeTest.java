@@ -9,7 +9,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.runtime.AwsClients;
 import dev.sliceflow.runtime.Settings;
-import java.nio.file.Files;
+import dev.sliceflow.testing.Await;
+import dev.sliceflow.testing.LiveThreads;
+import dev.sliceflow.testing.TestDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -153,22 +155,16 @@ class LocalRuntimeTest {
 
     @Test
     void close_leavesNoThreadsOfItsOwnRunning() throws Exception {
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> before = LiveThreads.now();
         LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.empty()));
         runtime.attach(runtime.queues().sync(), EventSourceMapping.of("closer", 1, 2, Duration.ofMinutes(1)),
                 (event, context) -> null);
 
         runtime.close();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t))
-                    .map(Thread::getName).toList();
-            Thread.sleep(50);
-        } while (!left.isEmpty() && System.nanoTime() < deadline);
-        assertThat(left).as("non-daemon threads started by the runtime and still alive").isEmpty();
+        Await.within(Duration.ofSeconds(10), () -> LiveThreads.startedSince(before).isEmpty());
+        assertThat(LiveThreads.startedSince(before)).as("non-daemon threads started by the runtime and still alive")
+                .isEmpty();
     }
 
     /** Stands in for the worker: writes a manifest named after the message body with clients from Settings. */

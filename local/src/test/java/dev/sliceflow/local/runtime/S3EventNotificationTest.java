@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sliceflow.testing.LocalSqs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -139,17 +140,6 @@ class S3EventNotificationTest {
 
     /** Receives (and deletes) every message until the queue stays empty for a 1 s long poll. */
     static List<Message> drain(String queueUrl) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> batch = runtime.sqs().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages();
-            if (batch.isEmpty()) {
-                return all;
-            }
-            for (Message message : batch) {
-                runtime.sqs().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-            }
-            all.addAll(batch);
-        }
+        return LocalSqs.drain(runtime.sqs(), queueUrl);
     }
 }

@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.local.runtime.EmbeddedSqs.QueueRef;
+import dev.sliceflow.runtime.AwsClients;
+import dev.sliceflow.testing.Await;
+import dev.sliceflow.testing.LocalSqs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -50,9 +52,8 @@ class SqsPollerTest {
     @BeforeAll
     static void startSqs() {
         server = EmbeddedSqs.start(0, "us-east-1");
-        sqs = SqsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(LocalCredentials.DEFAULT.provider())
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        sqs = new AwsClients(Region.US_EAST_1, LocalCredentials.DEFAULT.provider(), Optional.empty(),
+                Optional.of(server.endpoint())).sqs();
     }
 
     @AfterAll
@@ -151,7 +152,7 @@ class SqsPollerTest {
             return poison;
         }));
 
-        List<Message> dead = awaitMessages(dlq, Duration.ofSeconds(30));
+        List<Message> dead = LocalSqs.awaitMessages(sqs, dlq.url(), Duration.ofSeconds(30));
 
         assertThat(dead).extracting(Message::body).containsExactly("poison");
         assertThat(poisonDeliveries.get()).isEqualTo(5);
@@ -204,7 +205,7 @@ class SqsPollerTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(5));
         poller = start(mapping, event -> {
             if (invocations.incrementAndGet() == 1) {
-                sleep(500);
+                Await.sleep(500);
             }
             return new SQSBatchResponse(List.of());
         });
@@ -233,7 +234,7 @@ class SqsPollerTest {
                     interruptedAfterMillis.set((System.nanoTime() - start) / 1_000_000);
                 }
                 // a handler that goes on after the interrupt: its answer (delete everything) must not count
-                sleep(300);
+                Await.sleep(300);
                 firstRunning.set(false);
                 return new SQSBatchResponse(List.of());
             }
@@ -257,7 +258,7 @@ class SqsPollerTest {
         Set<String> done = ConcurrentHashMap.newKeySet();
         poller = start(mapping(1, 3), event -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            sleep(200);
+            Await.sleep(200);
             running.decrementAndGet();
             event.getRecords().forEach(r -> done.add(r.getBody()));
             return null;
@@ -311,7 +312,7 @@ class SqsPollerTest {
         AtomicBoolean started = new AtomicBoolean();
         SqsPoller local = start(EventSourceMapping.of("closing", 1, 2, Duration.ofMinutes(1)), event -> {
             started.set(true);
-            sleep(700);
+            Await.sleep(700);
             finished.set(true);
             return null;
         });
@@ -333,9 +334,9 @@ class SqsPollerTest {
             invocations.incrementAndGet();
             return null;
         });
-        sleep(300); // the poller is in a long poll now
+        Await.sleep(300); // the poller is in a long poll now
         CompletableFuture<Void> closing = CompletableFuture.runAsync(local::close);
-        sleep(50);
+        Await.sleep(50);
 
         sqs.sendMessage(b -> b.queueUrl(slow.url()).messageBody("late"));
         closing.get(10, TimeUnit.SECONDS);
@@ -412,34 +413,7 @@ class SqsPollerTest {
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
-    private static List<Message> awaitMessages(QueueRef q, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(q.url()).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages();
-            if (!messages.isEmpty()) {
-                return messages;
-            }
-        }
-        throw new AssertionError("no message in " + q.name() + " within " + timeout);
-    }
-
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            sleep(20);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Await.until("the condition", Duration.ofSeconds(30), condition);
     }
 }

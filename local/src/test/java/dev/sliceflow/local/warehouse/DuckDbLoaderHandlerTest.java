@@ -11,8 +11,7 @@ import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.testing.LocalS3;
 import dev.sliceflow.testing.ManifestFixtures;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.sliceflow.testing.TestDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,47 +20,26 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Local mode's path: the same LoaderHandler, built from settings, finds DuckDB through the provider SPI. */
 class DuckDbLoaderHandlerTest {
     /** The bucket the sample events name. */
     private static final String BUCKET = "sliceflow-staging-111122223333";
 
-    static {
-        try {
-            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void handle_sampleManifestEvent_loadsIntoDuckDbOnce() throws Exception {
         LocalS3 s3 = LocalS3.get();
-        try {
-            s3.client().createBucket(b -> b.bucket(BUCKET));
-        } catch (S3Exception e) {
-            if (e.statusCode() != 409) {
-                throw e;
-            }
-        }
+        s3.bucket(BUCKET);
         TableSchema items = new TableSchema("items",
                 List.of(Column.required("id", ColumnType.LONG), Column.of("name", ColumnType.STRING)), List.of("id"));
         ManifestFixtures.manifest("sync-1", Instant.parse("2026-01-01T00:00:00Z"))
                 .table(items, List.of(ManifestFixtures.row(1L, "one"), ManifestFixtures.row(2L, "")), 1)
                 .build().upload(s3.client(), BUCKET);
-        Path db = Path.of("target", "duckdb", "loader-" + UUID.randomUUID() + ".duckdb").toAbsolutePath();
-        Files.createDirectories(db.getParent());
-        LoaderHandler handler = new LoaderHandler(Settings.from(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY,
-                "SLICEFLOW_BUCKET", BUCKET,
-                "SLICEFLOW_S3_ENDPOINT", s3.endpoint().toString(),
-                "SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + db)));
+        Path db = TestDirs.create("duckdb-loader").resolve("loader.duckdb");
+        Map<String, String> env = s3.environment(BUCKET);
+        env.put("SLICEFLOW_WAREHOUSE_URL", "jdbc:duckdb:" + db);
+        LoaderHandler handler = new LoaderHandler(Settings.from(env));
         SQSEvent event = EventLoader.loadSQSEvent("../events/loader-sqs-manifest.json");
 
         assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();

@@ -2,13 +2,12 @@ package dev.sliceflow.local.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sliceflow.request.Compression;
 import dev.sliceflow.testing.ManifestFixtures;
+import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
 import dev.sliceflow.warehouse.WarehouseContract;
 import dev.sliceflow.warehouse.Warehouses;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,31 +15,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class DuckDbWarehouseTest extends WarehouseContract {
-    private static final Path DIR = Path.of("target", "duckdb").toAbsolutePath();
+    private Path dir;
     private String url;
-
-    static {
-        // DuckDB unpacks its native library into java.io.tmpdir, which surefire points into target/
-        try {
-            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     protected Warehouse newWarehouse() {
-        try {
-            Files.createDirectories(DIR);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        url = "jdbc:duckdb:" + DIR.resolve("test-" + UUID.randomUUID() + ".duckdb");
+        dir = TestDirs.create("duckdb");
+        url = "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
         return anotherWarehouse();
     }
 
@@ -61,7 +46,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
     @Test
     void insertSql_statesEveryCsvOptionExplicitly() {
-        String sql = new DuckDbDialect(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()), DIR)
+        String sql = new DuckDbDialect(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()), dir)
                 .insertSql(ITEMS, List.of(Path.of("/scratch/it's.csv"), Path.of("/scratch/b.csv")));
 
         assertThat(sql).isEqualTo("INSERT INTO \"items\" (\"id\", \"name\", \"_sync_id\", \"_sync_time\", \"_source\","
@@ -75,7 +60,7 @@ class DuckDbWarehouseTest extends WarehouseContract {
 
     @Test
     void load_leavesNoDownloadedPartBehind() throws Exception {
-        Path scratch = DIR.resolve("scratch-" + UUID.randomUUID());
+        Path scratch = dir.resolve("scratch");
         try (Warehouse duck = DuckDbWarehouse.open(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
                 scratch)) {
             var f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, items(1, 2, 3), 1).build();
