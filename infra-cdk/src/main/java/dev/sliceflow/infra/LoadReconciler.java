@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
@@ -13,10 +12,8 @@ import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -49,16 +46,8 @@ public final class LoadReconciler extends Construct {
                           IBucket bucket, IQueue loadQueue, java.util.Optional<Lake> lake, ITopic topic) {
         super(scope, id);
         String functionName = settings.prefix() + "-reconciler";
-        role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Execution role of " + functionName)
-                .build();
-        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
-                .logGroupName("/aws/lambda/" + functionName)
-                .retention(platform.logRetention())
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        logGroup.grantWrite(role);
+        role = platform.executionRole(this, functionName);
+        LogGroup logGroup = platform.logGroup(this, functionName, role);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
@@ -84,12 +73,7 @@ public final class LoadReconciler extends Construct {
         platform.apply(builder);
         settings.vpc().ifPresent(placement -> QueueConsumer.placeInVpc(this, builder, role, placement));
         function = builder.build();
-        platform.acknowledgeTracing(role);
-        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
-            NagFindings.acknowledge(function, "AwsSolutions-L1",
-                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
-                            + " Java 21, so it runs there too; java25 is the default.");
-        }
+        platform.acknowledge(function, role);
 
         // ListObjectsV2 of manifests/ (by sync prefix) only: no GetObject, no other prefix
         role.addToPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)

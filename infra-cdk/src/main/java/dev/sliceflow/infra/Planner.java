@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
@@ -23,10 +22,8 @@ import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
@@ -67,16 +64,8 @@ public final class Planner extends Construct {
                    Optional<String> roleName, Optional<String> externalId) {
         super(scope, id);
         String functionName = prefix + "-planner";
-        role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Execution role of " + functionName)
-                .build();
-        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
-                .logGroupName("/aws/lambda/" + functionName)
-                .retention(platform.logRetention())
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        logGroup.grantWrite(role);
+        role = platform.executionRole(this, functionName);
+        LogGroup logGroup = platform.logGroup(this, functionName, role);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLICEFLOW_BUCKET", bucket.getBucketName());
@@ -105,12 +94,7 @@ public final class Planner extends Construct {
                 .environment(env);
         platform.apply(builder);
         function = builder.build();
-        platform.acknowledgeTracing(role);
-        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
-            NagFindings.acknowledge(function, "AwsSolutions-L1",
-                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
-                            + " Java 21, so it runs there too; java25 is the default.");
-        }
+        platform.acknowledge(function, role);
 
         // Read the specs; read (HeadObject of enqueued.json) and write the plan and marker. grantRead also allows
         // s3:ListBucket on the bucket, without which S3 answers HeadObject of a missing key with 403, not 404, and

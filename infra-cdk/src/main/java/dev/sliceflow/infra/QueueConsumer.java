@@ -84,12 +84,39 @@ public final class QueueConsumer extends Construct {
             }
         }
 
-        /** With tracing, CDK grants the X-Ray write actions on "*": say why that is as narrow as it gets. */
-        void acknowledgeTracing(Role role) {
+        /** A function's own execution role (not CDK's default with the AWSLambdaBasicExecutionRole managed policy). */
+        Role executionRole(Construct scope, String functionName) {
+            return Role.Builder.create(scope, "Role")
+                    .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                    .description("Execution role of " + functionName)
+                    .build();
+        }
+
+        /** The function's log group, with this platform's retention; the role may write to it and no other. */
+        LogGroup logGroup(Construct scope, String functionName, Role role) {
+            LogGroup logGroup = LogGroup.Builder.create(scope, "Logs")
+                    .logGroupName("/aws/lambda/" + functionName)
+                    .retention(logRetention)
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            logGroup.grantWrite(role);
+            return logGroup;
+        }
+
+        /**
+         * The cdk-nag findings every function of this platform has, with their reasons: with tracing, CDK grants the
+         * X-Ray write actions on "*" (as narrow as it gets); a runtime other than java25 chosen with -c runtime=.
+         */
+        void acknowledge(Function function, Role role) {
             if (tracing) {
                 NagFindings.acknowledge(role, NagFindings.wildcardResource("*"),
                         "xray:PutTraceSegments and xray:PutTelemetryRecords (added by CDK with -c tracing=true) have"
                                 + " no resource-level permissions: AWS accepts only Resource *.");
+            }
+            if (!runtime.runtimeEquals(Runtime.JAVA_25)) {
+                NagFindings.acknowledge(function, "AwsSolutions-L1",
+                        "The runtime " + runtime.getName() + " was chosen with -c runtime=...: the jar targets"
+                                + " Java 21, so it runs there too; java25 is the default.");
             }
         }
     }
@@ -100,18 +127,8 @@ public final class QueueConsumer extends Construct {
 
     public QueueConsumer(Construct scope, String id, Platform platform, Spec spec, IQueue queue) {
         super(scope, id);
-        role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Execution role of " + spec.functionName())
-                .build();
-        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
-                .logGroupName("/aws/lambda/" + spec.functionName())
-                .retention(platform.logRetention())
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        // The role is ours (not CDK's default with the AWSLambdaBasicExecutionRole managed policy), so it may write
-        // to this log group only.
-        logGroup.grantWrite(role);
+        role = platform.executionRole(this, spec.functionName());
+        LogGroup logGroup = platform.logGroup(this, spec.functionName(), role);
 
         Function.Builder builder = Function.Builder.create(this, "Function")
                 .functionName(spec.functionName())
@@ -129,15 +146,10 @@ public final class QueueConsumer extends Construct {
         platform.apply(builder);
         spec.vpc().ifPresent(placement -> placeInVpc(this, builder, role, placement));
         function = builder.build();
-        platform.acknowledgeTracing(role);
+        platform.acknowledge(function, role);
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "Versions are published: the alias below points at the current version, and only the alias is"
                         + " invoked (by the event source mapping).");
-        if (!platform.runtime().runtimeEquals(Runtime.JAVA_25)) {
-            NagFindings.acknowledge(function, "AwsSolutions-L1",
-                    "The runtime " + platform.runtime().getName() + " was chosen with -c runtime=...: the jar targets"
-                            + " Java 21, so it runs there too; java25 is the default.");
-        }
 
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(ALIAS)
