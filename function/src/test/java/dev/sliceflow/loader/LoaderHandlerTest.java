@@ -202,12 +202,18 @@ class LoaderHandlerTest {
                 .containsExactly(List.of(2L));
     }
 
-    @Test
-    void load_whenADirectS3EventsLoadFailsTransiently_keepsItsLastError() {
+    /** Items 1-3 uploaded, their first part then overwritten by 5 bytes; returns that part. */
+    private ManifestPart uploadWithAShortFirstPart() {
         Fixture f = items(1, 2, 3);
         f.upload(s3, BUCKET);
         ManifestPart part = f.manifest().tables().get(0).parts().get(0);
         s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
+        return part;
+    }
+
+    @Test
+    void load_whenADirectS3EventsLoadFailsTransiently_keepsItsLastError() {
+        ManifestPart part = uploadWithAShortFirstPart();
         ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))
@@ -219,10 +225,7 @@ class LoaderHandlerTest {
 
     @Test
     void load_whenAPartHasAnotherSize_failsTransientlyNamingThePart() {
-        Fixture f = items(1, 2, 3);
-        f.upload(s3, BUCKET);
-        ManifestPart part = f.manifest().tables().get(0).parts().get(0);
-        s3.putObject(b -> b.bucket(BUCKET).key(part.key()), RequestBody.fromString("short"));
+        ManifestPart part = uploadWithAShortFirstPart();
         ManifestLoader loader = new ManifestLoader(s3, BUCKET, warehouse, (message, reason) -> deadLetters.add(reason));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(BUCKET, MANIFEST_KEY, "{}"))

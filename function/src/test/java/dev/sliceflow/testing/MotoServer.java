@@ -81,6 +81,15 @@ public final class MotoServer implements AutoCloseable {
         return python(command);
     }
 
+    /** Creates an S3 bucket in the server, through boto3 (the second implementation's own client). */
+    public void createBucket(String bucket) throws Exception {
+        run("""
+                import sys, boto3
+                boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
+                             aws_secret_access_key='test').create_bucket(Bucket=sys.argv[2])
+                """, bucket);
+    }
+
     private static String python(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

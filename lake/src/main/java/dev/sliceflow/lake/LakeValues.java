@@ -2,7 +2,6 @@ package dev.sliceflow.lake;
 
 import dev.sliceflow.schema.Column;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -248,10 +247,5 @@ final class LakeValues {
             }
         }
         return new String(b, start, length, StandardCharsets.ISO_8859_1);
-    }
-
-    /** For tests: the unscaled value held in 16 bytes. */
-    static BigInteger unscaled(byte[] out, int at) {
-        return new BigInteger(java.util.Arrays.copyOfRange(out, at, at + 16));
     }
 }

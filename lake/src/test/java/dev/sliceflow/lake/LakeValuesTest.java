@@ -94,7 +94,7 @@ class LakeValuesTest {
 
         LakeValues.decimal16(bytes(value), 2, length(value), out, 2);
 
-        assertThat(LakeValues.unscaled(out, 2))
+        assertThat(new java.math.BigInteger(java.util.Arrays.copyOfRange(out, 2, 18)))
                 .isEqualTo(new BigDecimal(value).setScale(9, RoundingMode.UNNECESSARY).unscaledValue());
     }
 

@@ -29,11 +29,7 @@ class GlueCatalogMotoTest {
         String missing = MotoServer.missing();
         Assumptions.assumeTrue(missing == null, () -> "skipped: moto's server is needed: " + missing);
         moto = MotoServer.start(dir.resolve("moto.log"));
-        moto.run("""
-                import sys, boto3
-                boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
-                             aws_secret_access_key='test').create_bucket(Bucket=sys.argv[2])
-                """, BUCKET);
+        moto.createBucket(BUCKET);
     }
 
     @AfterAll

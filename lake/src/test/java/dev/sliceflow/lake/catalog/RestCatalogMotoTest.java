@@ -62,11 +62,7 @@ class RestCatalogMotoTest {
         String missing = MotoServer.missing();
         Assumptions.assumeTrue(missing == null, () -> "skipped: moto's server is needed: " + missing);
         moto = MotoServer.start(dir.resolve("moto.log"));
-        moto.run("""
-                import sys, boto3
-                boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
-                             aws_secret_access_key='test').create_bucket(Bucket=sys.argv[2])
-                """, BUCKET);
+        moto.createBucket(BUCKET);
         backend = new InMemoryCatalog();
         backend.initialize("backend", Map.of("warehouse", "s3://" + BUCKET + "/rest",
                 "io-impl", "org.apache.iceberg.aws.s3.S3FileIO", "s3.endpoint", moto.endpoint().toString(),

@@ -51,7 +51,7 @@ class LakeLoaderColdStartIT {
             S3Client s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(endpoint).forcePathStyle(true)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                     .build();
-            s3.createBucket(b -> b.bucket(BUCKET));
+            moto.createBucket(BUCKET);
             Map<String, String> env = Map.of(
                     "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                     "AWS_EC2_METADATA_DISABLED", "true",

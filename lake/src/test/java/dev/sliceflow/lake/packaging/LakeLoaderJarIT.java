@@ -119,11 +119,7 @@ class LakeLoaderJarIT {
             String missing = MotoServer.missing();
             if (missing == null) {
                 moto = MotoServer.start(dir.resolve("moto.log"));
-                moto.run("""
-                        import sys, boto3
-                        boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
-                                     aws_secret_access_key='test').create_bucket(Bucket=sys.argv[2])
-                        """, "probe-lake");
+                moto.createBucket("probe-lake");
                 command.addAll(List.of(moto.endpoint().toString(), "probe-lake"));
             } else {
                 System.out.println("the probe checks Parquet only, not the Glue catalog: " + missing);
