@@ -269,6 +269,7 @@ public final class IcebergWarehouse implements Warehouse {
                 entries, sizing)));
 
         // plan every table, then write every table (parts fetched ahead across tables), then commit
+        long started = System.nanoTime();
         List<Plan> plans = new ArrayList<>();
         List<ManifestPart> reads = new ArrayList<>();
         for (LakeTable table : tables) {
@@ -277,10 +278,13 @@ public final class IcebergWarehouse implements Warehouse {
             reads.addAll(plan.reads());
         }
         List<Prepared> prepared;
+        long planned;
         try (PartPrefetch prefetch = new PartPrefetch(reads, parts, prefetchPool, PREFETCH_PARTS, PREFETCH_BYTES,
                 PREFETCH_MAX_PART, deadline).start()) {
+            planned = System.nanoTime();
             prepared = writeTables(tables, plans, prefetch);
         }
+        long written = System.nanoTime();
         List<Decision> decisions = new ArrayList<>();
         for (int t = 0; t < tables.size(); t++) {
             if (deadline.passed()) {
@@ -326,13 +330,19 @@ public final class IcebergWarehouse implements Warehouse {
             results.put(i, !changed && already ? LoadResult.skipped(batch.get(i).key())
                     : new LoadResult(batch.get(i).key(), false, loads));
         }
+        long committed = System.nanoTime();
         ledger.append(rows, unchanged);
-        LOG.info("loaded {} manifests ({} skipped) into {} lake tables: {} rows, {} tables loaded, {} stale, {} failed",
+        long done = System.nanoTime();
+        // the phases, so that a slow batch shows where its time went
+        LOG.info("loaded {} manifests ({} skipped) into {} lake tables: {} rows, {} tables loaded, {} stale, {} failed;"
+                + " {} ms (plan {}, write {}, commit {}, ledger {})",
                 active.size(), indices.size() - active.size(), tables.size(),
                 decisions.stream().filter(Decision::writesRows).mapToLong(d -> d.entry.table().rows()).sum(),
                 decisions.stream().filter(Decision::changesTable).count(),
                 decisions.stream().filter(d -> d.status == LoadStatus.STALE).count(),
-                decisions.stream().filter(d -> d.status == LoadStatus.FAILED).count());
+                decisions.stream().filter(d -> d.status == LoadStatus.FAILED).count(), millis(done - started),
+                millis(planned - started), millis(written - planned), millis(committed - written),
+                millis(done - committed));
         return results;
     }
 
@@ -401,6 +411,10 @@ public final class IcebergWarehouse implements Warehouse {
                 }
             }
         }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private static void sleep(int attempt) {
@@ -515,14 +529,15 @@ public final class IcebergWarehouse implements Warehouse {
             List<String> created = new ArrayList<>();
             try {
                 RowDelta delta = table.newRowDelta();
-                if (!deletes.isEmpty()) {
-                    var file = ParquetBatchWriter.positionDeletes(table, deletes);
+                SliceState next = state.withAll(removed);
+                Removal removal = Removal.of(next, deletes);
+                org.apache.iceberg.DeleteFile file = null;
+                if (!removal.positions().isEmpty()) {
+                    file = ParquetBatchWriter.positionDeletes(table, removal.positions());
                     created.add(file.location());
-                    delta.addDeletes(file)
-                            .validateDataFilesExist(deletes.stream().map(Range::file).distinct().toList())
-                            .validateDeletedFiles();
                 }
-                String statePath = StateStore.write(table, state.withAll(removed));
+                removal.stage(delta, file);
+                String statePath = StateStore.write(table, next);
                 created.add(statePath);
                 if (base != null) {
                     delta.validateFromSnapshot(base.snapshotId());

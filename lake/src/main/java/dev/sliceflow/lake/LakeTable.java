@@ -40,8 +40,8 @@ import org.apache.iceberg.types.Types;
 /**
  * One destination table's share of a batch: read the table and its {@link SliceState} at its current snapshot, decide
  * each manifest (failed, already loaded, stale, loaded), check and evolve the schema, write one data file (rolled at
- * the target size) with every loaded manifest's rows in batch order, one position-delete file for the rows being
- * replaced, and the new state; then {@link Prepared#commit()} publishes all of it in one Iceberg transaction whose
+ * the target size) with every loaded manifest's rows in batch order, the replaced rows taken away ({@link Removal}:
+ * files no slice has rows in any more removed, one position-delete file for the rest), and the new state; then {@link Prepared#commit()} publishes all of it in one Iceberg transaction whose
  * RowDelta is validated from the snapshot the state was read at, so a commit based on a stale state fails and is
  * prepared again.
  */
@@ -143,7 +143,7 @@ final class LakeTable {
         SliceState state = plan.state();
         List<Decision> decisions = plan.decisions();
         if (decisions.stream().noneMatch(Decision::changesTable)) {
-            return new Prepared(this, new Staged(decisions, List.of(), null, List.of(), state, state, false, -1), null,
+            return new Prepared(this, new Staged(decisions, List.of(), null, Removal.NONE, state, state, false, -1), null,
                     null, List.of(), null, base);
         }
         Map<String, Column> columns = checkSchema(table, decisions);
@@ -171,14 +171,15 @@ final class LakeTable {
         List<DataFile> files = TableFiles.write(name(), writing, decisions, parts, sizing, written);
         List<Range> deletes = new ArrayList<>();
         SliceState next = apply(state, decisions, written, deletes);
+        Removal removal = Removal.of(next, deletes);
         List<String> created = new ArrayList<>(files.stream().map(f -> f.location()).toList());
         try {
             DeleteFile deleteFile = null;
-            if (!deletes.isEmpty()) {
-                deleteFile = ParquetBatchWriter.positionDeletes(writing, deletes);
+            if (!removal.positions().isEmpty()) {
+                deleteFile = ParquetBatchWriter.positionDeletes(writing, removal.positions());
                 created.add(deleteFile.location());
             }
-            Staged staged = new Staged(decisions, files, deleteFile, deletes, state, next,
+            Staged staged = new Staged(decisions, files, deleteFile, removal, state, next,
                     table != null && writing.schema().schemaId() == table.schema().schemaId(),
                     writing.schema().schemaId());
             String statePath = stage(txn, writing, base, staged);
@@ -191,7 +192,7 @@ final class LakeTable {
     }
 
     /** What a table's commit publishes, kept so that it can be published again on a newer snapshot. */
-    record Staged(List<Decision> decisions, List<DataFile> files, DeleteFile deleteFile, List<Range> deletes,
+    record Staged(List<Decision> decisions, List<DataFile> files, DeleteFile deleteFile, Removal removal,
                   SliceState baseState, SliceState state, boolean rebaseable, int schemaId) {
         /** The slices this commit changes. */
         List<SliceKey> touched() {
@@ -205,19 +206,13 @@ final class LakeTable {
         try {
             RowDelta delta = txn.newRowDelta();
             staged.files().forEach(delta::addRows);
-            if (staged.deleteFile() != null) {
-                delta.addDeletes(staged.deleteFile());
-            }
+            staged.removal().stage(delta, staged.deleteFile());
             if (base != null) {
                 delta.validateFromSnapshot(base.snapshotId());
             }
             delta.conflictDetectionFilter(Expressions.alwaysTrue())
                     .validateNoConflictingDataFiles()
                     .validateNoConflictingDeleteFiles();
-            List<String> referenced = staged.deletes().stream().map(Range::file).distinct().toList();
-            if (!referenced.isEmpty()) {
-                delta.validateDataFilesExist(referenced).validateDeletedFiles();
-            }
             delta.set(StateStore.SUMMARY_KEY, statePath);
             delta.set("sliceflow.manifests", String.valueOf(staged.decisions().stream()
                     .filter(Decision::changesTable).count()));
@@ -258,7 +253,7 @@ final class LakeTable {
             changed.put(key, staged.state().get(key));
         }
         SliceState next = current.withAll(changed);
-        Staged again = new Staged(staged.decisions(), staged.files(), staged.deleteFile(), staged.deletes(), current,
+        Staged again = new Staged(staged.decisions(), staged.files(), staged.deleteFile(), staged.removal(), current,
                 next, true, staged.schemaId());
         Transaction txn = table.newTransaction();
         String statePath = stage(txn, table, now, again);

@@ -165,8 +165,11 @@ final class ParquetBatchWriter implements AutoCloseable {
         sorted.sort(Comparator.comparing(Range::file).thenComparingLong(Range::position));
         String location = table.locationProvider().newDataLocation("sf-" + UUID.randomUUID() + "-deletes.parquet");
         try {
+            // full bounds on file_path (Iceberg's metrics for position deletes): without them a reader applies the
+            // file to every data file not newer than it, not only to the files it names
             PositionDeleteWriter<Record> writer = Parquet.writeDeletes(table.io().newOutputFile(location))
                     .setAll(table.properties())
+                    .metricsConfig(org.apache.iceberg.MetricsConfig.forPositionDelete(table))
                     .withSpec(PartitionSpec.unpartitioned())
                     .overwrite()
                     .buildPositionWriter();

@@ -58,36 +58,55 @@ class LakeTableTest {
     }
 
     @Test
-    void loadBatch_ofManySlices_writesOneDataFilePerTableAndReplacesWithOneDeleteFile() throws Exception {
+    void replace_deletesRowsByPosition_andRemovesAFileWholeOnceNoSliceHasRowsInIt() throws Exception {
         assertThat(load(batch("sync-1", T1, 40, 0))).allSatisfy(o -> assertThat(o).isInstanceOf(ManifestOutcome.Loaded.class));
         Table items = table("items");
         assertThat(files(items, false)).as("data files after a batch of 40 slices").hasSize(1);
         assertThat(files(items, true)).isEmpty();
+        String first = files(items, false).get(0);
         assertThat(query("SELECT count(*), count(DISTINCT _account) FROM items")).containsExactly(List.of(120L, 40L));
+        List<Fixture> newer = batch("sync-2", T2, 40, 1000);
 
-        load(batch("sync-2", T2, 40, 1000));
+        // 30 of the 40 slices replaced: the first file keeps 10 slices' rows, the others are deleted by position
+        load(newer.subList(0, 30));
 
-        Table after = table("items");
-        assertThat(files(after, false)).as("the first batch's file, all its rows deleted, and the second's").hasSize(2);
-        List<String> deletes = files(after, true);
+        Table partly = table("items");
+        assertThat(files(partly, false)).as("the first batch's file and the second's").hasSize(2).contains(first);
+        List<String> deletes = files(partly, true);
         assertThat(deletes).hasSize(1);
-        // a second reader of the delete file itself: exactly the first batch's 120 positions of the first file
-        String first = files(after, false).stream().filter(f -> !isNewest(after, f)).findFirst().orElseThrow();
+        // a second reader of the delete file itself: exactly the 30 slices' 90 positions of the first file
         try (Connection c = lake.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*), min(pos), max(pos), count(DISTINCT file_path),"
                      + " any_value(file_path) FROM read_parquet('" + local(deletes.get(0)) + "')")) {
             rs.next();
-            assertThat(rs.getLong(1)).isEqualTo(120);
+            assertThat(rs.getLong(1)).isEqualTo(90);
             assertThat(rs.getLong(2)).isZero();
-            assertThat(rs.getLong(3)).isEqualTo(119);
+            assertThat(rs.getLong(3)).isEqualTo(89);
             assertThat(rs.getLong(4)).isEqualTo(1);
             assertThat(rs.getString(5)).isEqualTo(first);
         }
+        assertThat(query("SELECT _sync_id, count(*), count(DISTINCT _account) FROM items GROUP BY ALL ORDER BY 1"))
+                .containsExactly(List.of("sync-1", 30L, 10L), List.of("sync-2", 90L, 30L));
+
+        // the last 10: no slice has rows in the first file any more, so it leaves the table (no deletes for it)
+        load(newer.subList(30, 40));
+
+        Table after = table("items");
+        assertThat(files(after, false)).as("the second sync's two files only").hasSize(2).doesNotContain(first);
+        assertThat(files(after, true)).as("no delete file applies to a live file").isEmpty();
+        Snapshot snapshot = after.currentSnapshot();
+        assertThat(snapshot.summary()).containsEntry("deleted-data-files", "1")
+                .doesNotContainKey("added-position-delete-files");
         assertThat(query("SELECT min(id), count(*), count(DISTINCT _sync_id) FROM items"))
                 .containsExactly(List.of(1000L, 120L, 1L));
-        Snapshot snapshot = after.currentSnapshot();
         assertThat(snapshot.summary()).containsKey(StateStore.SUMMARY_KEY);
         assertThat(StateStore.read(after, snapshot).rows()).isEqualTo(120);
+        // Iceberg's own reader agrees
+        List<Long> ids = new ArrayList<>();
+        try (CloseableIterable<Record> scan = IcebergGenerics.read(after).build()) {
+            scan.forEach(r -> ids.add((Long) r.getField("id")));
+        }
+        assertThat(ids).hasSize(120).allSatisfy(id -> assertThat(id).isBetween(1000L, 1119L));
     }
 
     @Test
@@ -264,15 +283,6 @@ class LakeTableTest {
         return files;
     }
 
-    private static boolean isNewest(Table table, String location) {
-        Snapshot s = table.currentSnapshot();
-        for (var f : s.addedDataFiles(table.io())) {
-            if (f.location().equals(location)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private String local(String location) {
         return LakeViews.downloading(table("items").io(), lake.dir.resolve("files")).local(location);
