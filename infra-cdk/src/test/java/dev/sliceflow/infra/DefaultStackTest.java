@@ -159,8 +159,10 @@ class DefaultStackTest {
                     .isGreaterThanOrEqualTo(6 * (Integer) function.get("Timeout") + window);
         }
         assertThat(queueNamed("sliceflow-sync")).containsEntry("VisibilityTimeout", 6 * 900);
-        // six times the loader's timeout plus the 10 s the mapping may hold a batch before invoking
-        assertThat(queueNamed("sliceflow-load")).containsEntry("VisibilityTimeout", 6 * 600 + 10);
+        // six times the loader's timeout plus the 20 s the lake's mapping may hold a batch before invoking
+        assertThat(queueNamed("sliceflow-load")).containsEntry("VisibilityTimeout", 6 * 600 + 20);
+        assertThat(properties(postgres.findResources("AWS::SQS::Queue").get(Templates.queueId(postgres,
+                "sliceflow-load")))).containsEntry("VisibilityTimeout", 6 * 600 + 10);
     }
 
     @Test
@@ -170,10 +172,13 @@ class DefaultStackTest {
     }
 
     @Test
-    void eventSources_whenDefaults_giveTheWorkerOneSliceAndTheLoaderBatchesOf100Within10Seconds() {
-        assertThat(mappingFor("sliceflow-sync")).containsEntry("BatchSize", 1)
+    void eventSources_whenDefaults_giveTheWorkerOneSliceAndTheLakeLoaderBatchesOf1000Within20Seconds() {
+        assertThat(mappingFor(template, "sliceflow-sync")).containsEntry("BatchSize", 1)
                 .doesNotContainKey("MaximumBatchingWindowInSeconds");
-        assertThat(mappingFor("sliceflow-load")).containsEntry("BatchSize", 100)
+        assertThat(mappingFor(template, "sliceflow-load")).containsEntry("BatchSize", 1000)
+                .containsEntry("MaximumBatchingWindowInSeconds", 20);
+        // a warehouse's loader: a tenth of the lake's batch, sooner
+        assertThat(mappingFor(postgres, "sliceflow-load")).containsEntry("BatchSize", 100)
                 .containsEntry("MaximumBatchingWindowInSeconds", 10);
     }
 
@@ -185,8 +190,8 @@ class DefaultStackTest {
 
     @Test
     void eventSources_whenDefaults_capWorkerAt100AndLoaderAt2() {
-        assertThat(mappingFor("sliceflow-sync")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 100));
-        assertThat(mappingFor("sliceflow-load")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 2));
+        assertThat(mappingFor(template, "sliceflow-sync")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 100));
+        assertThat(mappingFor(template, "sliceflow-load")).containsEntry("ScalingConfig", Map.of("MaximumConcurrency", 2));
     }
 
     @Test
@@ -546,8 +551,8 @@ class DefaultStackTest {
         return map(map(function(functionName).get("Environment")).get("Variables"));
     }
 
-    private static Map<String, Object> mappingFor(String queueName) {
-        String queue = queueId(queueName);
+    private static Map<String, Object> mappingFor(Template template, String queueName) {
+        String queue = Templates.queueId(template, queueName);
         return template.findResources("AWS::Lambda::EventSourceMapping").values().stream().map(Templates::properties)
                 .filter(p -> queue.equals(target(p.get("EventSourceArn")))).findFirst().orElseThrow();
     }

@@ -207,6 +207,11 @@ class StackSettingsTest {
         assertThat(postgres.warehouseUrl()).isEmpty();
         assertThat(postgres.lake()).isEmpty();
         assertThat(postgres.loaderMemoryMb()).isEqualTo(1024);
+        assertThat(settings).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(1000))
+                .satisfies(s -> assertThat(s.loadBatchWindowSeconds()).isEqualTo(20));
+        assertThat(postgres).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(100))
+                .satisfies(s -> assertThat(s.loadBatchWindowSeconds()).isEqualTo(10));
+        assertThat(bare(Map.of("loadBatchSize", "250"))).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(250));
     }
 
     @Test

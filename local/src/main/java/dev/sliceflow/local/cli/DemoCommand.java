@@ -2,6 +2,7 @@ package dev.sliceflow.local.cli;
 
 import dev.sliceflow.core.Identifiers;
 import dev.sliceflow.loader.LoaderHandler;
+import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.HandlerFactory;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
@@ -142,8 +143,11 @@ final class DemoCommand implements Callable<Integer> {
 
         runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                 (HandlerFactory) WorkerHandler::new);
-        runtime.attach(runtime.queues().load(),
-                loadBatching.apply(LocalRuntime.LOADER), settings -> new LoaderHandler(runtime.settings(
+        EventSourceMapping loader = loadBatching.apply(LocalRuntime.LOADER,
+                dev.sliceflow.local.lake.LocalLake.NAME.equals(warehouse));
+        out.printf("  loader    batches of up to %d manifests, gathered for up to %d s%n", loader.batchSize(),
+                loader.batchWindow().toSeconds());
+        runtime.attach(runtime.queues().load(), loader, settings -> new LoaderHandler(runtime.settings(
                 with(warehouseSettings, "SLICEFLOW_WORK_DIR", settings.workDir().toString()))));
 
         Instant syncTime = Instant.now();

@@ -204,7 +204,8 @@ final class ServeCommand implements Callable<Integer> {
         return switch (function.name()) {
             case "worker" -> function.mapping().withTimeout(Duration.ofSeconds(workerTimeout))
                     .withMaxConcurrency(workerConcurrency);
-            case "loader" -> loadBatching.apply(function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout)));
+            case "loader" -> loadBatching.apply(function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout)),
+                    warehouse != null);
             default -> function.mapping();
         };
     }

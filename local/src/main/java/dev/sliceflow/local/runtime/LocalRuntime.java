@@ -57,6 +57,8 @@ public final class LocalRuntime implements AutoCloseable {
             Duration.ofMinutes(15));
     /** Manifests per loader invocation at most, by default (docs/performance.md: batching). */
     public static final int LOAD_BATCH_SIZE = 100;
+    /** The same into the lake, as the stack's: a batch costs every table a commit (docs/performance.md). */
+    public static final int LAKE_LOAD_BATCH_SIZE = 1000;
     /** How long the loader's mapping gathers manifests before loading fewer than a full batch, by default. */
     public static final Duration LOAD_BATCH_WINDOW = Duration.ofSeconds(2);
     /** The loader's mapping: batches of manifests, concurrency 1 (DuckDB has one writer). */
