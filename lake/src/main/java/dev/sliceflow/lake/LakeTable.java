@@ -41,7 +41,8 @@ import org.apache.iceberg.types.Types;
  * One destination table's share of a batch: read the table and its {@link SliceState} at its current snapshot, decide
  * each manifest (failed, already loaded, stale, loaded), check and evolve the schema, write one data file (rolled at
  * the target size) with every loaded manifest's rows in batch order, the replaced rows taken away ({@link Removal}:
- * files no slice has rows in any more removed, one position-delete file for the rest), and the new state; then {@link Prepared#commit()} publishes all of it in one Iceberg transaction whose
+ * files no slice has rows in any more removed, one position-delete file for the rest), and the new state; then
+ * {@link Prepared#commit()} publishes all of it in one Iceberg transaction whose
  * RowDelta is validated from the snapshot the state was read at, so a commit based on a stale state fails and is
  * prepared again.
  */
