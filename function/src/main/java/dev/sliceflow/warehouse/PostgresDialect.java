@@ -162,6 +162,17 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String columnarRows(List<String> names) {
+        return "unnest(" + String.join(", ", Collections.nCopies(names.size(), "?::text[]")) + ") AS v ("
+                + String.join(", ", names) + ")";
+    }
+
+    @Override
+    public String textArrayType() {
+        return "text";
+    }
+
+    @Override
     public List<String> afterCreate(String table) {
         // replace and re-load delete by slice: keep that from scanning the whole table
         return List.of("CREATE INDEX ON " + quote(table) + " (_account, _region, _source, _sync_id)");

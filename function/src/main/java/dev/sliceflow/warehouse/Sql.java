@@ -62,12 +62,6 @@ public final class Sql {
         return String.join(", ", names);
     }
 
-    /** "(?, ?, ?), (?, ?, ?)": {@code rows} parenthesised groups of {@code width} parameters. */
-    static String placeholders(int rows, int width) {
-        String row = "(" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
-        return String.join(", ", java.util.Collections.nCopies(rows, row));
-    }
-
     static String firstLine(String message) {
         if (message == null) {
             return "";

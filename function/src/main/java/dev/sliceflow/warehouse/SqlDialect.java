@@ -37,6 +37,16 @@ public interface SqlDialect {
      */
     String lockStateRows();
 
+    /**
+     * A FROM item named {@code v} with text columns {@code names}, its rows given column-wise as one text-array
+     * parameter per column (bound with {@code Connection.createArrayOf(textArrayType(), ...)}), e.g.
+     * {@code unnest(?::text[], ?::text[]) AS v (a, b)}.
+     */
+    String columnarRows(List<String> names);
+
+    /** The element type name {@code Connection.createArrayOf} takes for text. */
+    String textArrayType();
+
     /** Extra DDL after a table is created (indexes); may be empty. */
     List<String> afterCreate(String table);
 

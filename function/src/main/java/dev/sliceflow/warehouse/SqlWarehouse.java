@@ -67,9 +67,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     private static final Logger LOG = LoggerFactory.getLogger(SqlWarehouse.class);
-    /** Rows per multi-row VALUES list (PostgreSQL allows 65,535 parameters a statement). */
-    private static final int CHUNK = 1000;
-
     /** Parts fetched ahead of the bulk load: enough to hide S3's time to first byte behind a COPY. */
     private static final int PREFETCH_PARTS = 8;
     private static final long PREFETCH_BYTES = 64L << 20;
@@ -129,8 +126,11 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         String what = indices.size() == 1 ? "cannot load manifest " + batch.get(indices.get(0)).key()
                 : "cannot load a batch of " + indices.size() + " manifests";
         try {
+            Phases phases = new Phases();
             Map<Integer, LoadResult> results = session.inTransaction(what, deadline,
-                    c -> loadInTransaction(c, batch, indices, parts, deadline));
+                    c -> loadInTransaction(c, batch, indices, parts, deadline, phases));
+            phases.lap("commit");
+            LOG.info("{}: {}", phases.summary(), phases);
             results.forEach((i, result) -> outcomes.put(i, new ManifestOutcome.Loaded(batch.get(i).key(), result)));
         } catch (ManifestFailure failure) {
             List<Integer> blamed = new ArrayList<>();
@@ -219,9 +219,12 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
     }
 
     private Map<Integer, LoadResult> loadInTransaction(Connection c, List<StagedManifest> batch, List<Integer> indices,
-                                                       PartOpener parts, LoadDeadline deadline) throws Exception {
+                                                       PartOpener parts, LoadDeadline deadline, Phases phases)
+            throws Exception {
+        phases.restart();
         Map<Integer, LoadResult> results = new HashMap<>();
         List<Integer> claimed = claim(c, batch, indices);
+        phases.lap("claim");
         for (int i : indices) {
             if (!claimed.contains(i)) {
                 LOG.info("manifest {} (sha256 {}) is already loaded: skipped", batch.get(i).key(), batch.get(i).sha256());
@@ -229,14 +232,17 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             }
         }
         if (claimed.isEmpty()) {
+            phases.summarise("skipped " + indices.size() + " manifests already loaded");
             return results;
         }
         List<Decision> decisions = decide(c, batch, claimed);
+        phases.lap("lock");
         Map<String, Map<String, String>> existing = new HashMap<>();
         Map<String, TableSchema> schemas = checkSchemas(c, decisions, existing);
         for (TableSchema schema : schemas.values()) {
             evolve(c, schema, existing.get(schema.name()));
         }
+        phases.lap("schema");
         Map<String, List<Decision>> tablesToLoad = byTable(decisions);
         Map<String, List<List<Decision>>> loads = new TreeMap<>();
         List<dev.sliceflow.manifest.ManifestPart> readOrder = new ArrayList<>();
@@ -249,13 +255,17 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                 PREFETCH_BYTES, PREFETCH_MAX_PART, deadline).start()) {
             for (Map.Entry<String, List<List<Decision>>> table : loads.entrySet()) {
                 deleteReplaced(c, table.getKey(), tablesToLoad.get(table.getKey()));
+                phases.lap("delete");
                 for (List<Decision> group : table.getValue()) {
                     bulkLoad(c, group, prefetch);
                 }
+                phases.lap("copy");
             }
         }
         advanceState(c, decisions);
+        phases.lap("state");
         writeLedger(c, decisions);
+        phases.lap("ledger");
 
         Map<Integer, List<LoadResult.TableLoad>> tables = new TreeMap<>();
         for (Decision d : decisions) {
@@ -268,17 +278,17 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             results.put(i, new LoadResult(batch.get(i).key(), false, tables.getOrDefault(i, List.of())));
         }
         long rows = decisions.stream().filter(Decision::inserts).mapToLong(d -> d.table.rows()).sum();
-        LOG.info("loaded {} manifests ({} skipped) in one transaction: {} rows, {} tables loaded, {} stale, {} failed",
-                claimed.size(), indices.size() - claimed.size(), rows,
-                decisions.stream().filter(d -> d.status == LoadStatus.LOADED).count(),
-                decisions.stream().filter(d -> d.status == LoadStatus.STALE).count(),
-                decisions.stream().filter(d -> d.status == LoadStatus.FAILED).count());
+        phases.summarise("loaded " + claimed.size() + " manifests (" + (indices.size() - claimed.size())
+                + " skipped) in one transaction: " + rows + " rows, "
+                + decisions.stream().filter(d -> d.status == LoadStatus.LOADED).count() + " tables loaded, "
+                + decisions.stream().filter(d -> d.status == LoadStatus.STALE).count() + " stale, "
+                + decisions.stream().filter(d -> d.status == LoadStatus.FAILED).count() + " failed");
         return results;
     }
 
     /**
-     * Claims in key order, so two batches sharing manifests wait on each other instead of deadlocking: one multi-row
-     * INSERT per chunk (a statement per row costs milliseconds in DuckDB); a duplicate within the batch claims nothing.
+     * Claims in key order, so two batches sharing manifests wait on each other instead of deadlocking: one INSERT of
+     * every claim (a statement per row costs milliseconds in DuckDB); a duplicate within the batch claims nothing.
      */
     private List<Integer> claim(Connection c, List<StagedManifest> batch, List<Integer> indices) throws SQLException {
         List<Integer> order = new ArrayList<>(indices);
@@ -288,37 +298,34 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         for (int i : order) {
             first.putIfAbsent(List.of(batch.get(i).key(), batch.get(i).sha256()), i);
         }
-        List<Integer> claimed = new ArrayList<>();
-        for (List<Integer> chunk : chunks(new ArrayList<>(first.values()))) {
-            String sql = "INSERT INTO " + MANIFESTS + " (manifest_key, manifest_sha256, sync_id, sync_time, source,"
-                    + " account, region, seq, is_last, write_mode, table_count, row_count, loaded_at) VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(chunk.size(),
-                    "(?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"))
-                    + " ON CONFLICT DO NOTHING RETURNING manifest_key, manifest_sha256";
-            Set<List<String>> inserted = new java.util.HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                for (int i : chunk) {
-                    StagedManifest s = batch.get(i);
-                    Manifest m = s.manifest();
-                    p = bind(ps, p, s.key(), s.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(), m.account(),
-                            m.region());
-                    ps.setInt(p++, m.seq());
-                    ps.setBoolean(p++, m.last());
-                    ps.setString(p++, m.writeMode().name().toLowerCase(Locale.ROOT));
-                    ps.setInt(p++, m.tables().size());
-                    ps.setLong(p++, m.totalRows());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        inserted.add(List.of(rs.getString(1), rs.getString(2)));
-                    }
+        ColumnarRows rows = new ColumnarRows("manifest_key", "manifest_sha256", "sync_id", "sync_time", "source",
+                "account", "region", "seq", "is_last", "write_mode", "table_count", "row_count");
+        for (int i : first.values()) {
+            StagedManifest s = batch.get(i);
+            Manifest m = s.manifest();
+            rows.add(s.key(), s.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(), m.account(), m.region(),
+                    Integer.toString(m.seq()), Boolean.toString(m.last()), m.writeMode().name().toLowerCase(Locale.ROOT),
+                    Integer.toString(m.tables().size()), Long.toString(m.totalRows()));
+        }
+        String sql = "INSERT INTO " + MANIFESTS + " (manifest_key, manifest_sha256, sync_id, sync_time, source,"
+                + " account, region, seq, is_last, write_mode, table_count, row_count, loaded_at)"
+                + " SELECT v.manifest_key, v.manifest_sha256, v.sync_id, CAST(v.sync_time AS timestamptz), v.source,"
+                + " v.account, v.region, CAST(v.seq AS integer), CAST(v.is_last AS boolean), v.write_mode,"
+                + " CAST(v.table_count AS integer), CAST(v.row_count AS bigint), CURRENT_TIMESTAMP"
+                + " FROM " + rows.relation(dialect) + " ON CONFLICT DO NOTHING RETURNING manifest_key, manifest_sha256";
+        Set<List<String>> inserted = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            rows.bind(c, dialect, ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(List.of(rs.getString(1), rs.getString(2)));
                 }
             }
-            for (int i : chunk) {
-                if (inserted.contains(List.of(batch.get(i).key(), batch.get(i).sha256()))) {
-                    claimed.add(i);
-                }
+        }
+        List<Integer> claimed = new ArrayList<>();
+        for (int i : first.values()) {
+            if (inserted.contains(List.of(batch.get(i).key(), batch.get(i).sha256()))) {
+                claimed.add(i);
             }
         }
         claimed.sort(Comparator.naturalOrder());
@@ -376,33 +383,24 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
 
     /** Inserts missing state rows, then locks all of them in one order; returns each one's last loaded syncTime. */
     private Map<SliceTable, Instant> lockState(Connection c, List<SliceTable> slices) throws SQLException {
-        for (List<SliceTable> chunk : chunks(slices)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE
-                    + " (source, table_name, account, region) VALUES " + Sql.placeholders(chunk.size(), 4)
-                    + " ON CONFLICT DO NOTHING")) {
-                int p = 1;
-                for (SliceTable s : chunk) {
-                    p = bind(ps, p, s.source(), s.table(), s.account(), s.region());
-                }
-                ps.executeUpdate();
-            }
+        ColumnarRows rows = new ColumnarRows("source", "table_name", "account", "region");
+        slices.forEach(s -> rows.add(s.source(), s.table(), s.account(), s.region()));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE + " (source, table_name, account, region)"
+                + " SELECT v.source, v.table_name, v.account, v.region FROM " + rows.relation(dialect)
+                + " ON CONFLICT DO NOTHING")) {
+            rows.bind(c, dialect, ps, 1);
+            ps.executeUpdate();
         }
         Map<SliceTable, Instant> last = new HashMap<>();
-        for (List<SliceTable> chunk : chunks(slices)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.source, s.table_name, s.account, s.region,"
-                    + " s.last_sync_time FROM " + STATE + " s JOIN (VALUES " + Sql.placeholders(chunk.size(), 4)
-                    + ") AS v (source, table_name, account, region) ON s.source = v.source"
-                    + " AND s.table_name = v.table_name AND s.account = v.account AND s.region = v.region"
-                    + dialect.lockStateRows())) {
-                int p = 1;
-                for (SliceTable s : chunk) {
-                    p = bind(ps, p, s.source(), s.table(), s.account(), s.region());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        last.put(new SliceTable(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-                                Sql.instant(rs, 5));
-                    }
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.source, s.table_name, s.account, s.region,"
+                + " s.last_sync_time FROM " + STATE + " s JOIN " + rows.relation(dialect) + " ON s.source = v.source"
+                + " AND s.table_name = v.table_name AND s.account = v.account AND s.region = v.region"
+                + dialect.lockStateRows())) {
+            rows.bind(c, dialect, ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last.put(new SliceTable(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                            Sql.instant(rs, 5));
                 }
             }
         }
@@ -557,24 +555,22 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
 
     private void delete(Connection c, String table, List<List<String>> keys, List<String> columns)
             throws SQLException {
-        for (List<List<String>> chunk : chunks(keys)) {
-            List<String> on = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < columns.size(); i++) {
-                names.add("k" + i);
-                on.add("t." + quote(columns.get(i)) + " = v.k" + i);
-            }
-            String sql = "DELETE FROM " + quote(table) + " t USING (VALUES "
-                    + Sql.placeholders(chunk.size(), columns.size()) + ") AS v (" + String.join(", ", names) + ")"
-                    + " WHERE " + String.join(" AND ", on);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                for (List<String> key : chunk) {
-                    p = bind(ps, p, key.toArray(String[]::new));
-                }
-                int deleted = ps.executeUpdate();
-                LOG.debug("{}: deleted {} rows being replaced", table, deleted);
-            }
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            names.add("k" + i);
+            on.add("t." + quote(columns.get(i)) + " = v.k" + i);
+        }
+        ColumnarRows rows = new ColumnarRows(names.toArray(String[]::new));
+        keys.forEach(key -> rows.add(key.toArray(String[]::new)));
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quote(table) + " t USING "
+                + rows.relation(dialect) + " WHERE " + String.join(" AND ", on))) {
+            rows.bind(c, dialect, ps, 1);
+            int deleted = ps.executeUpdate();
+            LOG.debug("{}: deleted {} rows being replaced", table, deleted);
         }
     }
 
@@ -618,61 +614,44 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                 newest.merge(d.slice(), d, (a, b) -> b.manifest().syncTime().isBefore(a.manifest().syncTime()) ? a : b);
             }
         }
-        for (List<Map.Entry<SliceTable, Decision>> chunk : chunks(new ArrayList<>(newest.entrySet()))) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE + " AS s SET last_sync_id = v.sync_id,"
-                    + " last_sync_time = CAST(v.sync_time AS timestamptz), last_manifest_key = v.manifest_key,"
-                    + " updated_at = CURRENT_TIMESTAMP FROM (VALUES " + Sql.placeholders(chunk.size(), 7) + ") AS v"
-                    + " (sync_id, sync_time, manifest_key, source, table_name, account, region)"
-                    + " WHERE s.source = v.source AND s.table_name = v.table_name AND s.account = v.account"
-                    + " AND s.region = v.region")) {
-                int p = 1;
-                for (Map.Entry<SliceTable, Decision> e : chunk) {
-                    Manifest m = e.getValue().manifest();
-                    SliceTable s = e.getKey();
-                    p = bind(ps, p, m.syncId(), timestamp(m.syncTime()), e.getValue().staged.key(), s.source(),
-                            s.table(), s.account(), s.region());
-                }
-                ps.executeUpdate();
-            }
+        if (newest.isEmpty()) {
+            return;
+        }
+        ColumnarRows rows = new ColumnarRows("sync_id", "sync_time", "manifest_key", "source", "table_name",
+                "account", "region");
+        newest.forEach((s, d) -> rows.add(d.manifest().syncId(), timestamp(d.manifest().syncTime()), d.staged.key(),
+                s.source(), s.table(), s.account(), s.region()));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE + " AS s SET last_sync_id = v.sync_id,"
+                + " last_sync_time = CAST(v.sync_time AS timestamptz), last_manifest_key = v.manifest_key,"
+                + " updated_at = CURRENT_TIMESTAMP FROM " + rows.relation(dialect)
+                + " WHERE s.source = v.source AND s.table_name = v.table_name AND s.account = v.account"
+                + " AND s.region = v.region")) {
+            rows.bind(c, dialect, ps, 1);
+            ps.executeUpdate();
         }
     }
 
     private void writeLedger(Connection c, List<Decision> decisions) throws SQLException {
-        for (List<Decision> chunk : chunks(decisions)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + LOADS + " (manifest_key, manifest_sha256,"
-                    + " sync_id, sync_time, source, account, region, seq, table_name, row_count, status, error,"
-                    + " loaded_at) VALUES " + String.join(", ", java.util.Collections.nCopies(chunk.size(),
-                    "(?, ?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")))) {
-                int p = 1;
-                for (Decision d : chunk) {
-                    Manifest m = d.manifest();
-                    p = bind(ps, p, d.staged.key(), d.staged.sha256(), m.syncId(), timestamp(m.syncTime()),
-                            m.source(), m.account(), m.region());
-                    ps.setInt(p++, m.seq());
-                    ps.setString(p++, d.table.name());
-                    ps.setLong(p++, d.status == LoadStatus.LOADED ? d.table.rows() : 0);
-                    ps.setString(p++, d.status.sql());
-                    ps.setString(p++, d.status == LoadStatus.FAILED ? d.table.error() : null);
-                }
-                ps.executeUpdate();
-            }
+        ColumnarRows rows = new ColumnarRows("manifest_key", "manifest_sha256", "sync_id", "sync_time", "source",
+                "account", "region", "seq", "table_name", "row_count", "status", "error");
+        for (Decision d : decisions) {
+            Manifest m = d.manifest();
+            rows.add(d.staged.key(), d.staged.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(), m.account(),
+                    m.region(), Integer.toString(m.seq()), d.table.name(),
+                    Long.toString(d.status == LoadStatus.LOADED ? d.table.rows() : 0), d.status.sql(),
+                    d.status == LoadStatus.FAILED ? d.table.error() : null);
         }
-    }
-
-    private static int bind(PreparedStatement ps, int from, String... values) throws SQLException {
-        int p = from;
-        for (String value : values) {
-            ps.setString(p++, value);
+        if (rows.isEmpty()) {
+            return;
         }
-        return p;
-    }
-
-    private static <T> List<List<T>> chunks(List<T> all) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += CHUNK) {
-            chunks.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + LOADS + " (manifest_key, manifest_sha256,"
+                + " sync_id, sync_time, source, account, region, seq, table_name, row_count, status, error, loaded_at)"
+                + " SELECT v.manifest_key, v.manifest_sha256, v.sync_id, CAST(v.sync_time AS timestamptz), v.source,"
+                + " v.account, v.region, CAST(v.seq AS integer), v.table_name, CAST(v.row_count AS bigint), v.status,"
+                + " v.error, CURRENT_TIMESTAMP FROM " + rows.relation(dialect))) {
+            rows.bind(c, dialect, ps, 1);
+            ps.executeUpdate();
         }
-        return chunks;
     }
 
     /** The manifest rules again (it is input, and this class may be handed one by other code than the loader). */

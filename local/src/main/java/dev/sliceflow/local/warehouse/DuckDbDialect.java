@@ -115,6 +115,21 @@ public final class DuckDbDialect implements SqlDialect {
         return "";
     }
 
+    /** DuckDB unnests in the select list; several unnests of one select zip their lists row by row. */
+    @Override
+    public String columnarRows(List<String> names) {
+        List<String> columns = new ArrayList<>();
+        for (String name : names) {
+            columns.add("unnest(?::VARCHAR[]) AS " + name);
+        }
+        return "(SELECT " + String.join(", ", columns) + ") AS v";
+    }
+
+    @Override
+    public String textArrayType() {
+        return "VARCHAR";
+    }
+
     @Override
     public List<String> afterCreate(String table) {
         return List.of();
