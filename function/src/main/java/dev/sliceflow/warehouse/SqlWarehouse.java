@@ -304,7 +304,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
             StagedManifest s = batch.get(i);
             Manifest m = s.manifest();
             rows.add(s.key(), s.sha256(), m.syncId(), timestamp(m.syncTime()), m.source(), m.account(), m.region(),
-                    Integer.toString(m.seq()), Boolean.toString(m.last()), m.writeMode().name().toLowerCase(Locale.ROOT),
+                    Integer.toString(m.seq()), Boolean.toString(m.last()),
+                    m.writeMode().name().toLowerCase(Locale.ROOT),
                     Integer.toString(m.tables().size()), Long.toString(m.totalRows()));
         }
         String sql = "INSERT INTO " + MANIFESTS + " (manifest_key, manifest_sha256, sync_id, sync_time, source,"

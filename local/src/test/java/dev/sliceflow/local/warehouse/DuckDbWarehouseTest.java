@@ -50,12 +50,17 @@ class DuckDbWarehouseTest extends WarehouseContract {
                 .insertSql(ITEMS, List.of(Path.of("/scratch/it's.csv"), Path.of("/scratch/b.csv")));
 
         assertThat(sql).isEqualTo("INSERT INTO \"items\" (\"id\", \"name\", \"_sync_id\", \"_sync_time\", \"_source\","
-                + " \"_account\", \"_region\") SELECT * FROM read_csv(['/scratch/it''s.csv', '/scratch/b.csv'],"
+                + " \"_account\", \"_region\") SELECT r.\"id\", r.\"name\", o.\"_sync_id\", o.\"_sync_time\","
+                + " o.\"_source\", o.\"_account\", o.\"_region\""
+                + " FROM read_csv(['/scratch/it''s.csv', '/scratch/b.csv'],"
                 + " header = false, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', nullstr = '',"
                 + " allow_quoted_nulls = false, auto_detect = false, strict_mode = true, encoding = 'utf-8',"
-                + " compression = 'none', columns = {'id': 'BIGINT', 'name': 'VARCHAR', '_sync_id': 'VARCHAR',"
-                + " '_sync_time': 'TIMESTAMP WITH TIME ZONE', '_source': 'VARCHAR', '_account': 'VARCHAR',"
-                + " '_region': 'VARCHAR'})");
+                + " compression = 'none', columns = {'id': 'BIGINT', 'name': 'VARCHAR',"
+                + " '_sliceflow_origin': 'INTEGER'}) AS r JOIN (SELECT unnest(range(?)) AS _sliceflow_origin,"
+                + " unnest(?::VARCHAR[]) AS \"_sync_id\","
+                + " unnest(?::VARCHAR[])::TIMESTAMP WITH TIME ZONE AS \"_sync_time\","
+                + " unnest(?::VARCHAR[]) AS \"_source\", unnest(?::VARCHAR[]) AS \"_account\","
+                + " unnest(?::VARCHAR[]) AS \"_region\") AS o USING (_sliceflow_origin)");
     }
 
     @Test
