@@ -143,8 +143,7 @@ final class DemoCommand implements Callable<Integer> {
 
         runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                 (HandlerFactory) WorkerHandler::new);
-        EventSourceMapping loader = loadBatching.apply(LocalRuntime.LOADER,
-                dev.sliceflow.local.lake.LocalLake.NAME.equals(warehouse));
+        EventSourceMapping loader = loadBatching.apply(LocalRuntime.LOADER);
         out.printf("  loader    batches of up to %d manifests, gathered for up to %d s%n", loader.batchSize(),
                 loader.batchWindow().toSeconds());
         runtime.attach(runtime.queues().load(), loader, settings -> new LoaderHandler(runtime.settings(

@@ -8,8 +8,7 @@ import picocli.CommandLine.Option;
 /** How the loader is fed, as the stack's load event source mapping: the options serve and demo share. */
 final class LoadBatchingOptions {
     @Option(names = "--load-batch-size", paramLabel = "N", description = "Manifests per loader invocation at most,"
-            + " 1..10000 (default: " + LocalRuntime.LOAD_BATCH_SIZE + ", or " + LocalRuntime.LAKE_LOAD_BATCH_SIZE
-            + " into the lake, where each batch is a commit per table).")
+            + " 1..10000 (default: " + LocalRuntime.LOAD_BATCH_SIZE + ").")
     Integer size;
 
     @Option(names = "--load-batch-window", defaultValue = "2", paramLabel = "SECONDS",
@@ -17,9 +16,8 @@ final class LoadBatchingOptions {
                     + "(default: ${DEFAULT-VALUE}; 0 needs --load-batch-size 10 or less).")
     int window;
 
-    /** {@code mapping} with these batch settings; the size's default is the lake's with {@code lake}. */
-    EventSourceMapping apply(EventSourceMapping mapping, boolean lake) {
-        int batch = size != null ? size : lake ? LocalRuntime.LAKE_LOAD_BATCH_SIZE : LocalRuntime.LOAD_BATCH_SIZE;
-        return mapping.withBatching(batch, Duration.ofSeconds(window));
+    /** {@code mapping} with these batch settings. */
+    EventSourceMapping apply(EventSourceMapping mapping) {
+        return mapping.withBatching(size != null ? size : LocalRuntime.LOAD_BATCH_SIZE, Duration.ofSeconds(window));
     }
 }

@@ -204,8 +204,7 @@ final class ServeCommand implements Callable<Integer> {
         return switch (function.name()) {
             case "worker" -> function.mapping().withTimeout(Duration.ofSeconds(workerTimeout))
                     .withMaxConcurrency(workerConcurrency);
-            case "loader" -> loadBatching.apply(function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout)),
-                    warehouse != null);
+            case "loader" -> loadBatching.apply(function.mapping().withTimeout(Duration.ofSeconds(loaderTimeout)));
             default -> function.mapping();
         };
     }

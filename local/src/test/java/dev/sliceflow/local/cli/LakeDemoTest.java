@@ -51,9 +51,9 @@ class LakeDemoTest {
 
         assertThat(intoDuck.exitCode()).as(intoDuck.out() + intoDuck.err()).isZero();
         assertThat(intoLake.exitCode()).as(intoLake.out() + intoLake.err()).isZero();
-        // the lake's own batch by default, the warehouses' into DuckDB
+        // local mode's batch by default, into either
         assertThat(intoLake.out()).contains("loader    batches of up to 1000 manifests, gathered for up to 2 s");
-        assertThat(intoDuck.out()).contains("loader    batches of up to 100 manifests, gathered for up to 2 s");
+        assertThat(intoDuck.out()).contains("loader    batches of up to 1000 manifests, gathered for up to 2 s");
         assertThat(intoLake.out()).contains("sync lake-e2e: complete").contains("rows     720 loaded")
                 .containsPattern("'synthetic_types' +\\| 240 +\\| 6");
         String lakeUrl = LocalLake.url(lake, LocalRuntimeConfig.DEFAULT_BUCKET);
