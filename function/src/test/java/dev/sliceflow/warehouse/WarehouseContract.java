@@ -1081,6 +1081,7 @@ public abstract class WarehouseContract {
         for (int a = 0; a < 12; a++) {
             String account = String.format("1000000000%02d", a);
             fixtures.add(ManifestFixtures.manifest("sync-" + (a % 3), T1.plusSeconds(a % 3)).account(account)
+                    .region(a % 2 == 0 ? "us-east-1" : "eu-west-2")
                     .table(ITEMS, items(a * 10L + 1, a * 10L + 2, a * 10L + 3), 2).build());
         }
 
@@ -1089,11 +1090,19 @@ public abstract class WarehouseContract {
         assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(ManifestOutcome.Loaded.class));
         assertThat(count("items")).isEqualTo(36);
         for (int a = 0; a < 12; a++) {
-            assertThat(query("SELECT id, _sync_id, _account FROM items WHERE id BETWEEN " + (a * 10 + 1) + " AND "
-                    + (a * 10 + 3) + " ORDER BY id")).containsExactly(
-                    List.of(a * 10L + 1, "sync-" + (a % 3), String.format("1000000000%02d", a)),
-                    List.of(a * 10L + 2, "sync-" + (a % 3), String.format("1000000000%02d", a)),
-                    List.of(a * 10L + 3, "sync-" + (a % 3), String.format("1000000000%02d", a)));
+            // every metadata value of every row is its own manifest's, whichever part and batch file it came in
+            List<Object> metadata = List.of("sync-" + (a % 3), T1.plusSeconds(a % 3).getEpochSecond(),
+                    fixtures.get(a).manifest().source(), String.format("1000000000%02d", a),
+                    a % 2 == 0 ? "us-east-1" : "eu-west-2");
+            List<List<Object>> expected = new ArrayList<>();
+            for (long id = a * 10L + 1; id <= a * 10L + 3; id++) {
+                List<Object> row = new ArrayList<>(List.of(id));
+                row.addAll(metadata);
+                expected.add(row);
+            }
+            assertThat(query("SELECT id, _sync_id, CAST(EXTRACT(EPOCH FROM _sync_time) AS BIGINT), _source, _account,"
+                    + " _region FROM items WHERE id BETWEEN " + (a * 10 + 1) + " AND " + (a * 10 + 3) + " ORDER BY id"))
+                    .containsExactlyElementsOf(expected);
         }
         assertThat(warehouse.ledger("sync-0")).hasSize(4).allSatisfy(e -> assertThat(e.rows()).isEqualTo(3));
     }
