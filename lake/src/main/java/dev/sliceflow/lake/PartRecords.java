@@ -1,15 +1,14 @@
 package dev.sliceflow.lake;
 
-import dev.sliceflow.core.InvalidInputException;
+import dev.sliceflow.csv.CsvFields;
+import dev.sliceflow.csv.CsvValues;
 import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.PartOpener;
-import dev.sliceflow.destination.PartStream;
+import dev.sliceflow.destination.PartRows;
 import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,11 +18,10 @@ import org.apache.iceberg.Schema;
 import org.apache.parquet.io.api.Binary;
 
 /**
- * One part's rows into {@link RowChunk}s: the part streams through {@link PartStream} (size, SHA-256, gunzip and
- * header checked as it streams; its row count checked here, from the records read), is split into fields on bytes by {@link CsvFields} (sliceflow's
- * one CSV dialect: an unquoted empty field is NULL, {@code ""} the empty string), and each field is converted to its
- * column's Parquet primitive ({@link LakeValues}). A value the column type refuses, a string that is not UTF-8 or a
- * record of the wrong width fails the part's manifest alone ({@link ManifestFailure}), naming the part, row and column.
+ * One part's rows into {@link RowChunk}s: its records as fields ({@link PartRows}: verified, decompressed, split on
+ * bytes; sliceflow's one CSV dialect, an unquoted empty field is NULL, {@code ""} the empty string), each field
+ * converted to its column's Parquet primitive ({@link CsvValues}). A value the column type refuses, a string that is
+ * not UTF-8 or a record of the wrong width fails the part's manifest alone, naming the part, row and column.
  */
 final class PartRecords {
     /** Where converted rows go: the chunk being filled, and a fresh one (same layout) when it is full. */
@@ -82,95 +80,47 @@ final class PartRecords {
         int width = columns.size();
         int[] positions = layout.positions();
         ColumnType[] types = layout.types();
-        // CsvFields splits and counts the records: the stream need not scan them too
-        PartStream stream = PartStream.unscanned(part, opener, columns.stream().map(Column::name).toList());
-        long rows = 0;
-        try (stream) {
-            CsvFields fields = reader.reset(stream);
+        return PartRows.read(part, columns, opener, reader, (fields, rowNumber) -> {
             RowChunk chunk = chunks.current();
-            while (fields.next()) {
-                rows++;
-                if (fields.count() != width) {
-                    throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row " + rows
-                            + " has " + fields.count() + " fields, the manifest lists " + width + " columns"));
+            if (chunk.full()) {
+                chunk = chunks.next();
+            }
+            int row = chunk.rows;
+            byte[] b = fields.bytes();
+            for (int f = 0; f < width; f++) {
+                int c = positions[f];
+                boolean[] nulls = chunk.nulls(c);
+                if (fields.isNull(f)) {
+                    nulls[row] = true;
+                    continue;
                 }
-                if (chunk.full()) {
-                    chunk = chunks.next();
-                }
-                int row = chunk.rows;
-                byte[] b = fields.bytes();
-                for (int f = 0; f < width; f++) {
-                    int c = positions[f];
-                    boolean[] nulls = chunk.nulls(c);
-                    if (fields.isNull(f)) {
-                        nulls[row] = true;
-                        continue;
-                    }
-                    nulls[row] = false;
-                    int start = fields.start(f);
-                    int length = fields.length(f);
-                    // the arena grows on reserve: take the array after it
-                    int at = switch (types[f]) {
-                        case STRING, JSON -> chunk.reserve(c, length);
-                        case DECIMAL -> chunk.reserve(c, 16);
-                        default -> -1;
-                    };
-                    try {
-                        switch (types[f]) {
-                            case STRING, JSON -> {
-                                LakeValues.checkUtf8(b, start, length);
-                                System.arraycopy(b, start, chunk.arena, at, length);
-                            }
-                            case LONG -> chunk.longs(c)[row] = LakeValues.parseLong(b, start, length);
-                            case DOUBLE -> chunk.doubles(c)[row] = LakeValues.parseDouble(b, start, length);
-                            case BOOLEAN -> chunk.longs(c)[row] = LakeValues.parseBoolean(b, start, length) ? 1 : 0;
-                            case TIMESTAMP -> chunk.longs(c)[row] = LakeValues.timestampMicros(b, start, length);
-                            case DATE -> chunk.longs(c)[row] = LakeValues.dateDays(b, start, length);
-                            case DECIMAL -> LakeValues.decimal16(b, start, length, chunk.arena, at);
+                nulls[row] = false;
+                int start = fields.start(f);
+                int length = fields.length(f);
+                // the arena grows on reserve: take the array after it
+                int at = switch (types[f]) {
+                    case STRING, JSON -> chunk.reserve(c, length);
+                    case DECIMAL -> chunk.reserve(c, 16);
+                    default -> -1;
+                };
+                try {
+                    switch (types[f]) {
+                        case STRING, JSON -> {
+                            CsvValues.checkUtf8(b, start, length);
+                            System.arraycopy(b, start, chunk.arena, at, length);
                         }
-                    } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException refused) {
-                        throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row "
-                                + rows + " column " + columns.get(f).name() + ": " + printable(fields.text(f))
-                                + " is not a " + types[f] + " (" + refused.getMessage() + ")", refused));
+                        case LONG -> chunk.longs(c)[row] = CsvValues.parseLong(b, start, length);
+                        case DOUBLE -> chunk.doubles(c)[row] = CsvValues.parseDouble(b, start, length);
+                        case BOOLEAN -> chunk.longs(c)[row] = CsvValues.parseBoolean(b, start, length) ? 1 : 0;
+                        case TIMESTAMP -> chunk.longs(c)[row] = CsvValues.timestampMicros(b, start, length);
+                        case DATE -> chunk.longs(c)[row] = CsvValues.dateDays(b, start, length);
+                        case DECIMAL -> CsvValues.decimal16(b, start, length, chunk.arena, at);
                     }
+                } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException refused) {
+                    throw new PartRows.Refused(f, refused);
                 }
-                chunk.rows++;
             }
-            stream.checkRows(rows);
-        } catch (ManifestFailure failure) {
-            throw failure;
-        } catch (IOException | UncheckedIOException e) {
-            ManifestFailure failure = ManifestFailure.in(e);
-            if (failure != null) {
-                throw failure;
-            }
-            ManifestFailure mismatch = stream.mismatch();
-            if (mismatch != null) {
-                throw mismatch;
-            }
-            throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " is not valid CSV: "
-                    + e.getMessage(), e));
-        }
-        return rows;
-    }
-
-    /**
-     * The manifest's failure for a part its column types or its shape refuse; but when the stored bytes are not what
-     * the manifest lists, that mismatch (transient: a tampered or half-written object) explains it and is reported.
-     */
-    private static ManifestFailure failure(StagedPart part, PartStream stream, InvalidInputException e) {
-        ManifestFailure mismatch = stream.mismatch();
-        if (mismatch != null) {
-            return mismatch;
-        }
-        // data/<table>/...: the reason names the table, as the SQL warehouses' do
-        String table = part.part().key().split("/", 3)[1];
-        String prefix = "table " + table + ": cannot load manifest " + part.manifestKey() + ": ";
-        return new ManifestFailure(part.manifestKey(), new InvalidInputException(prefix + e.getMessage(), e));
-    }
-
-    private static String printable(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        return dev.sliceflow.core.Identifiers.printable(shown);
+            chunk.rows++;
+        });
     }
 }

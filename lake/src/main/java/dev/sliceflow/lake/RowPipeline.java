@@ -1,5 +1,6 @@
 package dev.sliceflow.lake;
 
+import dev.sliceflow.csv.CsvFields;
 import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.StagedPart;

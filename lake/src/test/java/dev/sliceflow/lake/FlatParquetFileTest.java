@@ -189,7 +189,7 @@ class FlatParquetFileTest {
                     case DECIMAL -> {
                         byte[] text = ((BigDecimal) v).toPlainString().getBytes(StandardCharsets.US_ASCII);
                         int at = chunk.reserve(c, 16);
-                        LakeValues.decimal16(text, 0, text.length, chunk.arena, at);
+                        dev.sliceflow.csv.CsvValues.decimal16(text, 0, text.length, chunk.arena, at);
                     }
                     default -> throw new IllegalStateException();
                 }

@@ -1,4 +1,4 @@
-package dev.sliceflow.lake;
+package dev.sliceflow.csv;
 
 import dev.sliceflow.schema.Column;
 import java.math.BigDecimal;
@@ -12,24 +12,24 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * CSV field bytes as the Parquet primitives of their Iceberg types (docs/lake.md): LONG a long, TIMESTAMP microseconds
+ * CSV field bytes as the primitives of their column types (for Parquet, docs/lake.md; for PostgreSQL's binary COPY): LONG a long, TIMESTAMP microseconds
  * since the epoch (UTC), DATE days since the epoch, DECIMAL(38,9) the 16-byte big-endian two's complement of its
  * unscaled value. The forms the worker writes are parsed by hand, on bytes (the java.time and BigDecimal parsers
  * were a large share of a load); anything else goes through the JDK's own parser, so what is accepted is exactly
  * what {@code Long.parseLong}, {@code Instant.parse}, {@code LocalDate.parse} and {@code new BigDecimal} accept, and
  * refused with their reasons. Every method throws a RuntimeException for a text its type refuses.
  */
-final class LakeValues {
+public final class CsvValues {
     private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
             .newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
     private static final long MAX_18_DIGITS = 999_999_999_999_999_999L;
     private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    private LakeValues() {
+    private CsvValues() {
     }
 
-    static long parseLong(byte[] b, int start, int length) {
+    public static long parseLong(byte[] b, int start, int length) {
         int i = start;
         int end = start + length;
         boolean negative = length > 1 && b[i] == '-';
@@ -50,11 +50,11 @@ final class LakeValues {
         return Long.parseLong(ascii(b, start, length));
     }
 
-    static double parseDouble(byte[] b, int start, int length) {
+    public static double parseDouble(byte[] b, int start, int length) {
         return Double.parseDouble(ascii(b, start, length));
     }
 
-    static boolean parseBoolean(byte[] b, int start, int length) {
+    public static boolean parseBoolean(byte[] b, int start, int length) {
         if (length == 4 && b[start] == 't' && b[start + 1] == 'r' && b[start + 2] == 'u' && b[start + 3] == 'e') {
             return true;
         }
@@ -66,7 +66,7 @@ final class LakeValues {
     }
 
     /** Microseconds since the epoch; the worker's form {@code 2024-01-02T03:04:05.123456Z} by hand. */
-    static long timestampMicros(byte[] b, int start, int length) {
+    public static long timestampMicros(byte[] b, int start, int length) {
         if (length == 27 && b[start + 4] == '-' && b[start + 7] == '-' && b[start + 10] == 'T' && b[start + 13] == ':'
                 && b[start + 16] == ':' && b[start + 19] == '.' && b[start + 26] == 'Z') {
             int year = digits(b, start, 4);
@@ -91,7 +91,7 @@ final class LakeValues {
     }
 
     /** Days since the epoch; {@code 2024-01-02} by hand. */
-    static int dateDays(byte[] b, int start, int length) {
+    public static int dateDays(byte[] b, int start, int length) {
         if (length == 10 && b[start + 4] == '-' && b[start + 7] == '-') {
             int year = digits(b, start, 4);
             int month = digits(b, start + 5, 2);
@@ -108,7 +108,7 @@ final class LakeValues {
      * anything else as {@code new BigDecimal(text)}. A value needing rounding to 9 places, or more than 38 digits,
      * is refused.
      */
-    static void decimal16(byte[] b, int start, int length, byte[] out, int at) {
+    public static void decimal16(byte[] b, int start, int length, byte[] out, int at) {
         long unscaled = smallDecimal(b, start, length);
         if (unscaled != Long.MIN_VALUE) {
             long sign = unscaled < 0 ? -1L : 0L;
@@ -127,6 +127,20 @@ final class LakeValues {
             out[at + i] = fill;
         }
         System.arraycopy(twos, 0, out, at + 16 - twos.length, twos.length);
+    }
+
+    /** DECIMAL(38,9) at scale 9, by {@link #decimal16}'s rules. */
+    public static BigDecimal decimal(byte[] b, int start, int length) {
+        long unscaled = smallDecimal(b, start, length);
+        if (unscaled != Long.MIN_VALUE) {
+            return BigDecimal.valueOf(unscaled, Column.DECIMAL_SCALE);
+        }
+        BigDecimal decimal = new BigDecimal(ascii(b, start, length))
+                .setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
+        if (decimal.precision() > Column.DECIMAL_PRECISION) {
+            throw new IllegalArgumentException("more than " + Column.DECIMAL_PRECISION + " digits");
+        }
+        return decimal;
     }
 
     /** The unscaled value at scale 9 when the text is a plain small decimal, else Long.MIN_VALUE (use BigDecimal). */
@@ -176,7 +190,7 @@ final class LakeValues {
     }
 
     /** Fails unless {@code b[start, start + length)} is UTF-8 (Parquet strings must be); ASCII is checked fast. */
-    static void checkUtf8(byte[] b, int start, int length) {
+    public static void checkUtf8(byte[] b, int start, int length) {
         int end = start + length;
         int i = start;
         // eight bytes at a time while they are all ASCII (no high bit), then byte by byte
@@ -196,7 +210,7 @@ final class LakeValues {
     }
 
     /** Days in a month of the proleptic Gregorian calendar (java.time's). */
-    static int monthLength(int year, int month) {
+    public static int monthLength(int year, int month) {
         if (month == 2) {
             return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
         }
@@ -207,7 +221,7 @@ final class LakeValues {
      * Days since 1970-01-01 of a valid date (the days-from-civil algorithm, era by era of 400 years): LocalDate.of and
      * toEpochDay validated every field again and were a tenth of the reader's time.
      */
-    static long epochDay(int year, int month, int day) {
+    public static long epochDay(int year, int month, int day) {
         int y = month <= 2 ? year - 1 : year;
         long era = Math.floorDiv(y, 400);
         long yearOfEra = y - era * 400;

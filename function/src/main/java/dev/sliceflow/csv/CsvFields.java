@@ -1,4 +1,4 @@
-package dev.sliceflow.lake;
+package dev.sliceflow.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +14,16 @@ import java.util.Arrays;
  * {@code ""} is one quote and anything else is literal. A character between a closing quote and the next delimiter,
  * or a quote left open at the end, is not CSV: {@link Malformed}. Fields are valid until the next {@link #next()}.
  */
-final class CsvFields {
+public final class CsvFields {
     /** The bytes are not sliceflow's CSV. */
-    static final class Malformed extends IOException {
+    public static final class Malformed extends IOException {
         Malformed(String message) {
             super(message);
         }
     }
 
     /** A bound on one record, so that a quote left open does not read a whole part into memory. */
-    static final int MAX_RECORD_BYTES = 256 << 20;
+    public static final int MAX_RECORD_BYTES = 256 << 20;
 
     private InputStream in;
     private byte[] buffer = new byte[1 << 20];
@@ -36,12 +36,12 @@ final class CsvFields {
     /** Per field: 0 unquoted, 1 quoted, 2 quoted with doubled quotes still to collapse. */
     private byte[] quoting = new byte[32];
 
-    CsvFields(InputStream in) {
+    public CsvFields(InputStream in) {
         this.in = in;
     }
 
     /** Reads {@code next} from its start, keeping the buffers: one reader reads a batch's hundreds of parts. */
-    CsvFields reset(InputStream next) {
+    public CsvFields reset(InputStream next) {
         in = next;
         position = 0;
         limit = 0;
@@ -51,7 +51,7 @@ final class CsvFields {
     }
 
     /** Moves to the next record; false at the end of the input. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         while (true) {
             int end = scan(position);
             if (end >= 0) {
@@ -69,28 +69,28 @@ final class CsvFields {
         }
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
-    boolean isNull(int field) {
+    public boolean isNull(int field) {
         return quoting[field] == 0 && lengths[field] == 0;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return buffer;
     }
 
-    int start(int field) {
+    public int start(int field) {
         return starts[field];
     }
 
-    int length(int field) {
+    public int length(int field) {
         return lengths[field];
     }
 
     /** The field as text, for messages. */
-    String text(int field) {
+    public String text(int field) {
         return new String(buffer, starts[field], lengths[field], java.nio.charset.StandardCharsets.UTF_8);
     }
 

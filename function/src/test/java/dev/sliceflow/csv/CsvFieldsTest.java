@@ -1,9 +1,8 @@
-package dev.sliceflow.lake;
+package dev.sliceflow.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sliceflow.csv.CsvDialect;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

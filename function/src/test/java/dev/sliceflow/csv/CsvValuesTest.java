@@ -1,9 +1,8 @@
-package dev.sliceflow.lake;
+package dev.sliceflow.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sliceflow.csv.CsvDialect;
 import dev.sliceflow.schema.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -18,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The hand-written byte parsers agree with the JDK's own (Instant.parse, LocalDate.parse, Long.parseLong, BigDecimal)
  * on every text, and refuse what those refuse: a different answer would be a silently wrong value in the lake.
  */
-class LakeValuesTest {
+class CsvValuesTest {
     private static byte[] bytes(String text) {
         // padded on both sides, so that offsets are exercised
         return ("xx" + text + "yy").getBytes(StandardCharsets.UTF_8);
@@ -36,7 +35,7 @@ class LakeValuesTest {
         Instant instant = Instant.parse(value);
         String csv = value.startsWith("+") || value.length() != 27 ? value : CsvDialect.encode(ColumnType.TIMESTAMP, instant);
 
-        assertThat(LakeValues.timestampMicros(bytes(csv), 2, length(csv)))
+        assertThat(CsvValues.timestampMicros(bytes(csv), 2, length(csv)))
                 .isEqualTo(ChronoUnit.MICROS.between(Instant.EPOCH, instant));
     }
 
@@ -45,21 +44,21 @@ class LakeValuesTest {
             "2024-01-01T00:00:00.00000xZ", "yesterday", "2024-01-01 00:00:00", "", "2024-01-01T00:00:00.0000001Z",
             "+1000000000-01-01T00:00:00Z"})
     void timestamp_whenNotAMicrosecondTimestamp_refusesIt(String value) {
-        assertThatThrownBy(() -> LakeValues.timestampMicros(bytes(value), 2, length(value)))
+        assertThatThrownBy(() -> CsvValues.timestampMicros(bytes(value), 2, length(value)))
                 .isInstanceOf(RuntimeException.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2024-02-29", "0001-01-01", "9999-12-31", "1969-12-31", "+10000-01-01"})
     void date_equalsLocalDateParse(String value) {
-        assertThat(LakeValues.dateDays(bytes(value), 2, length(value))).isEqualTo(LocalDate.parse(value).toEpochDay());
+        assertThat(CsvValues.dateDays(bytes(value), 2, length(value))).isEqualTo(LocalDate.parse(value).toEpochDay());
     }
 
     @org.junit.jupiter.api.Test
     void epochDay_andMonthLength_equalJavaTime_onEveryDayFromYear0To9999() {
         for (LocalDate d = LocalDate.of(0, 1, 1); d.getYear() < 10_000; d = d.plusDays(1)) {
-            if (LakeValues.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()
-                    || LakeValues.monthLength(d.getYear(), d.getMonthValue()) != d.lengthOfMonth()) {
+            if (CsvValues.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()
+                    || CsvValues.monthLength(d.getYear(), d.getMonthValue()) != d.lengthOfMonth()) {
                 throw new AssertionError("differs from java.time on " + d);
             }
         }
@@ -68,20 +67,20 @@ class LakeValuesTest {
     @ParameterizedTest
     @ValueSource(strings = {"2023-02-29", "2024-00-10", "2024-1-01", "20240101", "", "+999999999-12-31"})
     void date_whenNotADate_refusesIt(String value) {
-        assertThatThrownBy(() -> LakeValues.dateDays(bytes(value), 2, length(value))).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> CsvValues.dateDays(bytes(value), 2, length(value))).isInstanceOf(RuntimeException.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "42", "999999999999999999", "-999999999999999999", "9223372036854775807",
             "-9223372036854775808", "+7", "0007"})
     void long_equalsLongParseLong(String value) {
-        assertThat(LakeValues.parseLong(bytes(value), 2, length(value))).isEqualTo(Long.parseLong(value));
+        assertThat(CsvValues.parseLong(bytes(value), 2, length(value))).isEqualTo(Long.parseLong(value));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-", "1.0", "9223372036854775808", "12a", " 1", "١٢"})
     void long_whenNotALong_refusesIt(String value) {
-        assertThatThrownBy(() -> LakeValues.parseLong(bytes(value), 2, length(value)))
+        assertThatThrownBy(() -> CsvValues.parseLong(bytes(value), 2, length(value)))
                 .isInstanceOf(NumberFormatException.class);
     }
 
@@ -92,7 +91,7 @@ class LakeValuesTest {
     void decimal_equalsBigDecimal(String value) {
         byte[] out = new byte[20];
 
-        LakeValues.decimal16(bytes(value), 2, length(value), out, 2);
+        CsvValues.decimal16(bytes(value), 2, length(value), out, 2);
 
         assertThat(new java.math.BigInteger(java.util.Arrays.copyOfRange(out, 2, 18)))
                 .isEqualTo(new BigDecimal(value).setScale(9, RoundingMode.UNNECESSARY).unscaledValue());
@@ -102,27 +101,27 @@ class LakeValuesTest {
     @ValueSource(strings = {"", "-", ".", "1.0000000001", "1e-10", "abc", "1.2.3", "--1", "١٢",
             "100000000000000000000000000000", "1,5"})
     void decimal_whenNotADecimal389_refusesIt(String value) {
-        assertThatThrownBy(() -> LakeValues.decimal16(bytes(value), 2, length(value), new byte[16], 0))
+        assertThatThrownBy(() -> CsvValues.decimal16(bytes(value), 2, length(value), new byte[16], 0))
                 .isInstanceOf(RuntimeException.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"true", "false"})
     void boolean_readsItsTwoForms(String value) {
-        assertThat(LakeValues.parseBoolean(bytes(value), 2, length(value))).isEqualTo(Boolean.parseBoolean(value));
+        assertThat(CsvValues.parseBoolean(bytes(value), 2, length(value))).isEqualTo(Boolean.parseBoolean(value));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"TRUE", "1", "", "t", "falsey"})
     void boolean_refusesEveryOtherForm(String value) {
-        assertThatThrownBy(() -> LakeValues.parseBoolean(bytes(value), 2, length(value)))
+        assertThatThrownBy(() -> CsvValues.parseBoolean(bytes(value), 2, length(value)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"plain", "", "naïve", "日本語", "emoji 🎉", "\u0000", "0123456789abcdefé", "eight by日本"})
     void utf8_acceptsUtf8(String value) {
-        LakeValues.checkUtf8(bytes(value), 2, length(value));
+        CsvValues.checkUtf8(bytes(value), 2, length(value));
     }
 
     @org.junit.jupiter.api.Test
@@ -133,7 +132,7 @@ class LakeValuesTest {
         byte[] lateAfterAscii = "0123456789abcdef\u00ff".getBytes(StandardCharsets.ISO_8859_1);
 
         for (byte[] b : new byte[][] {latin1, truncated, surrogate, lateAfterAscii}) {
-            assertThatThrownBy(() -> LakeValues.checkUtf8(b, 0, b.length)).hasMessageContaining("not valid UTF-8");
+            assertThatThrownBy(() -> CsvValues.checkUtf8(b, 0, b.length)).hasMessageContaining("not valid UTF-8");
         }
     }
 }
