@@ -3,23 +3,18 @@ package dev.sliceflow.warehouse;
 import static dev.sliceflow.warehouse.Sql.LOADS;
 import static dev.sliceflow.warehouse.Sql.quote;
 
-import dev.sliceflow.destination.ManifestFailure;
 import dev.sliceflow.destination.PartOpener;
-import dev.sliceflow.destination.PartStream;
 import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,19 +23,19 @@ import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL (also Aurora PostgreSQL and RDS). Every part of a table in a batch streams from the opener through
- * SHA-256 verification, gzip and the header check into ONE {@code COPY <table> (<columns>, <metadata>) FROM STDIN},
- * each record extended with its own manifest's metadata values on the way ({@link PartStream}): nothing is staged on
- * disk, and COPY writes the target table directly.
+ * SHA-256 verification, gzip and the header check, is converted record by record to PostgreSQL's binary format and
+ * extended with its own manifest's metadata values ({@link PostgresBinaryRows}), into ONE
+ * {@code COPY <table> (<columns>, <metadata>) FROM STDIN WITH (FORMAT binary)}: nothing is staged on disk, and the
+ * server parses no text.
  */
 public final class PostgresDialect implements SqlDialect {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDialect.class);
-    private static final int BUFFER = 64 * 1024;
     private static final Map<ColumnType, String> TYPES = Map.of(
             ColumnType.STRING, "text",
             ColumnType.LONG, "bigint",
@@ -195,31 +190,33 @@ public final class PostgresDialect implements SqlDialect {
 
     /** The COPY statement of a table's parts: documented in docs/loading.md. */
     public static String copySql(TableSchema schema) {
-        return "COPY " + quote(schema.name()) + " (" + Sql.columnList(schema) + ") FROM STDIN WITH (FORMAT csv,"
-                + " HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')";
+        return "COPY " + quote(schema.name()) + " (" + Sql.columnList(schema) + ") FROM STDIN WITH (FORMAT binary)";
     }
 
+    /**
+     * Every part, converted as it streams ({@link PostgresBinaryRows}), into one binary COPY. A part that is not what
+     * its manifest lists, or a value its column refuses, cancels the COPY and fails its manifest alone.
+     */
     @Override
     public long bulkLoad(Connection c, TableSchema schema, List<StagedPart> parts, PartOpener opener)
             throws SQLException, IOException {
-        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        List<String> columns = schema.columns().stream().map(Column::name).toList();
-        List<PartStream> streams = new ArrayList<>(parts.size());
-        for (StagedPart part : parts) {
-            streams.add(new PartStream(part, opener, columns, PartStream.metadataSuffix(part.manifest())));
-        }
-        try (InputStream all = new SequenceInputStream(Collections.enumeration(new ArrayList<InputStream>(streams)))) {
-            return copy.copyIn(copySql(schema), all, BUFFER);
-        } catch (SQLException e) {
-            // CSV that the server refused: most likely not the bytes the manifest lists
-            for (PartStream stream : streams) {
-                ManifestFailure mismatch = stream.mismatch();
-                if (mismatch != null) {
-                    mismatch.addSuppressed(e);
-                    throw mismatch;
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(schema));
+        try {
+            PostgresBinaryRows rows = new PostgresBinaryRows(copy::writeToCopy);
+            rows.begin();
+            for (StagedPart part : parts) {
+                rows.part(part, schema.columns(), opener);
+            }
+            rows.end();
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException e) {
+                    LOG.debug("cancelling the COPY: {}", e.getMessage());
                 }
             }
-            throw e;
         }
     }
 }

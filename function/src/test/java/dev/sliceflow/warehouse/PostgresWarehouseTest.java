@@ -91,10 +91,31 @@ class PostgresWarehouseTest extends WarehouseContract {
     }
 
     @Test
-    void copySql_statesEveryOptionExplicitly() {
+    void load_whenAValueIsNotOfItsColumnsType_rejectsTheManifestNamingThePartRowAndColumn() throws Exception {
+        // the loader converts values for the binary COPY: it, not the server, finds the bad one, and says where
+        byte[] bad = ManifestFixtures.csv(new dev.sliceflow.schema.TableSchema("items", List.of(
+                dev.sliceflow.schema.Column.of("id", dev.sliceflow.schema.ColumnType.STRING),
+                dev.sliceflow.schema.Column.of("name", dev.sliceflow.schema.ColumnType.STRING)), List.of()),
+                List.of(ManifestFixtures.row("7", "a"), ManifestFixtures.row("7x", "b")),
+                dev.sliceflow.request.Compression.GZIP);
+        String badKey = dev.sliceflow.staging.ObjectLayout.partKey("items", java.time.LocalDate.of(2026, 1, 1),
+                "sync-1", "100000000002", ManifestFixtures.REGION, "a1", 0, dev.sliceflow.request.Compression.GZIP);
+        Fixture poisoned = ManifestFixtures.manifest("sync-1", T1).account("100000000002").rawTable(
+                dev.sliceflow.manifest.ManifestTable.ok(ITEMS, List.of(new dev.sliceflow.manifest.ManifestPart(badKey,
+                        2, bad.length, ManifestFixtures.sha256(bad)))), Map.of(badKey, bad)).build();
+
+        List<dev.sliceflow.destination.ManifestOutcome> outcomes = loadBatch(List.of(poisoned));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(dev.sliceflow.destination.ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains(poisoned.key()).contains("part " + badKey + " row 2"
+                        + " column id: '7x' is not a LONG"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+    }
+
+    @Test
+    void copySql_isOneBinaryCopyOfTheColumnsAndTheMetadata() {
         assertThat(PostgresDialect.copySql(ITEMS)).isEqualTo("COPY \"items\" (\"id\", \"name\", \"_sync_id\","
-                + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT csv, HEADER false,"
-                + " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '', ENCODING 'UTF8')");
+                + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT binary)");
     }
 
     @Test
