@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sliceflow.loader.LoaderHandler;
 import dev.sliceflow.local.cli.DemoSync;
+import dev.sliceflow.local.runtime.EventSourceMapping;
 import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.runtime.LocalRuntimeConfig;
 import dev.sliceflow.planner.Plan;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * bench/run demo [--slices 1000] [--rows-per-table 100] [--worker-concurrency 2] [--dir target/bench-demo]
+ *                 [--load-batch-size 1000] [--load-batch-window 2]
  * </pre>
  */
 public final class DemoBench {
@@ -61,14 +63,18 @@ public final class DemoBench {
         long rowsPerTable = 100;
         int workerConcurrency = 2;
         Path root = Path.of("target/bench-demo");
+        int loadBatchSize = LocalRuntime.LOADER.batchSize();
+        long loadBatchWindow = LocalRuntime.LOADER.batchWindow().toSeconds();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--slices" -> slices = Integer.parseInt(args[++i]);
                 case "--rows-per-table" -> rowsPerTable = Long.parseLong(args[++i]);
                 case "--worker-concurrency" -> workerConcurrency = Integer.parseInt(args[++i]);
                 case "--dir" -> root = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; known: --slices, --rows-per-table, --worker-concurrency, --dir");
+                case "--load-batch-size" -> loadBatchSize = Integer.parseInt(args[++i]);
+                case "--load-batch-window" -> loadBatchWindow = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --slices,"
+                        + " --rows-per-table, --worker-concurrency, --dir, --load-batch-size, --load-batch-window");
             }
         }
         int regions = Math.min(REGIONS, slices);
@@ -78,14 +84,17 @@ public final class DemoBench {
         Files.createDirectories(root);
 
         Instant syncTime = Instant.now();
-        EndToEnd e2e = endToEnd(root.resolve("end-to-end"), spec, syncTime, workerConcurrency);
-        Split split = split(root.resolve("split"), spec, syncTime, workerConcurrency);
+        EventSourceMapping loader = LocalRuntime.LOADER.withBatching(loadBatchSize,
+                java.time.Duration.ofSeconds(loadBatchWindow));
+        EndToEnd e2e = endToEnd(root.resolve("end-to-end"), spec, syncTime, workerConcurrency, loader);
+        Split split = split(root.resolve("split"), spec, syncTime, workerConcurrency, loader);
         long rows = e2e.plan.slices() * e2e.plan.tables().size() * rowsPerTable;
 
         System.out.printf(Locale.ROOT, "demo bench: %d slices (%d accounts x %d regions) x %d tables x %,d rows = %,d "
-                        + "rows; worker concurrency %d, loader concurrency 1, DuckDB; %d cores%n", e2e.plan.slices(),
+                        + "rows; worker concurrency %d, loader concurrency 1, batches of up to %d manifests gathered for"
+                        + " up to %d s, DuckDB; %d cores%n", e2e.plan.slices(),
                 accounts, regions, e2e.plan.tables().size(), rowsPerTable, rows, workerConcurrency,
-                Runtime.getRuntime().availableProcessors());
+                loader.batchSize(), loader.batchWindow().toSeconds(), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "end to end:  launch to complete %.1f s; first manifest loaded at +%.1f s, last "
                         + "slice committed at +%.1f s, %d of %d slices already loaded then: %s%n", e2e.total / 1e9,
                 e2e.firstLoaded / 1e9, e2e.lastCommitted / 1e9, e2e.loadedAtLastCommit, e2e.plan.slices(),
@@ -111,14 +120,14 @@ public final class DemoBench {
     private record Split(Plan plan, long worker, long loader) {
     }
 
-    private static EndToEnd endToEnd(Path dir, SyncSpec spec, Instant syncTime, int workerConcurrency)
-            throws Exception {
+    private static EndToEnd endToEnd(Path dir, SyncSpec spec, Instant syncTime, int workerConcurrency,
+                                     EventSourceMapping loader) throws Exception {
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)));
              Warehouse warehouse = warehouse(runtime)) {
             Committed committed = new Committed();
             runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                     settings -> committed.counting(new WorkerHandler(settings)));
-            runtime.attach(runtime.queues().load(), LocalRuntime.LOADER, LoaderHandler::new);
+            runtime.attach(runtime.queues().load(), loader, LoaderHandler::new);
             long start = System.nanoTime();
             Instant started = Instant.now();
             Plan plan = DemoSync.launch(runtime, spec, syncTime, Optional.of("bench-e2e"), false, n -> { }).plan();
@@ -143,7 +152,8 @@ public final class DemoBench {
         }
     }
 
-    private static Split split(Path dir, SyncSpec spec, Instant syncTime, int workerConcurrency) throws Exception {
+    private static Split split(Path dir, SyncSpec spec, Instant syncTime, int workerConcurrency,
+                               EventSourceMapping loader) throws Exception {
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntimeConfig.defaults(Optional.of(dir)));
              Warehouse warehouse = warehouse(runtime)) {
             Committed committed = new Committed();
@@ -157,7 +167,7 @@ public final class DemoBench {
             long worker = committed.lastAt.get() - start;
 
             Instant loaderStart = Instant.now();
-            runtime.attach(runtime.queues().load(), LocalRuntime.LOADER, LoaderHandler::new);
+            runtime.attach(runtime.queues().load(), loader, LoaderHandler::new);
             SyncStatus status;
             while (!(status = status(warehouse, plan.syncId())).complete()) {
                 Thread.sleep(POLL_MILLIS);
