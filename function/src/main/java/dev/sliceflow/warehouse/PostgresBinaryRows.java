@@ -9,7 +9,6 @@ import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -44,12 +43,19 @@ final class PostgresBinaryRows {
     private static final int FLUSH_AT = 1 << 16;
 
     private final Sink sink;
-    private final CsvFields reader = new CsvFields(InputStream.nullInputStream());
-    private byte[] out = new byte[FLUSH_AT + (1 << 12)];
+    private final CsvFields reader;
+    private byte[] out;
     private int size;
 
-    PostgresBinaryRows(Sink sink) {
+    /** @param reader reused across COPYs: its buffer is a MiB, and a batch of small manifests has many COPYs */
+    PostgresBinaryRows(Sink sink, CsvFields reader) {
+        this(sink, reader, FLUSH_AT + (1 << 12));
+    }
+
+    private PostgresBinaryRows(Sink sink, CsvFields reader, int buffer) {
         this.sink = sink;
+        this.reader = reader;
+        this.out = new byte[buffer];
     }
 
     /** The file header: signature, flags, no extension. */
@@ -209,7 +215,7 @@ final class PostgresBinaryRows {
 
     /** The metadata columns' values of every record of {@code m}: _sync_id, _sync_time, _source, _account, _region. */
     private static byte[] metadata(Manifest m) {
-        PostgresBinaryRows encoder = new PostgresBinaryRows((bytes, offset, length) -> { });
+        PostgresBinaryRows encoder = new PostgresBinaryRows((bytes, offset, length) -> { }, null, 256);
         encoder.text(m.syncId());
         encoder.ensure(12);
         encoder.putInt(8);

@@ -3,12 +3,14 @@ package dev.sliceflow.warehouse;
 import static dev.sliceflow.warehouse.Sql.LOADS;
 import static dev.sliceflow.warehouse.Sql.quote;
 
+import dev.sliceflow.csv.CsvFields;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.StagedPart;
 import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -54,6 +56,8 @@ public final class PostgresDialect implements SqlDialect {
     private final Supplier<WarehouseConfig> refresh;
     private final Duration lockTimeout;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Splits the parts' records; one COPY at a time uses it (the lock above holds for each transaction). */
+    private final CsvFields reader = new CsvFields(InputStream.nullInputStream());
     private volatile WarehouseConfig config;
 
     /**
@@ -202,7 +206,7 @@ public final class PostgresDialect implements SqlDialect {
             throws SQLException, IOException {
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(schema));
         try {
-            PostgresBinaryRows rows = new PostgresBinaryRows(copy::writeToCopy);
+            PostgresBinaryRows rows = new PostgresBinaryRows(copy::writeToCopy, reader);
             rows.begin();
             for (StagedPart part : parts) {
                 rows.part(part, schema.columns(), opener);
