@@ -113,6 +113,19 @@ class PostgresWarehouseTest extends WarehouseContract {
     }
 
     @Test
+    void load_whenATextHoldsU0000_rejectsTheManifest() throws Exception {
+        // valid UTF-8, which PostgreSQL's text cannot hold: the server refuses it in the binary COPY too
+        Fixture f = ManifestFixtures.manifest("sync-1", T1).table(ITEMS, List.of(ManifestFixtures.row(1L, "a\u0000b")))
+                .build();
+
+        List<dev.sliceflow.destination.ManifestOutcome> outcomes = loadBatch(List.of(f));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(dev.sliceflow.destination.ManifestOutcome.Rejected.class,
+                r -> assertThat(r.error().getMessage()).contains("0x00"));
+        assertThat(tableExists("items") ? count("items") : 0).isZero();
+    }
+
+    @Test
     void copySql_isOneBinaryCopyOfTheColumnsAndTheMetadata() {
         assertThat(PostgresDialect.copySql(ITEMS)).isEqualTo("COPY \"items\" (\"id\", \"name\", \"_sync_id\","
                 + " \"_sync_time\", \"_source\", \"_account\", \"_region\") FROM STDIN WITH (FORMAT binary)");
