@@ -12,9 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * CSV field bytes as the primitives of their column types (for Parquet, docs/lake.md; for PostgreSQL's binary COPY): LONG a long, TIMESTAMP microseconds
- * since the epoch (UTC), DATE days since the epoch, DECIMAL(38,9) the 16-byte big-endian two's complement of its
- * unscaled value. The forms the worker writes are parsed by hand, on bytes (the java.time and BigDecimal parsers
+ * CSV field bytes as the primitives of their column types (the lake's Parquet, docs/lake.md; PostgreSQL's binary
+ * COPY): LONG a long, TIMESTAMP microseconds since the epoch (UTC), DATE days since the epoch, DECIMAL(38,9) the
+ * 16-byte big-endian two's complement of its unscaled value, or a BigDecimal at scale 9. The forms the worker writes are parsed by hand, on bytes (the java.time and BigDecimal parsers
  * were a large share of a load); anything else goes through the JDK's own parser, so what is accepted is exactly
  * what {@code Long.parseLong}, {@code Instant.parse}, {@code LocalDate.parse} and {@code new BigDecimal} accept, and
  * refused with their reasons. Every method throws a RuntimeException for a text its type refuses.
@@ -116,11 +116,7 @@ public final class CsvValues {
             putLong(out, at + 8, unscaled);
             return;
         }
-        BigDecimal decimal = new BigDecimal(ascii(b, start, length))
-                .setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
-        if (decimal.precision() > Column.DECIMAL_PRECISION) {
-            throw new IllegalArgumentException("more than " + Column.DECIMAL_PRECISION + " digits");
-        }
+        BigDecimal decimal = parseDecimal(b, start, length);
         byte[] twos = decimal.unscaledValue().toByteArray();
         byte fill = decimal.signum() < 0 ? (byte) -1 : 0;
         for (int i = 0; i < 16 - twos.length; i++) {
@@ -135,6 +131,11 @@ public final class CsvValues {
         if (unscaled != Long.MIN_VALUE) {
             return BigDecimal.valueOf(unscaled, Column.DECIMAL_SCALE);
         }
+        return parseDecimal(b, start, length);
+    }
+
+    /** Any form {@code new BigDecimal} reads, at scale 9 without rounding, at most 38 digits. */
+    private static BigDecimal parseDecimal(byte[] b, int start, int length) {
         BigDecimal decimal = new BigDecimal(ascii(b, start, length))
                 .setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY);
         if (decimal.precision() > Column.DECIMAL_PRECISION) {

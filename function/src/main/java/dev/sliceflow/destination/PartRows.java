@@ -55,6 +55,14 @@ public final class PartRows {
                 }
                 try {
                     sink.record(fields, rows);
+                } catch (RuntimeException e) {
+                    // the destination refused what a tampered or half-written part gave it: say that, not its refusal
+                    ManifestFailure mismatch = stream.mismatch();
+                    if (mismatch != null) {
+                        mismatch.addSuppressed(e);
+                        throw mismatch;
+                    }
+                    throw e;
                 } catch (Refused refused) {
                     Column column = columns.get(refused.field);
                     throw failure(part, stream, new InvalidInputException("part " + part.part().key() + " row "

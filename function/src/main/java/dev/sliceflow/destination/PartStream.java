@@ -13,8 +13,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * One part as a bulk load reads it: the stored bytes verified (size and SHA-256, as they stream), decompressed, the
- * header checked against the manifest's columns and dropped, and every data record extended with constant fields (the
- * metadata columns' values), so that many parts of many manifests can be concatenated into one COPY or one file list.
+ * header checked against the manifest's columns and dropped, and every data record extended with constant fields (for
+ * DuckDB, the index of its manifest's metadata values), so that many parts of many manifests can be concatenated into
+ * one file list.
  * At the end of the part its row count is checked against the manifest.
  *
  * <p>Records end with an unquoted {@code \n}; a {@code "} toggles the quoted state (a doubled quote toggles twice), so
@@ -80,12 +81,6 @@ public final class PartStream extends InputStream {
             throw fail(new InvalidInputException("part " + staged.part().key() + " has " + rows + " rows, manifest says "
                     + staged.part().rows()));
         }
-    }
-
-    /** The metadata fields sliceflow appends to every record: {@code ,"<syncId>","<syncTime>","<source>","<account>","<region>"}. */
-    public static String metadataSuffix(dev.sliceflow.manifest.Manifest m) {
-        return ",\"" + m.syncId() + "\",\"" + dev.sliceflow.csv.CsvDialect.encode(dev.sliceflow.schema.ColumnType.TIMESTAMP,
-                m.syncTime()) + "\",\"" + m.source() + "\",\"" + m.account() + "\",\"" + m.region() + "\"";
     }
 
     private void open() throws ManifestFailure {

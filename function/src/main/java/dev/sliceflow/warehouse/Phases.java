@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Where a load's time went, phase by phase, for its log line: "12 ms (claim 1, lock 2, ..., commit 5)". A phase
- * lapped more than once (one per table) adds up. Restarted with each attempt of the transaction.
+ * lapped more than once (one per table) adds up. Restarted when the transaction's work starts, so that waiting for
+ * the writer lock is not counted.
  */
 final class Phases {
     private final Map<String, Long> nanos = new LinkedHashMap<>();

@@ -11,7 +11,6 @@ import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -116,7 +115,7 @@ final class PostgresBinaryRows {
         }
     }
 
-    /** The server's refusal, out through the record callback (which throws only the part's failures). */
+    /** The server's refusal, out through the record callback (which declares only the part's failures). */
     private static final class UncheckedSql extends RuntimeException {
         UncheckedSql(SQLException cause) {
             super(cause);
@@ -176,7 +175,7 @@ final class PostgresBinaryRows {
      * groups dropped), the weight of the first group, the sign, and the display scale, 9.
      */
     private void numeric(BigDecimal value) {
-        BigInteger unscaled = value.setScale(Column.DECIMAL_SCALE, RoundingMode.UNNECESSARY).unscaledValue();
+        BigInteger unscaled = value.unscaledValue(); // CsvValues.decimal: scale 9 already
         // the integer and fraction digits, the fraction padded to 12 (three base-10000 groups)
         String digits = unscaled.abs().toString();
         int scale = Column.DECIMAL_SCALE;

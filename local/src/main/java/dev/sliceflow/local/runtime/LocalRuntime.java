@@ -57,7 +57,7 @@ public final class LocalRuntime implements AutoCloseable {
             Duration.ofMinutes(15));
     /**
      * Manifests per loader invocation at most, by default: into DuckDB as into the lake, every batch pays a commit (and
-     * DuckDB a statement per step), so 1,000 loads 2.3x faster than 100 (docs/performance.md: batching).
+     * DuckDB a statement per step), so 1,000 load 2.1-2.4x faster than 100 (docs/performance.md: the loader).
      */
     public static final int LOAD_BATCH_SIZE = 1000;
     /** How long the loader's mapping gathers manifests before loading fewer than a full batch, by default. */
