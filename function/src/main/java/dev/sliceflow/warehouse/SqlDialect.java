@@ -24,6 +24,14 @@ public interface SqlDialect {
     /** The engine's type of a sliceflow column type, exactly as {@link #existingColumns} reports it. */
     String typeName(ColumnType type);
 
+    /**
+     * The type of the text metadata columns ({@code _sync_id}, {@code _source}, {@code _account}, {@code _region}): the
+     * slice key every replace deletes by, and what the slice index orders.
+     */
+    default String metadataTextType() {
+        return typeName(ColumnType.STRING);
+    }
+
     /** The columns of {@code table} (name to type, as {@link #typeName} spells them), empty when it does not exist. */
     Map<String, String> existingColumns(Connection c, String table) throws SQLException;
 

@@ -487,8 +487,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                     columns.add(quote(column.name()) + " " + dialect.typeName(column.type()));
                 }
                 for (String meta : METADATA_COLUMNS) {
-                    columns.add(quote(meta) + " " + dialect.typeName(meta.equals("_sync_time")
-                            ? ColumnType.TIMESTAMP : ColumnType.STRING));
+                    columns.add(quote(meta) + " " + (meta.equals("_sync_time")
+                            ? dialect.typeName(ColumnType.TIMESTAMP) : dialect.metadataTextType()));
                 }
                 st.execute("CREATE TABLE " + quote(table) + " (" + String.join(", ", columns) + ")");
                 for (String ddl : dialect.afterCreate(table)) {

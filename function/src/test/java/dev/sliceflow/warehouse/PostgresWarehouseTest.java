@@ -252,6 +252,32 @@ class PostgresWarehouseTest extends WarehouseContract {
                         List.of("_sync_id", "text"), List.of("_sync_time", "timestamp with time zone"),
                         List.of("_source", "text"), List.of("_account", "text"), List.of("_region", "text"));
         assertThat(query("SELECT count(*) FROM pg_indexes WHERE tablename = 'every_type'")).containsExactly(List.of(1L));
+        // the slice key compares bytes, whatever the database's locale (the index COPY maintains per row)
+        assertThat(query("SELECT a.attname, l.collname FROM pg_attribute a JOIN pg_collation l ON l.oid = a.attcollation"
+                + " WHERE a.attrelid = 'every_type'::regclass AND a.attname LIKE '\\_%' ORDER BY a.attnum"))
+                .containsExactly(List.of("_sync_id", "C"), List.of("_source", "C"), List.of("_account", "C"),
+                        List.of("_region", "C"));
+    }
+
+    @Test
+    void load_theReplaceDeleteOfDocsLoadingMd_findsTheSliceThroughTheIndex() throws Exception {
+        load(ManifestFixtures.manifest("sync-1", T1).table(EVERY_TYPE, List.of()).build());
+
+        List<List<Object>> plan;
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("EXPLAIN DELETE FROM \"every_type\" t USING"
+                    + " unnest(ARRAY['aws']::text[], ARRAY['100000000001']::text[], ARRAY['us-east-1']::text[])"
+                    + " AS v (k0, k1, k2) WHERE t.\"_source\" = v.k0 AND t.\"_account\" = v.k1"
+                    + " AND t.\"_region\" = v.k2")) {
+                while (rs.next()) {
+                    rows.add(List.of(rs.getString(1)));
+                }
+            }
+            plan = rows;
+        }
+        assertThat(plan.toString()).contains("Index").contains("every_type_");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.sliceflow.schema.Column;
 import dev.sliceflow.schema.ColumnType;
 import dev.sliceflow.schema.TableSchema;
 import dev.sliceflow.staging.ObjectLayout;
+import dev.sliceflow.warehouse.PostgresDialect;
 import dev.sliceflow.warehouse.PostgresWarehouse;
 import dev.sliceflow.warehouse.Sql;
 import dev.sliceflow.warehouse.Warehouse;
@@ -325,7 +326,8 @@ public final class BatchedLoaderBench {
                 try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
                     for (int t = 0; t < files.size(); t++) {
                         st.execute("DROP TABLE IF EXISTS bench_shaped_" + t);
-                        st.execute("CREATE TABLE bench_shaped_" + t + " (" + ddl("json") + ", " + METADATA_DDL + ")");
+                        st.execute("CREATE TABLE bench_shaped_" + t + " (" + ddl("json") + ", "
+                                + METADATA_DDL.replace(" text", " " + PostgresDialect.METADATA_TEXT_TYPE) + ")");
                         st.execute("CREATE INDEX ON bench_shaped_" + t + " (_account, _region, _source, _sync_id)");
                         long start = System.nanoTime();
                         LoaderBench.psqlCopyInto(url, user, password, files.get(t), "bench_shaped_" + t);

@@ -385,7 +385,8 @@ final class DirectWriter {
                     columns.add(SeedDatabase.quote(column.name()) + " " + TYPES.get(column.type()));
                 }
                 for (String meta : METADATA) {
-                    columns.add(meta + " " + (meta.equals("_sync_time") ? TYPES.get(ColumnType.TIMESTAMP) : "text"));
+                    columns.add(meta + " " + (meta.equals("_sync_time") ? TYPES.get(ColumnType.TIMESTAMP)
+                            : dev.sliceflow.warehouse.PostgresDialect.METADATA_TEXT_TYPE));
                 }
                 st.execute("CREATE TABLE IF NOT EXISTS " + SeedDatabase.quote(table.name()) + " ("
                         + String.join(", ", columns) + ")");

@@ -22,7 +22,7 @@ import org.postgresql.copy.CopyManager;
  * replace pass's time per batch, and the index size; beside the limit from the same run, a COPY of the same rows into a
  * table without metadata columns or index.
  * <pre>
- * bench/run slice-index [--slices 20000] [--rows 100] [--batch 100]
+ * bench/run slice-index [--slices 20000] [--rows 100] [--batch 100] [--variants btree-4,btree-4-c,...]
  * </pre>
  */
 final class SliceIndexBench {
@@ -45,6 +45,12 @@ final class SliceIndexBench {
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("btree-4", List.of("CREATE INDEX ON %s (_account, _region, _source, _sync_id)"), ""),
+            new Variant("btree-4-c", List.of(
+                    "ALTER TABLE %s ALTER COLUMN _account TYPE text COLLATE \"C\","
+                            + " ALTER COLUMN _region TYPE text COLLATE \"C\","
+                            + " ALTER COLUMN _source TYPE text COLLATE \"C\","
+                            + " ALTER COLUMN _sync_id TYPE text COLLATE \"C\"",
+                    "CREATE INDEX ON %s (_account, _region, _source, _sync_id)"), ""),
             new Variant("btree-2", List.of("CREATE INDEX ON %s (_account, _region)"), ""),
             new Variant("btree-account", List.of("CREATE INDEX ON %s (_account)"), ""),
             new Variant("btree-hash", List.of("CREATE INDEX ON %s ((" + HASH.formatted("%1$s", "%1$s") + "))"),
@@ -63,6 +69,7 @@ final class SliceIndexBench {
         String url = null;
         String user = null;
         String password = null;
+        List<String> only = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -72,6 +79,7 @@ final class SliceIndexBench {
                 case "--postgres-url" -> url = value;
                 case "--postgres-user" -> user = value;
                 case "--postgres-password" -> password = value;
+                case "--variants" -> only = List.of(value.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -86,9 +94,18 @@ final class SliceIndexBench {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             c.setAutoCommit(false);
             double plain = plainCopy(c, slices / 5 * rows, rows);
-            System.out.printf("slice-index: %,d slices x %,d rows, batches of %d; limit: COPY into the bare table %.0f rows/s%n",
-                    slices, rows, batch, plain);
+            String collation;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
+                rs.next();
+                collation = rs.getString(1);
+            }
+            System.out.printf("slice-index: %,d slices x %,d rows, batches of %d, database collation %s;"
+                            + " limit: COPY into the bare table %.0f rows/s%n", slices, rows, batch, collation, plain);
             for (Variant variant : VARIANTS) {
+                if (only != null && !only.contains(variant.name())) {
+                    continue;
+                }
                 run(c, variant, all, rows, batch, plain);
             }
         }
