@@ -26,12 +26,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * test's class path, so no package step is needed.
  */
 class LauncherTempDirTest {
-    private static Path launcher() throws IOException {
+    /** The launcher script in a copy of the repository layout, its jar running {@code mainClass} on this class path. */
+    static Path launcher(String mainClass) throws IOException {
         Path root = TestDirs.create("launcher");
         Path local = Files.createDirectories(root.resolve("local").resolve("target"));
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, SliceflowCli.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
                 Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                         .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
@@ -66,7 +67,7 @@ class LauncherTempDirTest {
 
     @Test
     void serve_whenKilledAndStartedAgain_keptItsTempFilesInDirAndTheRestartDeletesThem() throws Exception {
-        Path script = launcher();
+        Path script = launcher(SliceflowCli.class.getName());
         Path dir = TestDirs.create("launcher-dir");
 
         ServeProcess first = serve(script, dir);
