@@ -122,12 +122,13 @@ public final class DemoBench {
             Files.createDirectories(root);
             if (span.equals("end-to-end")) {
                 EndToEnd e = endToEnd(root, spec, syncTime, workerConcurrency, loader, "bench-cold-e2e");
-                System.out.printf(Locale.ROOT, "demo-span: end-to-end %d %d %d %d %d %d%n", e.total, e.firstLoaded,
-                        e.lastCommitted, e.loadedAtLastCommit, e.plan.slices() * e.plan.tables().size(), peakRssMb());
+                System.out.printf(Locale.ROOT, "demo-span: end-to-end %d %d %d %d %d %d %d%n", e.total, e.firstLoaded,
+                        e.lastCommitted, e.loadedAtLastCommit, e.cpu, e.plan.slices() * e.plan.tables().size(),
+                        peakRssMb());
             } else {
                 Split sp = split(root, spec, syncTime, workerConcurrency, loader, "bench-cold-split");
-                System.out.printf(Locale.ROOT, "demo-span: split %d %d %d %d%n", sp.worker, sp.loader,
-                        sp.plan.slices() * sp.plan.tables().size(), peakRssMb());
+                System.out.printf(Locale.ROOT, "demo-span: split %d %d %d %d %d%n", sp.worker, sp.loader,
+                        sp.workerCpu, sp.loaderCpu, peakRssMb());
             }
             return;
         }
@@ -158,21 +159,18 @@ public final class DemoBench {
                 for (String kind : e2eFirst ? List.of("end-to-end", "split") : List.of("split", "end-to-end")) {
                     long[] v = child(kind, dir.resolve(kind), passOn, childJvmOptions);
                     if (kind.equals("end-to-end")) {
-                        e = new EndToEnd(null, v[0], v[1], v[2], v[3]);
-                        tableSlices = v[4];
+                        e = new EndToEnd(null, v[0], v[1], v[2], v[3], v[4]);
+                        tableSlices = v[5];
                     } else {
-                        sp = new Split(null, v[0], v[1]);
+                        sp = new Split(null, v[0], v[1], v[2], v[3]);
                     }
                     peakRss = Math.max(peakRss, v[v.length - 1]);
                 }
-                System.out.printf(Locale.ROOT, "cold round %d (%s first, each span a fresh JVM%s): end to end %.1f s,"
-                                + " worker-only %.1f s, loader-only %.1f s%n", round + 1,
+                System.out.printf(Locale.ROOT, "cold round %d (%s first, each span a fresh JVM%s): %s%n", round + 1,
                         e2eFirst ? "end to end" : "worker-only",
-                        childJvmOptions.isEmpty() ? "" : " with " + String.join(" ", childJvmOptions),
-                        e.total / 1e9, sp.worker / 1e9, sp.loader / 1e9);
+                        childJvmOptions.isEmpty() ? "" : " with " + String.join(" ", childJvmOptions), spans(e, sp));
                 e2e = e2e == null || e.total < e2e.total ? e : e2e;
-                split = split == null ? sp
-                        : new Split(null, Math.min(split.worker, sp.worker), Math.min(split.loader, sp.loader));
+                split = split == null ? sp : split.best(sp);
             }
             report("demo", "each span in a fresh JVM, as the demo command runs, best of " + coldRounds, e2e, split,
                     plannedSlices, tableSlices * rowsPerTable, peakRss);
@@ -199,12 +197,10 @@ public final class DemoBench {
                     sp = split(root.resolve("split-" + round), spec, syncTime, workerConcurrency, loader,
                             "bench-split-" + round);
                 }
-                System.out.printf(Locale.ROOT, "warm round %d (%s first, this JVM): end to end %.1f s, worker-only"
-                                + " %.1f s, loader-only %.1f s%n", round + 1, e2eFirst ? "end to end" : "worker-only",
-                        e.total / 1e9, sp.worker / 1e9, sp.loader / 1e9);
+                System.out.printf(Locale.ROOT, "warm round %d (%s first, this JVM): %s%n", round + 1,
+                        e2eFirst ? "end to end" : "worker-only", spans(e, sp));
                 e2e = e2e == null || e.total < e2e.total ? e : e2e;
-                split = split == null ? sp
-                        : new Split(sp.plan, Math.min(split.worker, sp.worker), Math.min(split.loader, sp.loader));
+                split = split == null ? sp : split.best(sp);
             }
             report("demo-warm", "one JVM after " + (warmup ? "an unmeasured warm-up pass" : "no warm-up") + ", as a"
                     + " long-running serve is, best of " + warmRounds, e2e, split, plannedSlices,
@@ -217,12 +213,21 @@ public final class DemoBench {
                 + " last invocation returned (worker-only); peak RSS = VmHWM of the JVM (the largest child's, cold)");
     }
 
+    private static String spans(EndToEnd e, Split sp) {
+        return String.format(Locale.ROOT, "end to end %.1f s (cpu %.1f s), worker-only %.1f s (cpu %.1f s), loader-only"
+                + " %.1f s (cpu %.1f s)", e.total / 1e9, e.cpu / 1e9, sp.worker / 1e9, sp.workerCpu / 1e9,
+                sp.loader / 1e9, sp.loaderCpu / 1e9);
+    }
+
     private static void report(String name, String how, EndToEnd e2e, Split split, long slices, long rows,
                                long peakRss) {
         System.out.printf(Locale.ROOT, "%s end to end: launch to complete %.1f s; first manifest loaded at +%.1f s, last"
                         + " slice committed at +%.1f s, %d of %d slices already loaded then: %s%n", name,
                 e2e.total / 1e9, e2e.firstLoaded / 1e9, e2e.lastCommitted / 1e9, e2e.loadedAtLastCommit, slices,
                 e2e.firstLoaded < e2e.lastCommitted ? "the stages overlap" : "NO overlap");
+        System.out.printf(Locale.ROOT, "%s cpu: end to end %.1f s, worker-only %.1f s + loader-only %.1f s = %.1f s of"
+                        + " %d cores' time%n", name, e2e.cpu / 1e9, split.workerCpu / 1e9, split.loaderCpu / 1e9,
+                (split.workerCpu + split.loaderCpu) / 1e9, Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%s: %,.0f rows/s end to end, worker-only %,.0f rows/s, ratio %.2f, loader-only"
                         + " %,.0f rows/s, peak RSS %d MB (%s)%n", name, rows / (e2e.total / 1e9),
                 rows / (split.worker / 1e9), (double) split.worker / e2e.total, rows / (split.loader / 1e9),
@@ -262,10 +267,24 @@ public final class DemoBench {
         return figures;
     }
 
-    private record EndToEnd(Plan plan, long total, long firstLoaded, long lastCommitted, long loadedAtLastCommit) {
+    /** Nanoseconds; {@code cpu}: this process's CPU time over the span (all threads, DuckDB's and the emulators'). */
+    private record EndToEnd(Plan plan, long total, long firstLoaded, long lastCommitted, long loadedAtLastCommit,
+                            long cpu) {
     }
 
-    private record Split(Plan plan, long worker, long loader) {
+    private record Split(Plan plan, long worker, long loader, long workerCpu, long loaderCpu) {
+        /** The faster worker span and the faster loader span of the two, each with its own CPU time. */
+        Split best(Split other) {
+            boolean w = worker <= other.worker;
+            boolean l = loader <= other.loader;
+            return new Split(plan, w ? worker : other.worker, l ? loader : other.loader,
+                    w ? workerCpu : other.workerCpu, l ? loaderCpu : other.loaderCpu);
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static EndToEnd endToEnd(Path dir, SyncSpec spec, Instant syncTime, int workerConcurrency,
@@ -277,6 +296,7 @@ public final class DemoBench {
                     settings -> committed.counting(new WorkerHandler(settings)));
             runtime.attach(runtime.queues().load(), loader, LoaderHandler::new);
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             Instant started = Instant.now();
             Plan plan = DemoSync.launch(runtime, spec, syncTime, Optional.of(syncId), false, n -> { }).plan();
             long lastCommitted = -1;
@@ -293,7 +313,8 @@ public final class DemoBench {
                 if (status.complete()) {
                     // the spans end at the warehouse's own commit times, not at this poll
                     return new EndToEnd(plan, nanos(started, status.lastLoadedAt()),
-                            nanos(started, status.firstLoadedAt()), lastCommitted, loadedAtLastCommit);
+                            nanos(started, status.firstLoadedAt()), lastCommitted, loadedAtLastCommit,
+                            cpuNanos() - cpuStart);
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -308,11 +329,13 @@ public final class DemoBench {
             runtime.attach(runtime.queues().sync(), LocalRuntime.WORKER.withMaxConcurrency(workerConcurrency),
                     settings -> committed.counting(new WorkerHandler(settings)));
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             Plan plan = DemoSync.launch(runtime, spec, syncTime, Optional.of(syncId), false, n -> { }).plan();
             while (committed.slices.get() < plan.slices()) {
                 Thread.sleep(10);
             }
             long worker = committed.lastAt.get() - start;
+            long cpuWorker = cpuNanos();
 
             Instant loaderStart = Instant.now();
             runtime.attach(runtime.queues().load(), loader, LoaderHandler::new);
@@ -320,7 +343,8 @@ public final class DemoBench {
             while (!(status = status(warehouse, plan.syncId())).complete()) {
                 Thread.sleep(POLL_MILLIS);
             }
-            return new Split(plan, worker, nanos(loaderStart, status.lastLoadedAt()));
+            return new Split(plan, worker, nanos(loaderStart, status.lastLoadedAt()), cpuWorker - cpuStart,
+                    cpuNanos() - cpuWorker);
         }
     }
 
