@@ -75,6 +75,39 @@ public final class PartStream extends InputStream {
         return new PartStream(staged, opener, columns, "", false);
     }
 
+    /**
+     * For a destination that reads the stored bytes itself: copies them, as stored, to {@code target}, verifying their
+     * size and SHA-256, then checks the header (decompressing only the first bytes) against {@code columns}. The
+     * records are not read: their count and width are the destination's to check. Failures as for a stream.
+     */
+    public static void copyStored(StagedPart staged, PartOpener opener, List<String> columns, java.nio.file.Path target)
+            throws ManifestFailure {
+        PartStream stored = new PartStream(staged, opener, columns, "", false);
+        try {
+            try (VerifyingInputStream in = new VerifyingInputStream(opener.open(staged.part()), staged.part());
+                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+                in.transferTo(out);
+                in.verify();
+            }
+        } catch (ManifestFailure failure) {
+            throw failure;
+        } catch (TransientLoadException e) {
+            throw stored.fail(e);
+        } catch (IOException | RuntimeException e) {
+            throw stored.fail(new TransientLoadException("cannot read part " + staged.part().key() + ": "
+                    + e.getMessage(), e));
+        }
+        PartStream header = unscanned(staged, part -> java.nio.file.Files.newInputStream(target), columns);
+        try (header) {
+            header.read();
+        } catch (ManifestFailure failure) {
+            throw failure;
+        } catch (IOException e) {
+            throw header.fail(new TransientLoadException("cannot read part " + staged.part().key() + ": "
+                    + e.getMessage(), e));
+        }
+    }
+
     /** For {@link #unscanned} streams, once read to the end: fails the manifest unless the part had {@code rows} rows. */
     public void checkRows(long rows) throws ManifestFailure {
         if (rows != staged.part().rows()) {

@@ -1,0 +1,62 @@
+package dev.sliceflow.local.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sliceflow.testing.TestDirs;
+import dev.sliceflow.warehouse.SqlWarehouse;
+import dev.sliceflow.warehouse.Warehouse;
+import dev.sliceflow.warehouse.WarehouseConfig;
+import dev.sliceflow.warehouse.WarehouseContract;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole warehouse contract again with every part, whatever its size, read by DuckDB as it is stored (the path
+ * of parts of at least {@link DuckDbDialect#DIRECT_PART_BYTES}): tampered, truncated, wrongly counted or wrongly
+ * headed parts, refused values and extra fields must fail their manifest alone here too.
+ */
+class DuckDbDirectPartsWarehouseTest extends WarehouseContract {
+    private Path dir;
+    private String url;
+
+    @Override
+    protected Warehouse newWarehouse() {
+        dir = TestDirs.create("duckdb-direct");
+        url = "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
+        return anotherWarehouse();
+    }
+
+    @Override
+    protected Warehouse anotherWarehouse() {
+        return new SqlWarehouse(new DuckDbDialect(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
+                dir.resolve("scratch"), 0));
+    }
+
+    @Override
+    protected Connection connect() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+
+    @Test
+    void directInsertSql_readsTheStoredFilesWithTheirHeadersAndJoinsMetadataByFileName() {
+        String sql = new DuckDbDialect(new WarehouseConfig("jdbc:duckdb:", Optional.empty(), Optional.empty()), dir)
+                .directInsertSql(ITEMS, List.of(Path.of("/scratch/it's.csv.gz"), Path.of("/scratch/b.csv")));
+
+        assertThat(sql).isEqualTo("INSERT INTO \"items\" (\"id\", \"name\", \"_sync_id\", \"_sync_time\", \"_source\","
+                + " \"_account\", \"_region\") SELECT r.\"id\", r.\"name\", o.\"_sync_id\", o.\"_sync_time\","
+                + " o.\"_source\", o.\"_account\", o.\"_region\""
+                + " FROM read_csv(['/scratch/it''s.csv.gz', '/scratch/b.csv'], header = true, compression = 'auto',"
+                + " filename = '_sliceflow_file', delim = ',', quote = '\"', escape = '\"', new_line = '\\n',"
+                + " nullstr = '', allow_quoted_nulls = false, auto_detect = false, strict_mode = true,"
+                + " encoding = 'utf-8', columns = {'id': 'BIGINT', 'name': 'VARCHAR'}) AS r"
+                + " JOIN (SELECT unnest(?::VARCHAR[]) AS _sliceflow_file, unnest(?::VARCHAR[]) AS \"_sync_id\","
+                + " unnest(?::VARCHAR[])::TIMESTAMP WITH TIME ZONE AS \"_sync_time\","
+                + " unnest(?::VARCHAR[]) AS \"_source\", unnest(?::VARCHAR[]) AS \"_account\","
+                + " unnest(?::VARCHAR[]) AS \"_region\") AS o USING (_sliceflow_file)");
+    }
+}
