@@ -190,23 +190,11 @@ public final class DuckDbDialect implements SqlDialect {
      * joined back in.
      */
     String insertSql(TableSchema schema, List<Path> files) {
-        List<String> columns = new ArrayList<>();
-        List<String> select = new ArrayList<>();
-        for (Column column : schema.columns()) {
-            columns.add("'" + column.name() + "': '" + typeName(column.type()) + "'");
-            select.add("r." + quote(column.name()));
-        }
+        List<String> columns = columnTypes(schema);
         columns.add("'" + ORIGIN + "': 'INTEGER'");
-        List<String> origins = new ArrayList<>(List.of("unnest(range(?)) AS " + ORIGIN));
-        for (String meta : Sql.METADATA_COLUMNS) {
-            String type = typeName(meta.equals("_sync_time") ? ColumnType.TIMESTAMP : ColumnType.STRING);
-            origins.add("unnest(?::VARCHAR[])" + (type.equals("VARCHAR") ? "" : "::" + type) + " AS " + quote(meta));
-            select.add("o." + quote(meta));
-        }
-        return "INSERT INTO " + quote(schema.name()) + " (" + Sql.columnList(schema) + ")"
-                + " SELECT " + String.join(", ", select) + " FROM read_csv([" + String.join(", ", quoted(files)) + "]"
-                + ", header = false, " + CSV_OPTIONS + ", compression = 'none', columns = {" + String.join(", ", columns)
-                + "}) AS r JOIN (SELECT " + String.join(", ", origins) + ") AS o USING (" + ORIGIN + ")";
+        String read = "read_csv([" + String.join(", ", quoted(files)) + "], header = false, " + CSV_OPTIONS
+                + ", compression = 'none', columns = {" + String.join(", ", columns) + "})";
+        return insertWithMetadata(schema, read, ORIGIN, "unnest(range(?))");
     }
 
     /** sliceflow's CSV dialect (docs/formats.md), every option stated: nothing is sniffed. */
@@ -219,24 +207,39 @@ public final class DuckDbDialect implements SqlDialect {
      * Documented in docs/loading.md.
      */
     String directInsertSql(TableSchema schema, List<Path> files) {
-        List<String> columns = new ArrayList<>();
+        return insertWithMetadata(schema, directRead(files, columnTypes(schema)), FILE, "unnest(?::VARCHAR[])");
+    }
+
+    /**
+     * INSERT ... SELECT of {@code read}'s rows (as {@code r}) with the metadata values joined in on {@code key}: a
+     * relation of {@code keys} beside one list parameter per metadata column.
+     */
+    private String insertWithMetadata(TableSchema schema, String read, String key, String keys) {
         List<String> select = new ArrayList<>();
         for (Column column : schema.columns()) {
-            columns.add("'" + column.name() + "': '" + typeName(column.type()) + "'");
             select.add("r." + quote(column.name()));
         }
-        List<String> origins = new ArrayList<>(List.of("unnest(?::VARCHAR[]) AS " + FILE));
+        List<String> origins = new ArrayList<>(List.of(keys + " AS " + key));
         for (String meta : Sql.METADATA_COLUMNS) {
             String type = typeName(meta.equals("_sync_time") ? ColumnType.TIMESTAMP : ColumnType.STRING);
             origins.add("unnest(?::VARCHAR[])" + (type.equals("VARCHAR") ? "" : "::" + type) + " AS " + quote(meta));
             select.add("o." + quote(meta));
         }
         return "INSERT INTO " + quote(schema.name()) + " (" + Sql.columnList(schema) + ")"
-                + " SELECT " + String.join(", ", select) + " FROM " + directRead(schema, files, columns) + " AS r"
-                + " JOIN (SELECT " + String.join(", ", origins) + ") AS o USING (" + FILE + ")";
+                + " SELECT " + String.join(", ", select) + " FROM " + read + " AS r"
+                + " JOIN (SELECT " + String.join(", ", origins) + ") AS o USING (" + key + ")";
     }
 
-    private static String directRead(TableSchema schema, List<Path> files, List<String> columns) {
+    /** read_csv's {@code columns}: each column's name and DuckDB type. */
+    private List<String> columnTypes(TableSchema schema) {
+        List<String> columns = new ArrayList<>();
+        for (Column column : schema.columns()) {
+            columns.add("'" + column.name() + "': '" + typeName(column.type()) + "'");
+        }
+        return columns;
+    }
+
+    private static String directRead(List<Path> files, List<String> columns) {
         return "read_csv([" + String.join(", ", quoted(files)) + "], header = true, compression = 'auto', filename = '"
                 + FILE + "', " + CSV_OPTIONS + ", columns = {" + String.join(", ", columns) + "})";
     }
@@ -348,7 +351,7 @@ public final class DuckDbDialect implements SqlDialect {
         }
         Map<String, Long> counts = new java.util.HashMap<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + FILE + ", count(*) FROM " + directRead(schema, files, columns)
+             ResultSet rs = st.executeQuery("SELECT " + FILE + ", count(*) FROM " + directRead(files, columns)
                      + " GROUP BY " + FILE)) {
             while (rs.next()) {
                 counts.put(rs.getString(1), rs.getLong(2));
