@@ -2,44 +2,24 @@ package dev.sliceflow.local.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sliceflow.testing.TestDirs;
 import dev.sliceflow.warehouse.SqlWarehouse;
 import dev.sliceflow.warehouse.Warehouse;
 import dev.sliceflow.warehouse.WarehouseConfig;
-import dev.sliceflow.warehouse.WarehouseContract;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole warehouse contract again with every part, whatever its size, read by DuckDB as it is stored (the path
+ * The whole warehouse contract (and DuckDB's own tests) again with every part, whatever its size, read by DuckDB as it is stored (the path
  * of parts of at least {@link DuckDbDialect#DIRECT_PART_BYTES}): tampered, truncated, wrongly counted or wrongly
  * headed parts, refused values and extra fields must fail their manifest alone here too.
  */
-class DuckDbDirectPartsWarehouseTest extends WarehouseContract {
-    private Path dir;
-    private String url;
-
-    @Override
-    protected Warehouse newWarehouse() {
-        dir = TestDirs.create("duckdb-direct");
-        url = "jdbc:duckdb:" + dir.resolve("warehouse.duckdb");
-        return anotherWarehouse();
-    }
-
+class DuckDbDirectPartsWarehouseTest extends DuckDbWarehouseTest {
     @Override
     protected Warehouse anotherWarehouse() {
         return new SqlWarehouse(new DuckDbDialect(new WarehouseConfig(url, Optional.empty(), Optional.empty()),
                 dir.resolve("scratch"), 0));
-    }
-
-    @Override
-    protected Connection connect() throws SQLException {
-        return DriverManager.getConnection(url);
     }
 
     @Test

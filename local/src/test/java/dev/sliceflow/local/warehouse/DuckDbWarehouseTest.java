@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class DuckDbWarehouseTest extends WarehouseContract {
-    private Path dir;
-    private String url;
+    protected Path dir;
+    protected String url;
 
     @Override
     protected Warehouse newWarehouse() {
