@@ -176,7 +176,7 @@ public final class PostgresDialect implements SqlDialect {
 
     /**
      * Byte order, whatever the database's locale: COPY inserts every row into the slice index, and comparing by the
-     * locale (strcoll) costs more than comparing bytes (COPY 11 % faster under C.UTF-8, `bench/run slice-index`).
+     * locale (strcoll) costs more than comparing bytes (COPY 9-11 % faster under C.UTF-8, `bench/run slice-index`).
      * The loader's DELETE compares these columns with parameters, which take the column's collation, so the index
      * still serves it. A user's ORDER BY on them sorts bytes.
      */
