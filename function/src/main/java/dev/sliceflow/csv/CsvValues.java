@@ -14,10 +14,11 @@ import java.time.LocalDate;
 /**
  * CSV field bytes as the primitives of their column types (the lake's Parquet, docs/lake.md; PostgreSQL's binary
  * COPY): LONG a long, TIMESTAMP microseconds since the epoch (UTC), DATE days since the epoch, DECIMAL(38,9) the
- * 16-byte big-endian two's complement of its unscaled value, or a BigDecimal at scale 9. The forms the worker writes are parsed by hand, on bytes (the java.time and BigDecimal parsers
- * were a large share of a load); anything else goes through the JDK's own parser, so what is accepted is exactly
- * what {@code Long.parseLong}, {@code Instant.parse}, {@code LocalDate.parse} and {@code new BigDecimal} accept, and
- * refused with their reasons. Every method throws a RuntimeException for a text its type refuses.
+ * 16-byte big-endian two's complement of its unscaled value, or a BigDecimal at scale 9. The forms the worker writes
+ * are parsed by hand, on bytes (the java.time and BigDecimal parsers were a large share of a load); anything else
+ * goes through the JDK's own parser, so what is accepted is exactly what {@code Long.parseLong}, {@code Instant.parse},
+ * {@code LocalDate.parse} and {@code new BigDecimal} accept, and refused with their reasons. Every method throws a
+ * RuntimeException for a text its type refuses.
  */
 public final class CsvValues {
     private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8

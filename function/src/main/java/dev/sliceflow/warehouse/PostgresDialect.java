@@ -185,7 +185,6 @@ public final class PostgresDialect implements SqlDialect {
         return METADATA_TEXT_TYPE;
     }
 
-
     @Override
     public List<String> afterCreate(String table) {
         // replace and re-load delete by slice: keep that from scanning the whole table

@@ -253,8 +253,9 @@ class PostgresWarehouseTest extends WarehouseContract {
                         List.of("_source", "text"), List.of("_account", "text"), List.of("_region", "text"));
         assertThat(query("SELECT count(*) FROM pg_indexes WHERE tablename = 'every_type'")).containsExactly(List.of(1L));
         // the slice key compares bytes, whatever the database's locale (the index COPY maintains per row)
-        assertThat(query("SELECT a.attname, l.collname FROM pg_attribute a JOIN pg_collation l ON l.oid = a.attcollation"
-                + " WHERE a.attrelid = 'every_type'::regclass AND a.attname LIKE '\\_%' ORDER BY a.attnum"))
+        assertThat(query("SELECT a.attname, l.collname FROM pg_attribute a"
+                + " JOIN pg_collation l ON l.oid = a.attcollation WHERE a.attrelid = 'every_type'::regclass"
+                + " AND a.attname LIKE '\\_%' ORDER BY a.attnum"))
                 .containsExactly(List.of("_sync_id", "C"), List.of("_source", "C"), List.of("_account", "C"),
                         List.of("_region", "C"));
     }

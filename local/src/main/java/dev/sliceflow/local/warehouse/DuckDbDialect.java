@@ -198,8 +198,8 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /** sliceflow's CSV dialect (docs/formats.md), every option stated: nothing is sniffed. */
-    private static final String CSV_OPTIONS = "delim = ',', quote = '\"', escape = '\"', new_line = '\\n', nullstr = '',"
-            + " allow_quoted_nulls = false, auto_detect = false, strict_mode = true, encoding = 'utf-8'";
+    private static final String CSV_OPTIONS = "delim = ',', quote = '\"', escape = '\"', new_line = '\\n',"
+            + " nullstr = '', allow_quoted_nulls = false, auto_detect = false, strict_mode = true, encoding = 'utf-8'";
 
     /**
      * The statement that inserts large parts as stored (each file with its header; gzip or not by its name), each
