@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -239,8 +240,12 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         phases.lap("lock");
         Map<String, Map<String, String>> existing = new HashMap<>();
         Map<String, TableSchema> schemas = checkSchemas(c, decisions, existing);
+        // a table this batch creates gets its indexes after its rows: one sorted build, not an insert per row
+        Set<String> created = new HashSet<>();
         for (TableSchema schema : schemas.values()) {
-            evolve(c, schema, existing.get(schema.name()));
+            if (evolve(c, schema, existing.get(schema.name()))) {
+                created.add(schema.name());
+            }
         }
         phases.lap("schema");
         Map<String, List<Decision>> tablesToLoad = byTable(decisions);
@@ -260,6 +265,10 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                     bulkLoad(c, group, prefetch);
                 }
                 phases.lap("copy");
+                if (created.contains(table.getKey())) {
+                    indexCreated(c, table.getKey());
+                    phases.lap("index");
+                }
             }
         }
         advanceState(c, decisions);
@@ -464,19 +473,34 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
         return named;
     }
 
-    /** Creates the table, or adds the batch's new columns ({@code existing}: its columns as read before). */
-    private void evolve(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
+    /**
+     * Creates the table, or adds the batch's new columns ({@code existing}: its columns as read before); true when
+     * this transaction created it, so its {@link SqlDialect#afterCreate} DDL is still to run.
+     */
+    private boolean evolve(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
         try {
-            createOrExtend(c, schema, existing);
+            return createOrExtend(c, schema, existing);
         } catch (SQLException e) {
             throw inTable(schema.name(), e);
         }
     }
 
-    private void createOrExtend(Connection c, TableSchema schema, Map<String, String> existing) throws SQLException {
+    /** The created table's indexes, built once its first rows are in (no other transaction can see it yet). */
+    private void indexCreated(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String ddl : dialect.afterCreate(table)) {
+                st.execute(ddl);
+            }
+        } catch (SQLException e) {
+            throw inTable(table, e);
+        }
+    }
+
+    private boolean createOrExtend(Connection c, TableSchema schema, Map<String, String> existing)
+            throws SQLException {
         String table = schema.name();
         if (!existing.isEmpty() && schema.columns().stream().allMatch(col -> existing.containsKey(col.name()))) {
-            return;
+            return false;
         }
         dialect.lockForDdl(c, table);
         Map<String, String> current = dialect.existingColumns(c, table);
@@ -491,11 +515,8 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                             ? dialect.typeName(ColumnType.TIMESTAMP) : dialect.metadataTextType()));
                 }
                 st.execute("CREATE TABLE " + quote(table) + " (" + String.join(", ", columns) + ")");
-                for (String ddl : dialect.afterCreate(table)) {
-                    st.execute(ddl);
-                }
                 LOG.info("created table {}", table);
-                return;
+                return true;
             }
             for (Column column : schema.columns()) {
                 String have = current.get(column.name());
@@ -510,6 +531,7 @@ public final class SqlWarehouse implements Warehouse, ForwardingBookkeeping {
                 }
             }
         }
+        return false;
     }
 
     private InvalidInputException incompatible(String table, Column column, String have, String want) {

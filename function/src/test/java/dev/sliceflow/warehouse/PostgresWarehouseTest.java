@@ -261,6 +261,49 @@ class PostgresWarehouseTest extends WarehouseContract {
     }
 
     @Test
+    void loadBatch_whenTheBatchCreatesTheTable_buildsTheSliceIndexOverEveryRowItLoaded() throws Exception {
+        // the index is built after the table's first COPY; a poisoned neighbour makes the batch's first try roll back
+        byte[] bad = ManifestFixtures.csv(new dev.sliceflow.schema.TableSchema("items", List.of(
+                dev.sliceflow.schema.Column.of("id", dev.sliceflow.schema.ColumnType.STRING),
+                dev.sliceflow.schema.Column.of("name", dev.sliceflow.schema.ColumnType.STRING)), List.of()),
+                List.of(ManifestFixtures.row("x", "b")), dev.sliceflow.request.Compression.GZIP);
+        String badKey = dev.sliceflow.staging.ObjectLayout.partKey("items", java.time.LocalDate.of(2026, 1, 1),
+                "sync-1", "100000000002", ManifestFixtures.REGION, "a1", 0, dev.sliceflow.request.Compression.GZIP);
+        Fixture poisoned = ManifestFixtures.manifest("sync-1", T1).account("100000000002").rawTable(
+                dev.sliceflow.manifest.ManifestTable.ok(ITEMS, List.of(new dev.sliceflow.manifest.ManifestPart(badKey,
+                        1, bad.length, ManifestFixtures.sha256(bad)))), Map.of(badKey, bad)).build();
+        Fixture first = ManifestFixtures.manifest("sync-1", T1).account("100000000001")
+                .table(ITEMS, items(1, 2, 3)).build();
+        Fixture last = ManifestFixtures.manifest("sync-1", T1).account("100000000003").table(ITEMS, items(4)).build();
+
+        List<dev.sliceflow.destination.ManifestOutcome> outcomes = loadBatch(List.of(first, poisoned, last));
+
+        assertThat(outcomes).extracting(o -> o.getClass().getSimpleName())
+                .containsExactly("Loaded", "Rejected", "Loaded");
+        assertThat(query("SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) LIKE '%(_account, _region, _source,"
+                + " _sync_id)' FROM pg_index i WHERE i.indrelid = 'items'::regclass"))
+                .containsExactly(List.of(true, true));
+        List<List<Object>> perAccount = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            st.execute("SET enable_bitmapscan = off");
+            try (ResultSet plan = st.executeQuery("EXPLAIN SELECT _account, count(*) FROM items GROUP BY _account")) {
+                StringBuilder text = new StringBuilder();
+                while (plan.next()) {
+                    text.append(plan.getString(1)).append('\n');
+                }
+                assertThat(text.toString()).contains("Index Only Scan");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT _account, count(*) FROM items GROUP BY _account ORDER BY 1")) {
+                while (rs.next()) {
+                    perAccount.add(List.of(rs.getString(1), rs.getLong(2)));
+                }
+            }
+        }
+        assertThat(perAccount).containsExactly(List.of("100000000001", 3L), List.of("100000000003", 1L));
+    }
+
+    @Test
     void load_theReplaceDeleteOfDocsLoadingMd_findsTheSliceThroughTheIndex() throws Exception {
         load(ManifestFixtures.manifest("sync-1", T1).table(EVERY_TYPE, List.of()).build());
 

@@ -57,7 +57,9 @@ import org.postgresql.PGConnection;
  * Each side runs {@code repeat} times from empty tables, alternating; the best run of each is reported (the machine is
  * shared: the fastest run is the least disturbed).
  * Prints {@code loader-postgres: <rows/s> rows/s, psql-copy <rows/s> rows/s, ratio <x>} and the same for DuckDB
- * (DuckDB's limit is {@code COPY t FROM 'file.csv'}). Without --postgres-url only DuckDB runs.
+ * (DuckDB's limit is {@code COPY t FROM 'file.csv'}), each followed by a {@code -replace} line: a later sync of the
+ * same slice loaded on top of the first, which deletes its rows and, on PostgreSQL, inserts into the slice index the
+ * first load built after its COPY. Without --postgres-url only DuckDB runs.
  */
 public final class LoaderBench {
     private static final TableSchema SCHEMA = new TableSchema("bench_resources", List.of(
@@ -130,6 +132,8 @@ public final class LoaderBench {
         }
         Files.createDirectories(dir);
         Bench bench = Bench.write(dir, rows, rowsPerPart);
+        // a second sync of the slice: its load deletes the first's rows, and the slice index is already there
+        Bench resync = bench.resync("bench-2", SYNC_TIME.plusSeconds(3600));
         System.out.printf("manifest: %d rows x %d columns in %d gzip parts (%d MB), plain CSV %d MB%n", rows,
                 SCHEMA.width(), bench.manifest.tables().get(0).parts().size(),
                 bench.manifest.tables().get(0).parts().stream().mapToLong(ManifestPart::bytes).sum() >> 20,
@@ -140,6 +144,7 @@ public final class LoaderBench {
             boolean psql = onPath("psql");
             WarehouseConfig config = new WarehouseConfig(pgUrl, Optional.of(pgUser), Optional.ofNullable(pgPassword));
             double loader = 0;
+            double replace = 0;
             double limit = 0;
             // best of n, alternating, from empty tables: the machine is shared, so the fastest run is the least disturbed
             for (int r = 0; r < repeat; r++) {
@@ -149,6 +154,8 @@ public final class LoaderBench {
                     try (Warehouse warehouse = PostgresWarehouse.open(config)) {
                         loader = Math.max(loader, rate(rows,
                                 () -> warehouse.load(bench.manifest, bench.key, bench.sha256, bench.opener())));
+                        replace = Math.max(replace, rate(rows, () -> warehouse.load(resync.manifest, resync.key,
+                                resync.sha256, resync.opener())));
                     }
                     st.execute("CREATE TABLE bench_plain (" + ddl(Map.POSTGRES) + ")");
                     limit = Math.max(limit, rate(rows, () -> {
@@ -168,9 +175,12 @@ public final class LoaderBench {
             }
             System.out.printf("loader-postgres: %.0f rows/s, %s %.0f rows/s, ratio %.2f%n", loader,
                     psql ? "psql-copy" : "jdbc-copy", limit, loader / limit);
+            System.out.printf("loader-postgres-replace: %.0f rows/s, %s %.0f rows/s, ratio %.2f%n", replace,
+                    psql ? "psql-copy" : "jdbc-copy", limit, replace / limit);
         }
 
         double loader = 0;
+        double replace = 0;
         double limit = 0;
         for (int r = 0; r < repeat; r++) {
             Path duckFile = dir.resolve("bench-" + r + ".duckdb");
@@ -181,6 +191,8 @@ public final class LoaderBench {
                     new WarehouseConfig(duckUrl, Optional.empty(), Optional.empty()), dir.resolve("scratch"))) {
                 loader = Math.max(loader, rate(rows,
                         () -> warehouse.load(bench.manifest, bench.key, bench.sha256, bench.opener())));
+                replace = Math.max(replace, rate(rows,
+                        () -> warehouse.load(resync.manifest, resync.key, resync.sha256, resync.opener())));
             }
             try (Connection c = DriverManager.getConnection(duckUrl); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE bench_plain (" + ddl(Map.DUCKDB) + ")");
@@ -192,6 +204,8 @@ public final class LoaderBench {
         }
         System.out.printf("loader-duckdb: %.0f rows/s, duckdb-copy %.0f rows/s, ratio %.2f%n", loader, limit,
                 loader / limit);
+        System.out.printf("loader-duckdb-replace: %.0f rows/s, duckdb-copy %.0f rows/s, ratio %.2f%n", replace, limit,
+                replace / limit);
     }
 
     private enum Map { POSTGRES, DUCKDB }
@@ -261,12 +275,32 @@ public final class LoaderBench {
             try (OutputStream out = Files.newOutputStream(plain)) {
                 writeRows(out, 0, rows);
             }
-            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "bench", SYNC_TIME, "synthetic", "123456789012",
-                    "us-east-1", 0, true, WriteMode.REPLACE, "b1", "sliceflow-bench/0", SYNC_TIME,
+            return of("bench", SYNC_TIME, parts, files, plain);
+        }
+
+        /** The same rows as a later sync of the same slice: loading it replaces every row of the first. */
+        Bench resync(String syncId, Instant syncTime) throws Exception {
+            java.util.Map<String, Path> renamed = new java.util.HashMap<>();
+            List<ManifestPart> parts = new ArrayList<>();
+            LocalDate date = syncTime.atZone(ZoneOffset.UTC).toLocalDate();
+            List<ManifestPart> old = manifest.tables().get(0).parts();
+            for (int n = 0; n < old.size(); n++) {
+                String key = ObjectLayout.partKey(SCHEMA.name(), date, syncId, "123456789012", "us-east-1", "b1", n,
+                        Compression.GZIP);
+                renamed.put(key, files.get(old.get(n).key()));
+                parts.add(new ManifestPart(key, old.get(n).rows(), old.get(n).bytes(), old.get(n).sha256()));
+            }
+            return of(syncId, syncTime, parts, renamed, plainCsv);
+        }
+
+        private static Bench of(String syncId, Instant syncTime, List<ManifestPart> parts,
+                                java.util.Map<String, Path> files, Path plain) throws Exception {
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, syncId, syncTime, "synthetic", "123456789012",
+                    "us-east-1", 0, true, WriteMode.REPLACE, "b1", "sliceflow-bench/0", syncTime,
                     CsvDialect.spec(Compression.GZIP), List.of(ManifestTable.ok(SCHEMA, parts)));
             byte[] json = ManifestCodec.toJson(manifest);
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-            return new Bench(manifest, ObjectLayout.manifestKey("bench", "123456789012", "us-east-1", 0), sha, files,
+            return new Bench(manifest, ObjectLayout.manifestKey(syncId, "123456789012", "us-east-1", 0), sha, files,
                     plain);
         }
 
