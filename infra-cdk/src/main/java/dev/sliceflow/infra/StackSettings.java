@@ -48,8 +48,7 @@ import software.constructs.Node;
  * @param planner                `schedule`, `scheduleSpecKey`, `plannerMemoryMb` (default 1024),
  *                               `plannerTimeoutMinutes` (default 5), `discovery` (default false): the scheduled planner (optional; without
  *                               `schedule` the stack has no planner, and the other three keys are errors)
- * @param loadBatchSize          `loadBatchSize`: manifests per loader invocation, 1..10000 (default 100 into a
- *                               warehouse, 1000 into the lake)
+ * @param loadBatchSize          `loadBatchSize`: manifests per loader invocation, 1..10000 (default 1000)
  * @param loadBatchWindowSeconds `loadBatchWindowSeconds`: how long the load queue's event source gathers a batch,
  *                               0..300 (default 10 into a warehouse, 20 into the lake; Lambda requires at least 1
  *                               when loadBatchSize exceeds 10)
@@ -82,14 +81,14 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
     static final int LAKE_LOADER_MEMORY_MB = 3008;
     static final int WAREHOUSE_LOADER_MEMORY_MB = 1024;
     /**
-     * Manifests per load into the lake: every batch costs each table a commit, a state file and a data file, so the
-     * lake takes ten times the warehouses' batch (docs/performance.md: 1,000 small manifests load 2-3x faster in
-     * one batch than in ten, and make one file per table instead of ten). Lambda caps an invocation's payload at
-     * 6 MB: about 2 KB per S3 event leaves room for 1000.
+     * Manifests per load, into the lake and a warehouse alike: every lake batch costs each table a commit, a state
+     * file and a data file (1,000 small manifests load 2-3x faster in one batch than in ten), and a PostgreSQL batch
+     * a transaction, its bookkeeping and, for a table it creates, one index build instead of an insert per row
+     * (decisions.md #32: 1.2-1.4x the manifests/s of batches of 100 on first loads, 1.8-3x on replaces). Lambda caps
+     * an invocation's payload at 6 MB: about 2 KB per S3 event leaves room for 1000.
      */
-    static final int LAKE_LOAD_BATCH_SIZE = 1000;
+    static final int LOAD_BATCH_SIZE = 1000;
     static final int LAKE_LOAD_BATCH_WINDOW_SECONDS = 20;
-    static final int WAREHOUSE_LOAD_BATCH_SIZE = 100;
     static final int WAREHOUSE_LOAD_BATCH_WINDOW_SECONDS = 10;
 
     /**
@@ -193,8 +192,7 @@ public record StackSettings(String prefix, Path functionJar, Architecture archit
                     + ": it must be shorter than the worker's timeout (" + workerTimeoutMinutes * 60 + " s), or"
                     + " the worker would commit before doing any work.");
         }
-        int loadBatchSize = c.number("loadBatchSize", lake.isPresent() ? LAKE_LOAD_BATCH_SIZE
-                : WAREHOUSE_LOAD_BATCH_SIZE, 1, 10000);
+        int loadBatchSize = c.number("loadBatchSize", LOAD_BATCH_SIZE, 1, 10000);
         int loadBatchWindowSeconds = c.number("loadBatchWindowSeconds", lake.isPresent()
                 ? LAKE_LOAD_BATCH_WINDOW_SECONDS : WAREHOUSE_LOAD_BATCH_WINDOW_SECONDS, 0, 300);
         if (loadBatchSize > MAX_LOAD_BATCH_WITHOUT_WINDOW && loadBatchWindowSeconds < 1) {

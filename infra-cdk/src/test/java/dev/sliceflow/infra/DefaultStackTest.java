@@ -177,8 +177,8 @@ class DefaultStackTest {
                 .doesNotContainKey("MaximumBatchingWindowInSeconds");
         assertThat(mappingFor(template, "sliceflow-load")).containsEntry("BatchSize", 1000)
                 .containsEntry("MaximumBatchingWindowInSeconds", 20);
-        // a warehouse's loader: a tenth of the lake's batch, sooner
-        assertThat(mappingFor(postgres, "sliceflow-load")).containsEntry("BatchSize", 100)
+        // a warehouse's loader: the same batch, sooner
+        assertThat(mappingFor(postgres, "sliceflow-load")).containsEntry("BatchSize", 1000)
                 .containsEntry("MaximumBatchingWindowInSeconds", 10);
     }
 

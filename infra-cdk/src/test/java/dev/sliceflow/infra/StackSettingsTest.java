@@ -40,7 +40,7 @@ class StackSettingsTest {
         assertThat(s.vpc()).isEmpty();
         assertThat(s.alarmTopicArn()).isEmpty();
         assertThat(s.alarmEmails()).isEmpty();
-        assertThat(s.loadBatchSize()).isEqualTo(100);
+        assertThat(s.loadBatchSize()).isEqualTo(1000);
         assertThat(s.loadBatchWindowSeconds()).isEqualTo(10);
         assertThat(s.tracing()).isFalse();
         assertThat(s.planner()).isEmpty();
@@ -209,7 +209,7 @@ class StackSettingsTest {
         assertThat(postgres.loaderMemoryMb()).isEqualTo(1024);
         assertThat(settings).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(1000))
                 .satisfies(s -> assertThat(s.loadBatchWindowSeconds()).isEqualTo(20));
-        assertThat(postgres).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(100))
+        assertThat(postgres).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(1000))
                 .satisfies(s -> assertThat(s.loadBatchWindowSeconds()).isEqualTo(10));
         assertThat(bare(Map.of("loadBatchSize", "250"))).satisfies(s -> assertThat(s.loadBatchSize()).isEqualTo(250));
     }

@@ -4,6 +4,7 @@ import dev.sliceflow.csv.CsvDialect;
 import dev.sliceflow.destination.ManifestOutcome;
 import dev.sliceflow.destination.PartOpener;
 import dev.sliceflow.destination.StagedManifest;
+import dev.sliceflow.local.runtime.LocalRuntime;
 import dev.sliceflow.local.warehouse.DuckDbWarehouse;
 import dev.sliceflow.manifest.Manifest;
 import dev.sliceflow.manifest.ManifestCodec;
@@ -48,7 +49,7 @@ import org.apache.commons.csv.CSVPrinter;
  * against the first fifth.
  *
  * <pre>
- * bench/run loader-batched [--manifests 1000] [--tables 3] [--rows 300] [--batch 100]
+ * bench/run loader-batched [--manifests 1000] [--tables 3] [--rows 300] [--batch 1000]
  *                          [--scale-manifests 50000] [--scale-rows 20] [--scale-syncs 2] [--engines postgres,duckdb]
  *                          [--repeat 3]
  * </pre>
@@ -183,7 +184,7 @@ public final class BatchedLoaderBench {
         int manifests = 1000;
         int tables = 3;
         int rows = 300;
-        int batch = 100;
+        int batch = LocalRuntime.LOAD_BATCH_SIZE; // the stack's default too (decisions.md #32)
         int scaleManifests = 50_000;
         int scaleRows = 20;
         int scaleSyncs = 2;
