@@ -22,6 +22,8 @@ import org.apache.iceberg.rest.RESTCatalog;
  *   <li>{@code s3.path-style-access=true} when {@code s3.endpoint} is set: an explicit S3 endpoint is an emulator or
  *       a local store (moto, s3proxy, MinIO), none of which serve virtual-hosted bucket names; in AWS the URL sets
  *       no endpoint and S3 is addressed virtual-hosted, as AWS wants;</li>
+ *   <li>{@code s3.client-factory-impl} = {@link UnchunkedS3ClientFactory} when {@code s3.endpoint} is set: plain
+ *       request bodies for the same stores, as the handlers' own S3 client sends them there;</li>
  *   <li>for {@code jdbc}, the catalog schema V1 (view support), so a new catalog database is created current.</li>
  * </ul>
  */
@@ -59,6 +61,7 @@ public final class LakeCatalogs {
         }
         if (lake.properties().containsKey(S3FileIOProperties.ENDPOINT)) {
             props.put(S3FileIOProperties.PATH_STYLE_ACCESS, "true");
+            props.put(S3FileIOProperties.CLIENT_FACTORY, UnchunkedS3ClientFactory.class.getName());
         }
         lake.uri().ifPresent(uri -> props.put(CatalogProperties.URI, uri));
         props.putAll(lake.properties());

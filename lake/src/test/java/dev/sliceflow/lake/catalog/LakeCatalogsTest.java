@@ -13,14 +13,16 @@ class LakeCatalogsTest {
         assertThat(props).containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
                 .containsEntry("http-client.type", "urlconnection").containsEntry("client.region", "eu-west-1")
                 .containsEntry("warehouse", "s3://b/lake").doesNotContainKey("s3.path-style-access")
+                .doesNotContainKey("s3.client-factory-impl")
                 .doesNotContainKey("uri").doesNotContainKey("namespace");
     }
 
     @Test
-    void properties_withAnS3Endpoint_usePathStyleUnlessTheUrlSaysOtherwise() {
+    void properties_withAnS3Endpoint_usePathStyleAndPlainBodiesUnlessTheUrlSaysOtherwise() {
         assertThat(LakeCatalogs.properties(LakeUrl.parse(
                 "iceberg:glue?warehouse=s3://b/l&s3.endpoint=http://127.0.0.1:9000"), "us-east-1"))
-                .containsEntry("s3.path-style-access", "true");
+                .containsEntry("s3.path-style-access", "true")
+                .containsEntry("s3.client-factory-impl", UnchunkedS3ClientFactory.class.getName());
         assertThat(LakeCatalogs.properties(LakeUrl.parse(
                 "iceberg:glue?warehouse=s3://b/l&s3.endpoint=https://s3.example&s3.path-style-access=false"),
                 "us-east-1")).containsEntry("s3.path-style-access", "false");
