@@ -7,8 +7,8 @@ import dev.sliceflow.testing.LocalS3;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -49,7 +49,6 @@ class AwsClientsTest {
         String bucket = LocalS3.get().newBucket();
         int puts = 200;
         try (S3Client s3 = counted(attempts)) {
-            attempts.count.set(0);
             for (int i = 0; i < puts; i++) {
                 String key = "part-" + i;
                 s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("row " + i + "\n"));
